@@ -1,0 +1,152 @@
+"""The project's one secure XML parser and its atomic writer.
+
+Every module that reads XML goes through :func:`parse_bytes` / :func:`parse_file`, so the
+rules live in one place: no external entity is resolved, no DTD or schema is fetched, nothing
+touches the network, and a document that declares entities is refused before anything could
+expand them (the "billion laughs" family). Every module that writes a file goes through
+:func:`write_atomic`, so a crash or a full disk never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {"tei": TEI_NS}
+
+#: Files larger than this are refused with a clear message instead of being read into memory.
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class XmlProblem(Exception):
+    """A document that cannot be read safely or is not well-formed."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    rule: str = "well-formed"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+
+
+def parse_bytes(data: bytes, path: str = "<bytes>") -> etree._ElementTree:
+    """Parse ``data`` safely; raise :class:`XmlProblem` naming ``path`` on any failure."""
+    if not data.strip():
+        raise XmlProblem(path, 1, 1, "the file is empty; expected an XML document", "not-xml")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise XmlProblem(path, 1, 1, "the file is binary, not XML", "not-xml")
+    match = _ENTITY_DECL.search(data)
+    if match:
+        line = data.count(b"\n", 0, match.start()) + 1
+        raise XmlProblem(
+            path,
+            line,
+            1,
+            "the document declares entities (<!ENTITY>); teitool never expands or resolves "
+            "them, to stay safe from entity bombs and file disclosure: remove the declaration",
+            "entity-declaration",
+        )
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=None))
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (1, 1)
+        message = exc.msg or str(exc)
+        message = re.sub(r",? line \d+, column \d+$", "", message)
+        raise XmlProblem(path, line or 1, column or 1, f"not well-formed: {message}") from None
+    return tree
+
+
+def parse_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> etree._ElementTree:
+    """Read and parse a file safely; raise :class:`XmlProblem` on I/O or parse failure."""
+    name = str(path)
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise XmlProblem(
+                name,
+                1,
+                1,
+                f"the file is {size / 2**20:.0f} MiB, over the limit of {max_bytes / 2**20:.0f} MiB;"
+                " split it or raise the limit",
+                "too-large",
+            )
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise XmlProblem(name, 0, 0, f"cannot read: {exc.strerror or exc}", "io") from None
+    return parse_bytes(data, name)
+
+
+def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
+    """Serialise a document the one way the project does: UTF-8, declaration, final newline."""
+    data = etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Build a directory in a temporary sibling and swap it into place only on success.
+
+    On any exception (Ctrl-C included) the temporary folder is removed and the previous
+    contents of ``path`` stay as they were.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield staging
+        os.chmod(staging, 0o755)
+        if target.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.replace(target, retired / "old")
+            os.replace(staging, target)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
