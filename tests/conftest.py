@@ -1,0 +1,24 @@
+"""Shared fixtures: the real sources encoded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+TEI_ALL_RNG = SHARED / "tei-p5" / "tei_all.rng"
+
+
+@pytest.fixture(scope="session")
+def encoded_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """All of sources/ encoded with the default register and metadata: the build/tei folder."""
+    from tei.encode import encode_sources
+
+    out = tmp_path_factory.mktemp("edition") / "tei"
+    result = encode_sources([SOURCES], out)
+    assert result.exit_code == 0, result.warnings
+    return out
