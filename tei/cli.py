@@ -113,3 +113,19 @@ def encode(
         click.echo(result.summary())
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+# --- render ---------------------------------------------------------------------------------
+
+
+@main.group()
+def render() -> None:
+    """Render TEI as a web edition (static HTML) or a print edition (PDF)."""
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+@main.group()
+def export() -> None:
+    """Export the edition for repositories: CMIF for correspSearch, BagIt for archives."""
