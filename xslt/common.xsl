@@ -1,0 +1,417 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  common.xsl: what the web and the print edition share. Imported (xsl:import) by every page
+  stylesheet, so an importer overrides any template here simply by matching the same pattern.
+
+  * Functions (namespace t = urn:teitool): register look-ups, dates (normalised value, sort
+    key, human label), ids for notes and mentions.
+  * One template per TEI element of the body in the default mode, producing HTML5 elements
+    (no namespace). Unknown elements fall back to a span with their text: nothing is dropped.
+  * Mode t:notes renders the footnotes of a document as an ordered list with back-links.
+  * Mode t:plain gives the reading text of a node (for titles, search, running heads).
+
+  Hooks an importer overrides: the templates for tei:persName / tei:orgName (links), and the
+  function-free named template t:note-marker.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:t="urn:teitool"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <!-- The register of persons (persons.xml). The importer passes it, or a document that
+       contains it; every look-up goes through key('t:person', ...) on it. -->
+  <xsl:param name="register" as="document-node()?" select="()"/>
+
+  <xsl:key name="t:person" match="tei:person | tei:org" use="@xml:id"/>
+
+  <!-- Mentions are numbered per TEI document in document order, in one pass (an accumulator
+       is linear; counting preceding:: nodes would be quadratic on long chapters). -->
+  <xsl:accumulator name="t:mention" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:TEI" select="0"/>
+    <xsl:accumulator-rule match="tei:persName[@ref] | tei:orgName[@ref]" select="$value + 1"/>
+  </xsl:accumulator>
+
+  <xsl:variable name="t:months" as="xs:string+"
+    select="('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+             'September', 'October', 'November', 'December')"/>
+
+  <!-- ===================================================================== functions -->
+
+  <!-- "persons.xml#stalin" → "stalin"; a bare id stays as it is. -->
+  <xsl:function name="t:ref-id" as="xs:string">
+    <xsl:param name="ref" as="xs:string?"/>
+    <xsl:sequence select="if (contains($ref, '#')) then substring-after($ref, '#') else string($ref)"/>
+  </xsl:function>
+
+  <!-- The register entry (person or org) for a @ref, or the empty sequence. -->
+  <xsl:function name="t:entry" as="element()?">
+    <xsl:param name="ref" as="xs:string?"/>
+    <xsl:sequence select="if (exists($register) and $ref) then key('t:person', t:ref-id($ref), $register)[1] else ()"/>
+  </xsl:function>
+
+  <!-- The regularised name as the register writes it ("Stalin, Joseph"). -->
+  <xsl:function name="t:reg-name" as="xs:string?">
+    <xsl:param name="entry" as="element()?"/>
+    <xsl:sequence select="normalize-space(($entry/tei:persName[@type = 'reg'], $entry/tei:orgName[@type = 'reg'],
+                          $entry/tei:persName, $entry/tei:orgName)[1])[. ne '']"/>
+  </xsl:function>
+
+  <!-- The name in reading order ("Joseph Stalin") for running text and headings. -->
+  <xsl:function name="t:display-name" as="xs:string?">
+    <xsl:param name="entry" as="element()?"/>
+    <xsl:variable name="reg" select="t:reg-name($entry)"/>
+    <xsl:sequence select="if (contains($reg, ', ')) then substring-after($reg, ', ') || ' ' || substring-before($reg, ', ') else $reg"/>
+  </xsl:function>
+
+  <!-- "1932-06-05" → "5 June 1932"; "1932-06" → "June 1932"; "1932" → "1932". -->
+  <xsl:function name="t:format-iso" as="xs:string">
+    <xsl:param name="iso" as="xs:string?"/>
+    <xsl:variable name="parts" select="tokenize(string($iso), '-')"/>
+    <xsl:variable name="month" select="if (count($parts) ge 2 and $parts[2] castable as xs:integer) then xs:integer($parts[2]) else 0"/>
+    <xsl:sequence select="
+      if (count($parts) ge 3 and $parts[3] castable as xs:integer and $month ge 1 and $month le 12)
+        then xs:integer($parts[3]) || ' ' || $t:months[$month] || ' ' || $parts[1]
+      else if ($month ge 1 and $month le 12) then $t:months[$month] || ' ' || $parts[1]
+      else string($iso)"/>
+  </xsl:function>
+
+  <!-- The normalised value of a tei:date (or tei:time) in words, for hover titles and tables. -->
+  <xsl:function name="t:date-value" as="xs:string">
+    <xsl:param name="date" as="element()?"/>
+    <xsl:variable name="cert" select="if ($date/@cert = ('low', 'medium')) then ' (supplied by the editors)' else ''"/>
+    <xsl:sequence select="
+      if ($date/@when) then
+        (if ($date/self::tei:time) then string($date/@when) else t:format-iso($date/@when)) || $cert
+      else if ($date/@notBefore and $date/@notAfter) then
+        'between ' || t:format-iso($date/@notBefore) || ' and ' || t:format-iso($date/@notAfter) || $cert
+      else if ($date/@notAfter) then 'not after ' || t:format-iso($date/@notAfter) || $cert
+      else if ($date/@notBefore) then 'not before ' || t:format-iso($date/@notBefore) || $cert
+      else if ($date/@from or $date/@to) then
+        t:format-iso(($date/@from, '?')[1]) || ' – ' || t:format-iso(($date/@to, '?')[1]) || $cert
+      else 'undated'"/>
+  </xsl:function>
+
+  <!-- The ISO value used to place a date in order: @when, else the nearest bound. -->
+  <xsl:function name="t:date-key" as="xs:string">
+    <xsl:param name="date" as="element()?"/>
+    <xsl:sequence select="string(($date/@when, $date/@notAfter, $date/@notBefore, $date/@from, $date/@to, '9999')[1])"/>
+  </xsl:function>
+
+  <!-- A date is uncertain when the editors supplied it or only bounded it. -->
+  <xsl:function name="t:date-uncertain" as="xs:boolean">
+    <xsl:param name="date" as="element()?"/>
+    <xsl:sequence select="empty($date/@when) or $date/@cert = ('low', 'medium')"/>
+  </xsl:function>
+
+  <!-- The id of a footnote: its @xml:id, else the document id and its number. -->
+  <xsl:function name="t:note-id" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="string(($note/@xml:id, ($note/ancestor::tei:TEI[1]/@xml:id, 'doc')[1] || '-n' || ($note/@n, count($note/preceding::tei:note) + 1)[1])[1])"/>
+  </xsl:function>
+
+  <!-- The id of the anchor a note's back-link returns to (the first marker). -->
+  <xsl:function name="t:note-ref-id" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="'ref-' || t:note-id($note)"/>
+  </xsl:function>
+
+  <!-- The id of a second (third…) marker of a note: the note's marker id and its rank. -->
+  <xsl:function name="t:anchor-ref-id" as="xs:string">
+    <xsl:param name="ref" as="element(tei:ref)"/>
+    <xsl:sequence select="'ref-' || substring-after($ref/@target, '#') || '-'
+      || count($ref/preceding::tei:ref[@type = 'noteAnchor'][@target = $ref/@target]) + 2"/>
+  </xsl:function>
+
+  <!-- The anchor id of a name in the text, so a register can link to each mention. -->
+  <xsl:function name="t:mention-id" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="'m' || $name/accumulator-before('t:mention')"/>
+  </xsl:function>
+
+  <!-- Footnotes that are rendered as numbered notes (not endnote markers without text). -->
+  <xsl:function name="t:is-footnote" as="xs:boolean">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="not($note/@type = ('endnote', 'editorial')) and (exists($note/@n) or $note/@place = 'foot')"/>
+  </xsl:function>
+
+  <!-- ===================================================================== structure -->
+
+  <!-- Containers without a rendering of their own. -->
+  <xsl:template match="tei:text | tei:body | tei:front | tei:back | tei:group">
+    <xsl:apply-templates/>
+  </xsl:template>
+
+  <xsl:template match="tei:div">
+    <section class="div {@type}">
+      <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+      <xsl:apply-templates/>
+    </section>
+  </xsl:template>
+
+  <!-- Headings: h2 for top-level divisions, one level deeper per nesting, at most h6. -->
+  <xsl:template match="tei:div/tei:head">
+    <xsl:element name="h{min((count(ancestor::tei:div) + 1, 6))}">
+      <xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- A letter's header line as printed: shown as it stands, not as a second title. -->
+  <xsl:template match="tei:div[@type = 'letter']/tei:head" priority="2">
+    <p class="head-as-printed"><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:head">
+    <p class="head"><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:p">
+    <p><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:opener">
+    <div class="opener"><xsl:apply-templates/></div>
+  </xsl:template>
+
+  <xsl:template match="tei:address">
+    <div class="address"><xsl:apply-templates/></div>
+  </xsl:template>
+
+  <xsl:template match="tei:addrLine">
+    <span class="addrLine"><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <xsl:template match="tei:salute">
+    <p class="salute"><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:seg[@type = 'mark']">
+    <p class="mark"><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:seg">
+    <span class="seg"><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <xsl:template match="tei:closer">
+    <div class="closer"><xsl:apply-templates/></div>
+  </xsl:template>
+
+  <xsl:template match="tei:signed">
+    <p class="signed"><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:dateline">
+    <p class="dateline"><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:postscript">
+    <div class="postscript"><xsl:apply-templates/></div>
+  </xsl:template>
+
+  <xsl:template match="tei:list[@type = 'ordered']">
+    <ol><xsl:apply-templates/></ol>
+  </xsl:template>
+
+  <xsl:template match="tei:list">
+    <ul><xsl:apply-templates/></ul>
+  </xsl:template>
+
+  <xsl:template match="tei:item">
+    <li>
+      <xsl:if test="@n castable as xs:integer"><xsl:attribute name="value" select="@n"/></xsl:if>
+      <xsl:apply-templates/>
+    </li>
+  </xsl:template>
+
+  <xsl:template match="tei:cit">
+    <figure class="cit"><xsl:apply-templates/></figure>
+  </xsl:template>
+
+  <!-- A quotation standing between paragraphs is a block; one inside a sentence is inline. -->
+  <xsl:template match="tei:quote[parent::tei:div or parent::tei:cit or parent::tei:body or tei:p]">
+    <blockquote><xsl:apply-templates/></blockquote>
+  </xsl:template>
+
+  <xsl:template match="tei:quote | tei:q">
+    <q><xsl:apply-templates/></q>
+  </xsl:template>
+
+  <xsl:template match="tei:gap">
+    <p class="gap">[{if (@reason = 'not-transcribed') then 'The text of this document is not given in the source.'
+      else 'gap' || (@reason ! (': ' || .))}]</p>
+  </xsl:template>
+
+  <xsl:template match="tei:lb">
+    <br/>
+  </xsl:template>
+
+  <!-- ===================================================================== inline -->
+
+  <xsl:template match="tei:hi[@rend = ('italic', 'italics')] | tei:emph | tei:title[ancestor::tei:text]">
+    <em><xsl:apply-templates/></em>
+  </xsl:template>
+
+  <xsl:template match="tei:hi[@rend = 'bold']">
+    <strong><xsl:apply-templates/></strong>
+  </xsl:template>
+
+  <xsl:template match="tei:hi">
+    <span class="hi {@rend}"><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <xsl:template match="tei:foreign">
+    <i class="foreign">
+      <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+      <xsl:apply-templates/>
+    </i>
+  </xsl:template>
+
+  <!-- Persons and groups: a plain span with the register's name on hover. Importers that
+       can link (the web edition) override these two templates. -->
+  <xsl:template match="tei:persName | tei:orgName">
+    <span class="{local-name()}">
+      <xsl:variable name="name" select="t:reg-name(t:entry(@ref))"/>
+      <xsl:if test="$name"><xsl:attribute name="title" select="$name"/></xsl:if>
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="tei:placeName">
+    <span class="placeName"><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <!-- Dates: the words as printed, the normalised value on hover (title) and, when it is a
+       plain calendar date, as a machine-readable datetime. -->
+  <xsl:template match="tei:date">
+    <xsl:choose>
+      <xsl:when test="@when and not(@cert)">
+        <time class="date" datetime="{@when}" title="{t:date-value(.)}"><xsl:apply-templates/></time>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="date{if (t:date-uncertain(.)) then ' uncertain' else ''}" title="{t:date-value(.)}"><xsl:apply-templates/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:time">
+    <time class="time" title="{t:date-value(.)}">
+      <xsl:if test="@when"><xsl:attribute name="datetime" select="substring(@when, 1, 5)"/></xsl:if>
+      <xsl:apply-templates/>
+    </time>
+  </xsl:template>
+
+  <!-- ===================================================================== notes -->
+
+  <!-- A footnote in the text is only its marker; the note itself goes to mode t:notes. -->
+  <xsl:template match="tei:note[t:is-footnote(.)]">
+    <xsl:if test="not(@type = 'unanchored')">
+      <xsl:call-template name="t:note-marker">
+        <xsl:with-param name="note" select="."/>
+        <xsl:with-param name="id" select="t:note-ref-id(.)"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- A second marker of a note already given. -->
+  <xsl:template match="tei:ref[@type = 'noteAnchor']">
+    <xsl:variable name="target" select="substring-after(@target, '#')"/>
+    <xsl:variable name="note" select="(ancestor::tei:TEI//tei:note[@xml:id = $target])[1]"/>
+    <xsl:choose>
+      <xsl:when test="$note">
+        <xsl:call-template name="t:note-marker">
+          <xsl:with-param name="note" select="$note"/>
+          <xsl:with-param name="id" select="t:anchor-ref-id(.)"/>
+          <xsl:with-param name="label" select="string(.)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><sup class="noteref"><xsl:apply-templates/></sup></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="t:note-marker">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="label" as="xs:string" select="string(($note/@n, '*')[1])"/>
+    <sup class="noteref" id="{$id}"><a href="#{t:note-id($note)}" aria-label="Note {$label}">{$label}</a></sup>
+  </xsl:template>
+
+  <!-- Endnote markers of the chapters: the note texts are not in the sources, so the marker
+       is shown as a number and says so on hover. -->
+  <xsl:template match="tei:note[@type = 'endnote']">
+    <sup class="endnote" title="Endnote {@n} of the printed book (its text is not in the source)">
+      <xsl:if test="node()"><xsl:apply-templates/></xsl:if>
+      <xsl:if test="not(node())">{@n}</xsl:if>
+    </sup>
+  </xsl:template>
+
+  <!-- The editors' unnumbered note: a block of its own where it stands. -->
+  <xsl:template match="tei:note[@type = 'editorial']">
+    <aside class="editorial-note">
+      <xsl:apply-templates/>
+    </aside>
+  </xsl:template>
+
+  <xsl:template match="tei:note">
+    <span class="note"> [<xsl:apply-templates/>]</span>
+  </xsl:template>
+
+  <xsl:template match="tei:TEI | tei:text" mode="t:notes">
+    <xsl:variable name="notes" select=".//tei:note[t:is-footnote(.)][ancestor::tei:text]"/>
+    <xsl:if test="$notes">
+      <section class="notes" aria-labelledby="notes-heading">
+        <h2 id="notes-heading">Notes</h2>
+        <ol class="notes">
+          <xsl:apply-templates select="$notes" mode="t:notes"/>
+        </ol>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:note" mode="t:notes">
+    <xsl:variable name="id" select="t:note-id(.)"/>
+    <xsl:variable name="note" select="."/>
+    <li id="{$id}" class="note">
+      <xsl:if test="@n castable as xs:integer"><xsl:attribute name="value" select="@n"/></xsl:if>
+      <xsl:apply-templates/>
+      <xsl:if test="not(@type = 'unanchored')">
+        <xsl:text> </xsl:text>
+        <a class="backref" href="#{t:note-ref-id(.)}" aria-label="Back to the text">↩</a>
+      </xsl:if>
+      <xsl:for-each select="ancestor::tei:TEI//tei:ref[@type = 'noteAnchor'][substring-after(@target, '#') = $id]">
+        <xsl:text> </xsl:text>
+        <a class="backref" href="#{t:anchor-ref-id(.)}" aria-label="Back to the text, marker {position() + 1}">↩{position() + 1}</a>
+      </xsl:for-each>
+    </li>
+  </xsl:template>
+
+  <!-- Notes inside a note's text would nest; render them inline there. -->
+  <xsl:template match="tei:note//tei:note" priority="3">
+    <span class="note"> [<xsl:apply-templates/>]</span>
+  </xsl:template>
+
+  <!-- ===================================================================== fallbacks -->
+
+  <!-- An element this stylesheet does not know: keep its text, mark where it came from. -->
+  <xsl:template match="*">
+    <span class="tei-{local-name()}"><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <xsl:template match="comment() | processing-instruction()"/>
+
+  <!-- Plain reading text: the words without notes' texts (markers and notes are left out). -->
+  <xsl:mode name="t:plain" on-no-match="text-only-copy"/>
+  <xsl:template match="tei:note | tei:ref[@type = 'noteAnchor']" mode="t:plain"/>
+  <xsl:template match="text()" mode="t:plain">
+    <xsl:value-of select="."/>
+  </xsl:template>
+
+  <xsl:function name="t:plain" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:variable name="text"><xsl:apply-templates select="$nodes" mode="t:plain"/></xsl:variable>
+    <xsl:sequence select="normalize-space($text)"/>
+  </xsl:function>
+
+</xsl:stylesheet>
