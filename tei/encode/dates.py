@@ -1,0 +1,554 @@
+"""Date and time recognition for every encoder: letter headers, Soviet datelines, running text.
+
+All knowledge of how dates are printed in the sources lives here, so that letters and
+chapters agree on what a date is and which W3C value it gets (``docs/encoding.md``):
+
+* a printed date → ``@when`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``);
+* a date the editors supplied in brackets → ``@when`` + ``@cert="medium"``;
+  "[earlier June 12, 1932]" → ``@notAfter``, "[after June 21, 1932]" → ``@notBefore``;
+* seasons and vague spans ("spring 1932", "early 1951", "late fall") → ``@from``/``@to``;
+* a date printed without its year takes the year of its context (the letter's year, the
+  chapter's nearest preceding explicit year). When no year is known the value is an
+  ``xs:gMonthDay`` / ``xs:gMonth`` ("--06-29", "--06"), which TEI's W3C attributes allow,
+  rather than a made-up year.
+
+The recognisers are regular expressions over the printed forms, combined into one scanner
+so that matches never overlap and the longest reading of a phrase wins ("early December
+1932" is one span, not "December 1932" inside it).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """The W3C attributes of one TEI ``date`` (all optional; ``from_`` stands for ``@from``)."""
+
+    when: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    cert: str | None = None
+
+    def attrib(self) -> dict[str, str]:
+        """TEI attribute names → values, only the set ones, in a fixed (sorted) order."""
+        pairs = {
+            "when": self.when,
+            "notBefore": self.not_before,
+            "notAfter": self.not_after,
+            "from": self.from_,
+            "to": self.to,
+            "cert": self.cert,
+        }
+        return {k: v for k, v in sorted(pairs.items()) if v is not None}
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date found in a text: ``text[start:end]`` is the date as printed.
+
+    ``anchor_year`` is the year printed in the match when the match may serve as context for
+    later year-less dates (see :func:`context_year`); bare years do not anchor, because in
+    narrative they are mostly comparisons ("down from 40 million in 1929").
+    """
+
+    start: int
+    end: int
+    value: DateValue
+    anchor_year: int | None = None
+
+
+@dataclass(frozen=True)
+class TimeMatch:
+    """A clock time: ``text[start:end]`` as printed, ``when`` as ``HH:MM:SS``."""
+
+    start: int
+    end: int
+    when: str
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+MONTHS: dict[str, int] = {name: number for number, name in enumerate(calendar.month_name) if name}
+_ABBREVIATIONS: dict[str, int] = {
+    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8,
+    "Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+}  # fmt: skip
+_ROMAN: dict[str, int] = {
+    "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6,
+    "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12,
+}  # fmt: skip
+
+#: Seasons as (first month, last month); winter runs from December into the next year.
+SEASONS: dict[str, tuple[int, int]] = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "fall": (9, 11),
+    "autumn": (9, 11),
+    "winter": (12, 2),
+}
+
+# Month names are matched with their capital only: "may", "march" are ordinary words.
+_M = (
+    r"(?:"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r"|(?:"
+    + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True))
+    + r")\.)"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1\d{3}|20\d{2})"
+_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)"
+# "early", "late", "mid-", "the end of" … narrow a period to a part of it.
+_QUALIFIER = (
+    r"(?:[Ee]arly|[Ll]ate|[Mm]id-?|[Mm]iddle\s+of|[Ee]nd\s+of|[Bb]eginning\s+of|[Ss]tart\s+of)"
+)
+# Words that make a following month, season or year a point in time rather than a name or
+# a quantity ("in May", "by 1953", "the 1932 harvest", "(b. 1890)").
+_TIME_PREP = (
+    r"(?:[Ii]n|[Oo]f|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]o|[Bb]efore|[Aa]fter|"
+    r"[Dd]uring|[Bb]etween|and|or|through|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat|[Tt]he|b\.|c\.|ca\.)"
+)
+# Nouns that make a four-digit number a quantity ("1743 pairs", "1900 tons").
+_UNIT = (
+    r"(?:%|percent|per\s+cent|million|billion|thousand|tons?|t\b|t\[|kilos?|"
+    r"people|men|persons|rubles?|roubles?|poods|ha\b|hectares|km|kilomet|liters|litres|"
+    r"head|pairs|copies|pages|votes|soldiers|planes|troops)"
+)
+_NOT_NUMBER_TAIL = r"(?!\d|[.,]\d|\s*" + _UNIT + r"|-[a-z]|\s*[-–—]\s*\d)"
+_NUM_START = r"(?<![\d,.\-/–])"
+
+# Connectors across which a year-less date borrows the year of the next one
+# ("May 29 to August 27, 1932", "September 28–October 2, 1932", "October and November 1952").
+_CONNECTOR = re.compile(r"\s*(?:to|and|or|through|until|till|-|–|—)\s*")
+
+_SCANNER = re.compile(
+    "|".join(
+        [
+            # early/late/mid + season/month/year; the end of / beginning of …
+            rf"\b(?P<q>{_QUALIFIER})\s*(?:the\s+)?(?:"
+            rf"(?P<q_season>{_SEASON})(?:\s+(?:of\s+)?(?P<q_season_year>{_YEAR})\b)?"
+            rf"|(?P<q_month>{_M})(?:,?\s+(?P<q_month_year>{_YEAR})\b)?"
+            rf"|{_NUM_START}(?P<q_year>{_YEAR})\b{_NOT_NUMBER_TAIL})",
+            # spring 1932, summer of 1950
+            rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+            # February-July 1932, April-May
+            rf"(?P<mr_a>{_M})\s*[-–—]\s*(?P<mr_b>{_M})(?:,?\s+(?P<mr_year>{_YEAR})\b)?",
+            # June 5, 1932 · June 9 [1932] · March 9 · June 27th
+            rf"(?P<md_month>{_M})\s+(?P<md_day>{_DAY})(?!\d)(?![.:]\d)\b"
+            rf"(?:,?\s+(?:(?P<md_year>{_YEAR})|\[(?P<md_byear>{_YEAR})\])(?![\d,]\d))?",
+            # 1 July 1950 · 13 October
+            rf"{_NUM_START}(?P<dm_day>{_DAY})\s+(?P<dm_month>{_M})"
+            rf"(?:,?\s+(?P<dm_year>{_YEAR})(?![\d,]\d))?",
+            # June 1932
+            rf"(?P<my_month>{_M}),?\s+(?P<my_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+            # 1953–1955, 1932-33
+            rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
+            # the 1920s
+            rf"{_NUM_START}(?P<decade>1\d\d0|20\d0)s\b",
+            # in May, by September (a bare month only where it is plainly a time)
+            rf"\b{_TIME_PREP}\s+(?P<bm_month>{_M})(?![\w-])(?!,?\s+\d)(?!\s*[-–—]\s*[A-Z])",
+            # in the summer, until late fall is above; "in the spring" here
+            rf"\b(?:[Ii]n|[Bb]y|[Uu]ntil|[Ss]ince|[Dd]uring|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat)"
+            rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)",
+            # on the 8th (only with a month from the context)
+            r"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil|[Ff]rom|[Tt]o|[Oo]f)\s+the\s+"
+            r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b",
+            # in 1932, the 1932 harvest, (b. 1890), [1932]
+            rf"(?:\b{_TIME_PREP}\s+|(?<=[(\[]))(?P<y_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+        ]
+    )
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _month_number(name: str) -> int:
+    return MONTHS.get(name) or _ABBREVIATIONS[name.rstrip(".")]
+
+
+def _day_number(text: str) -> int:
+    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+
+
+def _last_day(year: int | None, month: int) -> int:
+    # Without a year February is given 29 days: --02-29 is a valid gMonthDay.
+    return calendar.monthrange(year if year is not None else 2000, month)[1]
+
+
+def _ymd(year: int | None, month: int, day: int | None = None) -> str:
+    """A W3C date of the finest precision given; gMonth/gMonthDay when the year is unknown."""
+    if year is None:
+        return f"--{month:02d}" if day is None else f"--{month:02d}-{day:02d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _valid_day(year: int | None, month: int, day: int) -> bool:
+    return 1 <= day <= _last_day(year, month)
+
+
+def _season_span(season: str, year: int | None) -> tuple[str, str]:
+    first, last = SEASONS[season.lower()]
+    if first > last:  # winter: December of the year to February of the next
+        end_year = year + 1 if year is not None else None
+        return _ymd(year, first, 1), _ymd(end_year, last, _last_day(end_year, last))
+    return _ymd(year, first, 1), _ymd(year, last, _last_day(year, last))
+
+
+def _qualified_month(qualifier: str, year: int | None, month: int) -> tuple[str, str]:
+    """early/mid/late or beginning/middle/end of a month → its first, middle or last third."""
+    last = _last_day(year, month)
+    part = _qualifier_part(qualifier)
+    first_day, last_day = {0: (1, 10), 1: (11, 20), 2: (21, last)}[part]
+    return _ymd(year, month, first_day), _ymd(year, month, last_day)
+
+
+def _qualified_season(qualifier: str, season: str, year: int | None) -> tuple[str, str]:
+    """early/mid/late spring → the first, middle or last month of the season."""
+    first, _last = SEASONS[season.lower()]
+    month = (first - 1 + _qualifier_part(qualifier)) % 12 + 1
+    # The months of a winter after December belong to the next year.
+    if year is not None and first == 12 and month < first:
+        year += 1
+    return _ymd(year, month, 1), _ymd(year, month, _last_day(year, month))
+
+
+def _qualified_year(qualifier: str, year: int) -> tuple[str, str]:
+    """early/mid/late 1932 → January–April, May–August, September–December."""
+    first = 1 + 4 * _qualifier_part(qualifier)
+    return _ymd(year, first), _ymd(year, first + 3)
+
+
+def _qualifier_part(qualifier: str) -> int:
+    word = qualifier.lower()
+    if word.startswith(("early", "beginning", "start")):
+        return 0
+    if word.startswith("mid"):
+        return 1
+    return 2  # late, end of
+
+
+# --------------------------------------------------------------------------- running text
+
+
+def find_dates(text: str, *, year: int | None = None, month: int | None = None) -> list[DateMatch]:
+    """Dates in running text, in order and non-overlapping.
+
+    ``year`` and ``month`` are the context for dates printed without them; inside ``text``
+    the context moves on with every anchoring date (one printed with its year, not a bare
+    year), so that "On January 1, 1933 … On January 7" gives 1933-01-07.
+    """
+    found: list[tuple[DateMatch, ...]] = []
+    context = year
+    for match in _SCANNER.finditer(text):
+        produced = _interpret(match, context, month)
+        if not produced:
+            continue
+        found.append(produced)
+        for item in produced:
+            if item.anchor_year is not None:
+                context = item.anchor_year
+    flat = [item for group in found for item in group]
+    return _borrow_years(text, flat, year)
+
+
+def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[DateMatch, ...]:
+    g = m.groupdict()
+    if g["q"] is not None:
+        return _interpret_qualified(m, year)
+    if g["s_season"] is not None:
+        y = int(g["s_year"])
+        start, end = _season_span(g["s_season"], y)
+        return (DateMatch(m.start(), m.end(), DateValue(from_=start, to=end), y),)
+    if g["mr_a"] is not None:
+        return _interpret_month_range(m, year)
+    if g["md_month"] is not None:
+        return _full_date(m, "md", year)
+    if g["dm_day"] is not None:
+        return _full_date(m, "dm", year)
+    if g["my_month"] is not None:
+        y = int(g["my_year"])
+        value = DateValue(when=_ymd(y, _month_number(g["my_month"])))
+        return (DateMatch(m.start(), m.end(), value, y),)
+    if g["yr_a"] is not None:
+        first = int(g["yr_a"])
+        second_text = g["yr_b"]
+        second = (
+            int(second_text) if len(second_text) == 4 else first // 100 * 100 + int(second_text)
+        )
+        if second <= first:
+            return ()
+        return (DateMatch(m.start(), m.end(), DateValue(from_=f"{first}", to=f"{second}")),)
+    if g["decade"] is not None:
+        first = int(g["decade"])
+        value = DateValue(from_=f"{first}", to=f"{first + 9}")
+        return (DateMatch(m.start("decade"), m.end(), value),)
+    if g["bm_month"] is not None:
+        value = DateValue(when=_ymd(year, _month_number(g["bm_month"])))
+        return (DateMatch(m.start("bm_month"), m.end("bm_month"), value),)
+    if g["bs_season"] is not None:
+        start, end = _season_span(g["bs_season"], year)
+        return (
+            DateMatch(m.start("bs_season"), m.end("bs_season"), DateValue(from_=start, to=end)),
+        )
+    if g["od_day"] is not None:
+        if month is None:
+            return ()
+        day = _day_number(g["od_day"])
+        if not _valid_day(year, month, day):
+            return ()
+        value = DateValue(when=_ymd(year, month, day))
+        return (DateMatch(m.start("od_day"), m.end("od_day"), value),)
+    if g["y_year"] is not None:
+        return (DateMatch(m.start("y_year"), m.end("y_year"), DateValue(when=g["y_year"])),)
+    return ()  # pragma: no cover - every alternative has a branch above
+
+
+def _interpret_qualified(m: re.Match[str], year: int | None) -> tuple[DateMatch, ...]:
+    g = m.groupdict()
+    qualifier = g["q"]
+    anchor: int | None = None
+    if g["q_season"] is not None:
+        y = int(g["q_season_year"]) if g["q_season_year"] else year
+        anchor = int(g["q_season_year"]) if g["q_season_year"] else None
+        start, end = _qualified_season(qualifier, g["q_season"], y)
+    elif g["q_month"] is not None:
+        y = int(g["q_month_year"]) if g["q_month_year"] else year
+        anchor = int(g["q_month_year"]) if g["q_month_year"] else None
+        start, end = _qualified_month(qualifier, y, _month_number(g["q_month"]))
+    else:
+        anchor = int(g["q_year"])
+        start, end = _qualified_year(qualifier, anchor)
+    return (DateMatch(m.start(), m.end(), DateValue(from_=start, to=end), anchor),)
+
+
+def _interpret_month_range(m: re.Match[str], year: int | None) -> tuple[DateMatch, ...]:
+    g = m.groupdict()
+    first, second = _month_number(g["mr_a"]), _month_number(g["mr_b"])
+    printed = int(g["mr_year"]) if g["mr_year"] else None
+    end_year = printed if printed is not None else year
+    # "November–February 1933": the first month lies in the year before.
+    start_year = end_year - 1 if end_year is not None and first > second else end_year
+    return (
+        DateMatch(m.start("mr_a"), m.end("mr_a"), DateValue(when=_ymd(start_year, first))),
+        DateMatch(m.start("mr_b"), m.end(), DateValue(when=_ymd(end_year, second)), printed),
+    )
+
+
+def _full_date(m: re.Match[str], prefix: str, year: int | None) -> tuple[DateMatch, ...]:
+    g = m.groupdict()
+    month = _month_number(g[f"{prefix}_month"])
+    day = _day_number(g[f"{prefix}_day"])
+    printed = g.get(f"{prefix}_year")
+    bracketed = g.get(f"{prefix}_byear")
+    y = int(printed or bracketed) if (printed or bracketed) else year
+    if not _valid_day(y, month, day):
+        return ()
+    value = DateValue(when=_ymd(y, month, day), cert="medium" if bracketed else None)
+    anchor = int(printed) if printed else None
+    start = m.start(f"{prefix}_day") if prefix == "dm" else m.start()
+    return (DateMatch(start, m.end(), value, anchor),)
+
+
+def _borrow_years(text: str, matches: list[DateMatch], context: int | None) -> list[DateMatch]:
+    """Give a year-less date the year of the dated one it is joined to ("May 29 to August 27,
+    1932"), in place of the context year it got while scanning."""
+    result = list(matches)
+    for i in range(len(result) - 2, -1, -1):
+        first, second = result[i], result[i + 1]
+        if first.anchor_year is not None or second.anchor_year is None:
+            continue
+        if not _CONNECTOR.fullmatch(text, first.end, second.start):
+            continue
+        result[i] = _with_year(first, second.anchor_year, second.value)
+    return result
+
+
+def _month_of(value: str | None) -> int | None:
+    """The month of a W3C value ("1932-06-05", "--06-05", "1932-06"), if it has one."""
+    if value is None:
+        return None
+    m = re.match(r"(?:--|\d{4}-)(\d\d)", value)
+    return int(m.group(1)) if m else None
+
+
+def _redate(value: str | None, year: int) -> str | None:
+    """Put ``year`` into a month-level or day-level value; a bare year stays as it is."""
+    if value is None:
+        return None
+    m = re.match(r"(?:--|\d{4}-)(\d\d.*)", value)
+    return f"{year:04d}-{m.group(1)}" if m else value
+
+
+def _with_year(match: DateMatch, year: int, following: DateValue) -> DateMatch:
+    """Re-date a year-less match in ``year`` (or the year before, if its month comes later)."""
+    own = _month_of(match.value.when or match.value.from_)
+    next_month = _month_of(following.when or following.from_)
+    if own is not None and next_month is not None and own > next_month:
+        year -= 1
+    value = match.value
+    new = replace(
+        value,
+        when=_redate(value.when, year),
+        from_=_redate(value.from_, year),
+        to=_redate(value.to, year),
+    )
+    return replace(match, value=new)
+
+
+def context_year(matches: Iterable[DateMatch], current: int | None) -> int | None:
+    """The context year after ``matches``: the last anchoring year among them, else ``current``.
+
+    Encoders carry it from paragraph to paragraph ("the nearest preceding explicit year").
+    """
+    for match in matches:
+        if match.anchor_year is not None:
+            current = match.anchor_year
+    return current
+
+
+# --------------------------------------------------------------------------- letter headers
+
+_HEADER = re.compile(
+    rf"\[(?P<b_q>earlier|not\s+later\s+than|before|after|not\s+earlier\s+than|later\s+than)?\s*"
+    rf"(?P<b_month>{_M})\s+(?P<b_day>{_DAY}),?\s+(?P<b_year>{_YEAR})\s*\]"
+    rf"|(?P<month>{_M})\s+(?P<day>{_DAY}),?\s+"
+    rf"(?:(?P<year>{_YEAR})|\[(?P<byear>{_YEAR})\])(?!\d)"
+)
+
+
+@dataclass(frozen=True)
+class HeaderDate:
+    """The date of a letter header: where it is printed and its value."""
+
+    start: int
+    end: int
+    value: DateValue
+
+
+def find_header_date(text: str) -> HeaderDate | None:
+    """The first header-style date in ``text`` with its span (for the ``date`` in ``head``)."""
+    m = _HEADER.search(text)
+    if m is None:
+        return None
+    if m.group("b_month") is not None:
+        value = _value(m.group("b_year"), m.group("b_month"), m.group("b_day"))
+        if value is None:
+            return None
+        qualifier = re.sub(r"\s+", " ", m.group("b_q") or "")
+        if qualifier in ("earlier", "not later than", "before"):
+            result = DateValue(not_after=value)
+        elif qualifier in ("after", "not earlier than", "later than"):
+            result = DateValue(not_before=value)
+        else:
+            result = DateValue(when=value, cert="medium")
+        return HeaderDate(m.start(), m.end(), result)
+    year = m.group("year") or m.group("byear")
+    value = _value(year, m.group("month"), m.group("day"))
+    if value is None:
+        return None
+    cert = "medium" if m.group("byear") else None
+    return HeaderDate(m.start(), m.end(), DateValue(when=value, cert=cert))
+
+
+def parse_header_date(text: str) -> DateValue | None:
+    """The value of a letter header date ("June 4, 1932", "[earlier June 12, 1932]", …)."""
+    found = find_header_date(text)
+    return found.value if found else None
+
+
+def _value(year: str, month: str, day: str) -> str | None:
+    y, mo, d = int(year), _month_number(month), _day_number(day)
+    return _ymd(y, mo, d) if _valid_day(y, mo, d) else None
+
+
+# --------------------------------------------------------------------------- datelines
+
+# Soviet datelines: day, Roman month, two-digit year: "29/VI 32", "6.VI.32", "1/VII-32",
+# "13/VI - 32", "26/VI. 32.". A scanned "V1" for "VI" is read as VI: a digit 1 among
+# Roman letters cannot be anything else in this position.
+_DATELINE = re.compile(
+    r"(?<![\d/.])(?P<day>3[01]|[12]\d|0?[1-9])\s*[./]\s*"
+    r"(?P<month>[IVX1]*[IVX][IVX1]*)(?![A-Za-z\d])"
+    r"(?:(?:\s*[./\-–]\s*|\s+)(?P<year>\d{4}|\d{2})(?!\d))?"
+)
+
+
+def find_datelines(text: str, *, century: int = 1900, year: int | None = None) -> list[DateMatch]:
+    """Soviet datelines in ``text``; a two-digit year is read in ``century``.
+
+    A dateline without a year ("1/VII") takes ``year`` when given.
+    """
+    result: list[DateMatch] = []
+    for m in _DATELINE.finditer(text):
+        month = _ROMAN.get(m.group("month").replace("1", "I"))
+        if month is None:
+            continue
+        printed = m.group("year")
+        if printed is None:
+            y = year
+        else:
+            y = int(printed) + century if len(printed) == 2 else int(printed)
+        day = int(m.group("day"))
+        if not _valid_day(y, month, day):
+            continue
+        result.append(DateMatch(m.start(), m.end(), DateValue(when=_ymd(y, month, day)), y))
+    return result
+
+
+def parse_dateline(text: str, century: int = 1900, *, year: int | None = None) -> DateValue | None:
+    """The date of a dateline: Soviet style ("29/VI 32") or written out ("June 5, 1932")."""
+    found = find_datelines(text, century=century, year=year)
+    if found:
+        return found[0].value
+    header = find_header_date(text)
+    if header is not None:
+        return header.value
+    dates = find_dates(text, year=year)
+    return dates[0].value if dates else None
+
+
+# --------------------------------------------------------------------------- times
+
+_TIME = re.compile(
+    r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?![\d]|[.,:]\d)"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\.?(?![a-z]))?"
+)
+_TIME_JOIN = re.compile(r"\s*(?:and|to|till|until|-|–|—)\s*")
+
+
+def find_times(text: str, *, dotted: bool = False) -> list[TimeMatch]:
+    """Clock times ("23:00", "2:30 and 8:05 p.m."; "21.25" too when ``dotted``).
+
+    A dot separates hours and minutes only in datelines; in running text "5.06 million" is a
+    number, so dotted times are opt-in. A time without a.m./p.m. joined to one that has it
+    ("between 2:30 and 8:05 p.m.") shares it.
+    """
+    raw = [m for m in _TIME.finditer(text) if dotted or m.group("sep") == ":"]
+    result: list[TimeMatch] = []
+    for i, m in enumerate(raw):
+        ampm = m.group("ampm")
+        if (
+            ampm is None
+            and i + 1 < len(raw)
+            and _TIME_JOIN.fullmatch(text, m.end(), raw[i + 1].start())
+        ):
+            ampm = raw[i + 1].group("ampm")
+        hour = int(m.group("h"))
+        if ampm == "p" and hour < 12:
+            hour += 12
+        elif ampm == "a" and hour == 12:
+            hour = 0
+        result.append(TimeMatch(m.start(), m.end(), f"{hour:02d}:{m.group('m')}:00"))
+    return result

@@ -1,0 +1,252 @@
+"""Date and time recognition: letter headers, Soviet datelines, dates in running text."""
+
+from __future__ import annotations
+
+import pytest
+
+from tei.encode.dates import (
+    DateValue,
+    context_year,
+    find_datelines,
+    find_dates,
+    find_header_date,
+    find_times,
+    parse_dateline,
+    parse_header_date,
+)
+
+
+def test_attrib_uses_tei_names_in_sorted_order() -> None:
+    value = DateValue(
+        when="1932-06-02", not_before="a", not_after="b", from_="c", to="d", cert="medium"
+    )
+    assert list(value.attrib()) == ["cert", "from", "notAfter", "notBefore", "to", "when"]
+    assert DateValue(when="1932").attrib() == {"when": "1932"}
+    assert DateValue().attrib() == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("June 2 1932", DateValue(when="1932-06-02")),
+        ("June 4, 1932", DateValue(when="1932-06-04")),
+        ("on June 4, 1932", DateValue(when="1932-06-04")),
+        ("June 6   1932", DateValue(when="1932-06-06")),
+        ("June 9 [1932]", DateValue(when="1932-06-09", cert="medium")),
+        ("[June 10, 1932]", DateValue(when="1932-06-10", cert="medium")),
+        ("[earlier June 12, 1932]", DateValue(not_after="1932-06-12")),
+        ("[after June 21, 1932]", DateValue(not_before="1932-06-21")),
+        ("Kaganovich to Stalin June 2 1932", DateValue(when="1932-06-02")),
+        ("Stalin - Molotov, Kaganovich June 12, 1932", DateValue(when="1932-06-12")),
+        ("June 31, 1932", None),  # no such day
+        ("Kaganovich to Stalin", None),
+        ("June 1932", None),  # a header date has a day
+    ],
+)
+def test_parse_header_date(text: str, expected: DateValue | None) -> None:
+    assert parse_header_date(text) == expected
+
+
+def test_find_header_date_gives_the_printed_span() -> None:
+    text = "Stalin to Kaganovich [earlier June 12, 1932]"
+    found = find_header_date(text)
+    assert found is not None
+    assert text[found.start : found.end] == "[earlier June 12, 1932]"
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("29/VI 32", "1932-06-29"),
+        ("6.VI.32", "1932-06-06"),
+        ("1/VII-32", "1932-07-01"),
+        ("1.VII.32", "1932-07-01"),
+        ("5/VI.32", "1932-06-05"),
+        ("1/VII. 32", "1932-07-01"),
+        ("13/VI-32", "1932-06-13"),
+        ("13/VI - 32 Kaganovich.", "1932-06-13"),
+        ("26/VI. 32.", "1932-06-26"),
+        ("9/VI. 32 year 2", "1932-06-09"),
+        ("I. Stalin. 18/VI.32", "1932-06-18"),
+        ("12/V1", "--06-12"),  # a scanned "V1" is VI; no year printed, none given
+        ("June 5, 1932", "1932-06-05"),
+        ("Received 10.VI.32", "1932-06-10"),
+    ],
+)
+def test_parse_dateline(text: str, when: str) -> None:
+    assert parse_dateline(text) == DateValue(when=when)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["No. 3/949/sh.", "1/11", "32/VI 32", "the 2nd quarter", "II and III quarters", ""],
+)
+def test_parse_dateline_refuses_non_dates(text: str) -> None:
+    assert parse_dateline(text) is None
+
+
+def test_dateline_century_and_context_year() -> None:
+    assert parse_dateline("29/VI 32", century=1800) == DateValue(when="1832-06-29")
+    assert parse_dateline("1/VII", year=1932) == DateValue(when="1932-07-01")
+    (match,) = find_datelines("Stalin. 26/VI-32")
+    assert "Stalin. 26/VI-32"[match.start : match.end] == "26/VI-32"
+
+
+def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
+    return [(text[m.start : m.end], m.value.attrib()) for m in find_dates(text, **context)]
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "expected"),
+    [
+        ("On June 5, 1932, the PB", {}, [("June 5, 1932", {"when": "1932-06-05"})]),
+        ("on June 29 Wang was received", {"year": 1932}, [("June 29", {"when": "1932-06-29"})]),
+        ("the telegram dated May 28 on", {"year": 1932}, [("May 28", {"when": "1932-05-28"})]),
+        ("and, on March 9, installed", {"year": 1932}, [("March 9", {"when": "1932-03-09"})]),
+        ("on March 9, installed", {}, [("March 9", {"when": "--03-09"})]),
+        ("on 1 July 1950.", {}, [("1 July 1950", {"when": "1950-07-01"})]),
+        ("On 13 October Stalin", {"year": 1950}, [("13 October", {"when": "1950-10-13"})]),
+        ("proposed on June 27th.", {"year": 1932}, [("June 27th", {"when": "1932-06-27"})]),
+        (
+            "from May 29 to August 27, 1932, i.e.",
+            {"year": 1931},
+            [("May 29", {"when": "1932-05-29"}), ("August 27, 1932", {"when": "1932-08-27"})],
+        ),
+        (
+            "plenum (September 28–October 2, 1932) devoted",
+            {},
+            [("September 28", {"when": "1932-09-28"}), ("October 2, 1932", {"when": "1932-10-02"})],
+        ),
+        (
+            "(December 28–January 3, 1933)",
+            {},
+            [("December 28", {"when": "1932-12-28"}), ("January 3, 1933", {"when": "1933-01-03"})],
+        ),
+        (
+            "procurements as of January 15, 1933, had",
+            {},
+            [("January 15, 1933", {"when": "1933-01-15"})],
+        ),
+        ("late one night in August 1932, a few", {}, [("August 1932", {"when": "1932-08"})]),
+        ("in spring 1932.", {}, [("spring 1932", {"from": "1932-03-01", "to": "1932-05-31"})]),
+        ("In early 1951 they lost", {}, [("early 1951", {"from": "1951-01", "to": "1951-04"})]),
+        ("in late 1952 contained", {}, [("late 1952", {"from": "1952-09", "to": "1952-12"})]),
+        (
+            "until late fall.",
+            {"year": 1932},
+            [("late fall", {"from": "1932-11-01", "to": "1932-11-30"})],
+        ),
+        ("until late fall.", {}, [("late fall", {"from": "--11-01", "to": "--11-30"})]),
+        (
+            "in early December 1932, elbowing",
+            {},
+            [("early December 1932", {"from": "1932-12-01", "to": "1932-12-10"})],
+        ),
+        (
+            "by mid-September",
+            {"year": 1932},
+            [("mid-September", {"from": "1932-09-11", "to": "1932-09-20"})],
+        ),
+        (
+            "by the end of October had",
+            {"year": 1950},
+            [("end of October", {"from": "1950-10-21", "to": "1950-10-31"})],
+        ),
+        ("winter 1932", {}, [("winter 1932", {"from": "1932-12-01", "to": "1933-02-28"})]),
+        (
+            "in the summer, without",
+            {"year": 1932},
+            [("summer", {"from": "1932-06-01", "to": "1932-08-31"})],
+        ),
+        ("in 1932, the regime would export", {}, [("1932", {"when": "1932"})]),
+        ("Ryutin (b. 1890), an editor", {}, [("1890", {"when": "1890"})]),
+        ("the 1931 trade agreement", {}, [("1931", {"when": "1931"})]),
+        ("from the 1920s, has her", {}, [("1920s", {"from": "1920", "to": "1929"})]),
+        (
+            "to build 10,300 planes during 1953–1955 and",
+            {},
+            [("1953–1955", {"from": "1953", "to": "1955"})],
+        ),
+        (
+            "between 1923 and December 1927.",
+            {},
+            [("1923", {"when": "1923"}), ("December 1927", {"when": "1927-12"})],
+        ),
+        (
+            "in October and November 1952 and",
+            {"year": 1953},
+            [("October", {"when": "1952-10"}), ("November 1952", {"when": "1952-11"})],
+        ),
+        (
+            "In February-July 1932, the commission",
+            {},
+            [("February", {"when": "1932-02"}), ("July 1932", {"when": "1932-07"})],
+        ),
+        ("One report to Stalin in August had", {"year": 1932}, [("August", {"when": "1932-08"})]),
+        ("On the 8th, the question", {"year": 1932, "month": 6}, [("8th", {"when": "1932-06-08"})]),
+        ("June 9 [1932] text", {}, [("June 9 [1932]", {"when": "1932-06-09", "cert": "medium"})]),
+    ],
+)
+def test_find_dates(text: str, context: dict[str, int], expected: list[tuple[str, dict]]) -> None:
+    assert _dates(text, **context) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the basic plan for the countryside, 1,500 million, has not",
+        "affecting 20 million souls",
+        "By 1929, the Nazis had 3,400 party branches",  # only 1929 is a date
+        "the army had been reduced to 2.9 million soldiers",
+        "to coincide with the 17th party conference",
+        "ration lists (numbers 2 and 3), affecting",
+        "a 13.6-kilometer underwater tunnel",
+        "1743 t[s ] pairs were shipped",
+        "of 1250 people",
+        "up to 100 sheep and goats",
+        "we may temporarily have to support him",
+        "the march of the workers",
+        "the spring sowing campaign",  # a season named, not a time
+        "Ryutin’s nearly 200-page text",
+        "at 1,880,000, Poland 1,772,000",
+        "On the 8th, the question",  # no month in context: no guess
+        "June 31",
+        "F. 558. Op. 11. D. 77. L. 129–130.",
+    ],
+)
+def test_find_dates_leaves_numbers_alone(text: str) -> None:
+    assert [d for d, _ in _dates(text) if d != "1929"] == []
+
+
+def test_context_moves_with_anchoring_dates_not_bare_years() -> None:
+    text = "On January 1, 1933, in 1928 terms; on January 7 he spoke."
+    assert _dates(text, year=1932)[-1] == ("January 7", {"when": "1933-01-07"})
+    text = "down from 40 million in 1929. Finally, on September 17, he"
+    assert _dates(text, year=1932)[-1] == ("September 17", {"when": "1932-09-17"})
+
+
+def test_context_year_carries_between_paragraphs() -> None:
+    first = find_dates("In early 1951 they lost Seoul.", year=1950)
+    assert context_year(first, 1950) == 1951
+    assert context_year(find_dates("By 1953 the army grew."), 1951) == 1951
+
+
+@pytest.mark.parametrize(
+    ("text", "dotted", "expected"),
+    [
+        ("on the same day at 23:00. 12 min.", False, [("23:00", "23:00:00")]),
+        (
+            "between 2:30 and 8:05 p.m., which",
+            False,
+            [("2:30", "14:30:00"), ("8:05 p.m.", "20:05:00")],
+        ),
+        ("Sent 21.25", True, [("21.25", "21:25:00")]),
+        ("5.06 million in 1931", False, []),
+        ("5.06 million", True, [("5.06", "05:06:00")]),  # why dotted is opt-in
+        ("at 12:15 a.m.", False, [("12:15 a.m.", "00:15:00")]),
+        ("ratio 25:70", False, []),
+    ],
+)
+def test_find_times(text: str, dotted: bool, expected: list[tuple[str, str]]) -> None:
+    got = [(text[t.start : t.end], t.when) for t in find_times(text, dotted=dotted)]
+    assert got == expected
