@@ -123,9 +123,191 @@ def render() -> None:
     """Render TEI as a web edition (static HTML) or a print edition (PDF)."""
 
 
+@render.command("web")
+@click.argument("tei_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/site"),
+    show_default=True,
+    help="Folder for the site (replaced as a whole, only if teitool wrote it).",
+)
+@click.option("--title", default="The edition", show_default=True, help="The site's title.")
+@click.option("--lang", default="en", show_default=True, help="Language of the site's own words.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@reports_errors
+def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet: bool) -> None:
+    """Render the TEI files in TEI_DIR as a static web site (open OUTPUT/index.html).
+
+    \b
+    Examples:
+      teitool render web build/tei -o build/site
+      teitool render web build/tei -o build/site --title "Letters, June 1932"
+    """
+    from tei.render.web import render_web
+
+    result = render_web(tei_dir, output, title=title, lang=lang)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(result.summary())
+
+
+@render.command("print")
+@click.argument("tei_dir", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("build/print/edition.pdf"),
+    show_default=True,
+    help="The PDF to write (replaced only when the new one is complete).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter", "a5"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Paper size.",
+)
+@click.option(
+    "--select",
+    "select",
+    multiple=True,
+    metavar="TERMS",
+    help="Print only some documents: date ranges (1932-06-01..1932-06-15, 1932-06), "
+    "ids or id patterns (ch-000, 'L1932-06-1*'); comma-separated or repeated.",
+)
+@click.option("--title", default=None, help="The edition's title (default: from the documents).")
+@click.option("--html", "keep_html", is_flag=True, help="Keep the paged HTML beside the PDF.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@reports_errors
+def render_print_command(
+    tei_dir: Path,
+    output: Path,
+    paper: str,
+    select: tuple[str, ...],
+    title: str | None,
+    keep_html: bool,
+    quiet: bool,
+) -> None:
+    """Typeset the TEI files in TEI_DIR (a folder or one file) as a PDF.
+
+    \b
+    Examples:
+      teitool render print build/tei -o build/print/edition.pdf
+      teitool render print build/tei -o june-1-15.pdf --select 1932-06-01..1932-06-15
+      teitool render print build/tei -o ch.pdf --select 'ch-*' --paper a5 --html
+    """
+    from tei.render.pdf import render_print
+
+    result = render_print(
+        tei_dir, output, paper=paper, select=select or None, keep_html=keep_html, title=title
+    )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(result.summary())
+
+
 # --- export ---------------------------------------------------------------------------------
 
 
 @main.group()
 def export() -> None:
     """Export the edition for repositories: CMIF for correspSearch, BagIt for archives."""
+
+
+@export.command("cmif")
+@click.argument(
+    "tei_dir", required=False, default=Path("build/tei"), type=click.Path(path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("build/export/cmif.xml"),
+    show_default=True,
+    help="The CMIF file to write.",
+)
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Metadata file with the [edition] table (publisher, URLs, licence). "
+    "Default: from teitool.toml / [tool.teitool], else sources/metadata.toml.",
+)
+@click.option(
+    "--register",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Register of persons. Default: persons.xml in TEI_DIR.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@reports_errors
+def export_cmif_command(
+    tei_dir: Path, output: Path, metadata: Path | None, register: Path | None, quiet: bool
+) -> None:
+    """Write a CMIF file (correspSearch's letter index) for the letters in TEI_DIR.
+
+    \b
+    One correspDesc per letter: sender, addressee, place, date, persons by authority URI
+    (GND, VIAF, Wikidata) where the register has one. Letters without a usable date or
+    correspondent are kept and reported. SOURCE_DATE_EPOCH pins the file's time stamp.
+
+    \b
+    Examples:
+      teitool export cmif build/tei -o build/export/cmif.xml
+      teitool export cmif build/tei --metadata sources/metadata.toml
+    """
+    from tei.export import export_cmif
+
+    result = export_cmif(tei_dir, output, metadata_path=metadata, register_path=register)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(result.summary())
+
+
+@export.command("bag")
+@click.argument(
+    "build_dir", required=False, default=Path("build"), type=click.Path(path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The bag folder to write. Default: BUILD_DIR/export/bag.",
+)
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Metadata file with the [edition] table (organisation, contact, description).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@reports_errors
+def export_bag_command(
+    build_dir: Path, output: Path | None, metadata: Path | None, quiet: bool
+) -> None:
+    """Pack a build folder as a BagIt bag for an archive's ingest.
+
+    \b
+    Payload: the TEI files and register (BUILD_DIR/tei), the validation report
+    (BUILD_DIR/reports), the CMIF file (BUILD_DIR/export/cmif.xml) and the schema.
+    The bag is checksummed (SHA-256, SHA-512) and validated with bagit before it
+    replaces an earlier one.
+
+    \b
+    Examples:
+      teitool export bag build -o build/export/bag
+    """
+    from tei.export import export_bag
+
+    result = export_bag(build_dir, output or build_dir / "export" / "bag", metadata_path=metadata)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(result.summary())

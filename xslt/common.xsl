@@ -25,6 +25,9 @@
        contains it; every look-up goes through key('t:person', ...) on it. -->
   <xsl:param name="register" as="document-node()?" select="()"/>
 
+  <!-- Accumulators (mention and block numbers) must apply to the document being rendered. -->
+  <xsl:mode use-accumulators="#all"/>
+
   <xsl:key name="t:person" match="tei:person | tei:org" use="@xml:id"/>
 
   <!-- Mentions are numbered per TEI document in document order, in one pass (an accumulator
