@@ -82,7 +82,9 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> etree._ElementTree:
     return tree
 
 
-def parse_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> etree._ElementTree:
+def parse_file(
+    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> etree._ElementTree:
     """Read and parse a file safely; raise :class:`XmlProblem` on I/O or parse failure."""
     name = str(path)
     try:
@@ -141,7 +143,9 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield staging
         os.chmod(staging, 0o755)
         if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            retired = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+            )
             os.replace(target, retired / "old")
             os.replace(staging, target)
             shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,201 @@
+"""Plain-text sources → TEI P5: the entry point that reads, recognises, encodes and writes.
+
+Every document is built and checked (lossless) in memory first; only when all sources have
+been encoded are the files written, each atomically, so a failure leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tei.encode import letters as letters_mod
+from tei.encode.introduction import build_introduction
+from tei.encode.lossless import LosslessError
+from tei.encode.persons import Register
+from tei.encode.reading import SourceText, read_source
+from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
+from tei.xmlio import serialize, write_atomic
+
+KINDS = ("auto", "letters", "chapter")
+#: A source with fewer words than this holds nothing to encode.
+MIN_WORDS = 5
+
+
+@dataclass
+class EncodeResult:
+    """What ``encode_sources`` wrote and noticed."""
+
+    documents: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    letters: int = 0
+    chapters: int = 0
+    introductions: int = 0
+    footnotes: int = 0
+    endnotes: int = 0
+    persons: set[str] = field(default_factory=set)
+    exit_code: int = EXIT_OK
+
+    def summary(self) -> str:
+        return (
+            f"encoded {len(self.documents)} documents ({self.letters} letters, {self.chapters} "
+            f"chapters, {self.introductions} introductions); {self.footnotes} footnotes, "
+            f"{self.endnotes} endnotes; {len(self.persons)} persons referenced; "
+            f"{len(self.warnings)} warnings"
+        )
+
+
+def source_files(paths: list[Path]) -> list[Path]:
+    """Files named, and the *.txt files of folders named, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.txt"))
+            if not found:
+                raise TeitoolError(f"{path}: the folder has no *.txt source files")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise TeitoolError(f"{path}: no such file or folder")
+    return files
+
+
+def _beside(sources: list[Path], name: str) -> Path | None:
+    for source in sources:
+        folder = source if source.is_dir() else source.parent
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_metadata(path: Path | None) -> dict[str, Any]:
+    """Per-source metadata (TOML), or an empty table when there is none."""
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise TeitoolError(f"{path}: cannot read the metadata: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TeitoolError(f"{path}: the metadata is not valid TOML: {exc}") from None
+
+
+def source_metadata(metadata: dict[str, Any], source: SourceText) -> dict[str, Any] | None:
+    """The metadata table of one source: ``[sources."<file name>"]``."""
+    table = metadata.get("sources", {})
+    entry = table.get(source.name) or table.get(source.path.stem)
+    return entry if isinstance(entry, dict) else None
+
+
+def recognise_kind(source: SourceText, register: Register) -> str:
+    if letters_mod.looks_like_correspondence(source, register):
+        return "letters"
+    return "chapter"
+
+
+def _encode_correspondence(
+    source: SourceText, register: Register, result: EncodeResult
+) -> list[tuple[str, etree._Element]]:
+    prelude, raw_documents = letters_mod.split_documents(source, register)
+    if not raw_documents:
+        raise TeitoolError(
+            f"{source.path}: no letter found (no header line such as 'Stalin to Kaganovich "
+            "June 4, 1932' and no 'Archive:' line); is it a chapter? try --kind chapter",
+            EXIT_PROBLEMS,
+        )
+    outputs: list[tuple[str, etree._Element]] = []
+    stem = source.path.stem.split("_")[0]
+    introduction = (
+        build_introduction(prelude, source, register, f"intro-{stem}") if prelude else None
+    )
+    if introduction is not None:
+        outputs.append(("front", introduction))
+        result.introductions += 1
+        result.footnotes += len(introduction.findall(".//{*}note[@place='foot']"))
+    built = [letters_mod.build_letter(raw, source, register) for raw in raw_documents]
+    letters_mod.assign_ids(built)
+    for letter in built:
+        outputs.append(("letters", letter.root))
+        result.warnings.extend(letter.warnings)
+        result.footnotes += letter.footnotes
+        result.persons |= letter.persons
+    result.letters += len(built)
+    return outputs
+
+
+def _encode_chapter(
+    source: SourceText, register: Register, metadata: dict[str, Any] | None, result: EncodeResult
+) -> list[tuple[str, etree._Element]]:
+    from tei.encode.chapters import encode_chapter
+
+    chapter = encode_chapter(source, register, metadata)
+    result.warnings.extend(chapter.warnings)
+    result.chapters += 1
+    result.endnotes += len(chapter.root.findall(".//{*}note[@type='endnote']"))
+    result.persons |= {el.get("ref") for el in chapter.root.iter("{*}persName") if el.get("ref")}
+    return [("chapters", chapter.root)]
+
+
+def encode_sources(
+    sources: list[Path],
+    out_dir: Path,
+    *,
+    kind: str = "auto",
+    register_path: Path | None = None,
+    metadata_path: Path | None = None,
+) -> EncodeResult:
+    """Encode ``sources`` (files or folders of *.txt) into ``out_dir``.
+
+    Raises :class:`TeitoolError` (nothing written) when a source cannot be read or encoded.
+    """
+    if kind not in KINDS:
+        raise TeitoolError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    files = source_files(sources)
+    register_path = register_path or _beside(sources, "persons.xml")
+    if register_path is None:
+        raise TeitoolError(
+            "no register of persons: put persons.xml beside the sources or name one with --register"
+        )
+    register = Register.load(register_path)
+    metadata = load_metadata(metadata_path or _beside(sources, "metadata.toml"))
+
+    result = EncodeResult()
+    outputs: list[tuple[str, etree._Element]] = []
+    for path in files:
+        source = read_source(path)
+        if len(source.text.split()) < MIN_WORDS:
+            raise TeitoolError(
+                f"{path}: nothing recognisable to encode (fewer than {MIN_WORDS} words)",
+                EXIT_PROBLEMS,
+            )
+        source_kind = recognise_kind(source, register) if kind == "auto" else kind
+        try:
+            if source_kind == "letters":
+                outputs += _encode_correspondence(source, register, result)
+            else:
+                outputs += _encode_chapter(
+                    source, register, source_metadata(metadata, source), result
+                )
+        except LosslessError as exc:
+            raise TeitoolError(f"lossless check failed: {exc}", EXIT_PROBLEMS) from None
+
+    try:
+        write_atomic(out_dir / "persons.xml", register_path.read_bytes())
+        for folder, root in outputs:
+            target = (
+                out_dir / folder / f"{root.get('{http://www.w3.org/XML/1998/namespace}id')}.xml"
+            )
+            write_atomic(target, serialize(root))
+            result.documents.append(target)
+    except OSError as exc:
+        raise TeitoolError(
+            f"{out_dir}: cannot write the output: {exc.strerror or exc}", EXIT_CANNOT_RUN
+        ) from None
+    return result

@@ -1,0 +1,136 @@
+"""Footnotes of a letter: the notes printed below the rule, and their markers in the text.
+
+The source prints a letter's notes after a rule of underscores (or a "Note:" line), each
+opening with its number ("1 Number and date entered", glued as "1In May 1932"). Scraping
+lost some numbers: a paragraph without one takes the next number of the sequence when that
+number is missing from the notes, and otherwise continues the note before it.
+
+Markers in the text are numbers set after a word or punctuation ("Kaganovich 1 .",
+"us.1 ,", "Dirksen3—", "letters 4 and"). What tells a marker from a number of the text
+("2) …", "No. 29", "30 percent") is the running sequence: the next marker must carry the
+next note number. A number already anchored may stand a second time at the end of a
+dateline ("5/VI.32 2"), where the secretary's note refers to the whole dateline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_RULE = re.compile(r"^\s*(?:_{3,}|Notes?:)\s*$")
+_NUMBERED_NOTE = re.compile(r"^(?P<n>\d{1,2})(?:\s+|(?=[A-Z“\"(]))(?P<text>\S.*)$", re.S)
+_LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
+
+#: Words that make a number part of the text, not a marker, when they follow it.
+_UNIT_AFTER = re.compile(
+    r"\s*(?:percent|per\b|%|million|mil\b|mln|billion|thousand|th\b|st\b|nd\b|rd\b|"
+    r"o'clock|min\b|h\b|tons?\b|poods?\b|rub|m\.|km|people|days?|years?|months?|[-–]\d|[/.:,]\d)",
+    re.I,
+)
+#: Words after which a number is a reference number ("No. 29", "HP 6", "L. 14").
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\bNo|\bHP|#|\bL|\bF|\bOp|\bD|\bP|\bQ|\bVol|\bT|\bIn|\bC)\.?\s*$"
+)
+_CANDIDATE = re.compile(r"(?<=[^\s\d])(?P<space>\s?)(?P<n>\d{1,2})(?!\d)")
+
+
+@dataclass
+class Footnote:
+    number: int | None
+    paragraphs: list[str] = field(default_factory=list)
+    line: int = 0
+    number_supplied: bool = False
+
+
+def is_rule(line: str) -> bool:
+    return bool(_RULE.match(line))
+
+
+def parse_notes(paragraphs: list[tuple[str, int]], marker_hint: int = 0) -> list[Footnote]:
+    """Read note paragraphs ``(text, line)`` into numbered footnotes (numbers supplied where lost).
+
+    ``marker_hint`` is the highest number that may be a marker in the text: an unnumbered
+    paragraph after the last numbered note opens a new note only up to that number.
+    """
+    explicit = []
+    for text, _line in paragraphs:
+        match = _NUMBERED_NOTE.match(text)
+        explicit.append(int(match.group("n")) if match and not _LIST_ITEM.match(text) else None)
+    notes: list[Footnote] = []
+    expected = 1
+    for index, (text, line) in enumerate(paragraphs):
+        number = explicit[index]
+        if number is not None and number >= expected:
+            body = _NUMBERED_NOTE.match(text).group("text")  # type: ignore[union-attr]
+            notes.append(Footnote(number, [body], line))
+            expected = number + 1
+            continue
+        later = [n for n in explicit[index + 1 :] if n is not None]
+        next_explicit = min(later) if later else None
+        opens_new = (next_explicit is not None and expected < next_explicit) or (
+            next_explicit is None and (expected <= marker_hint or not notes)
+        )
+        if opens_new:
+            notes.append(Footnote(expected, [text], line, number_supplied=True))
+            expected += 1
+        else:
+            notes[-1].paragraphs.append(text)
+    return notes
+
+
+@dataclass(frozen=True)
+class Marker:
+    start: int
+    end: int
+    number: int
+    repeat: bool = False
+
+
+def find_markers(
+    text: str,
+    numbers: set[int],
+    expected: int,
+    anchored: set[int],
+    dateline: bool = False,
+    taken: list[tuple[int, int]] | None = None,
+) -> tuple[list[Marker], int]:
+    """Markers in ``text`` for the note ``numbers``, the next one being ``expected``.
+
+    Returns the markers and the next expected number. In a ``dateline`` a trailing number
+    that was anchored before is a repeat marker. Numbers inside ``taken`` spans (dates:
+    the "1" of "June 1") are never markers.
+    """
+    markers: list[Marker] = []
+    for match in _CANDIDATE.finditer(text):
+        number = int(match.group("n"))
+        if any(start <= match.start("n") < end for start, end in taken or ()):
+            continue
+        before = text[: match.start()]
+        after = text[match.end() :]
+        if _UNIT_AFTER.match(after) or _REFERENCE_BEFORE.search(before):
+            continue
+        if after[:1].isalpha() and not match.group("space") and not before[-1:].isalpha():
+            continue
+        if number == expected and number in numbers:
+            markers.append(Marker(match.start("n"), match.end("n"), number))
+            anchored.add(number)
+            expected += 1
+        elif dateline and number in anchored and not after.strip(" ."):
+            markers.append(Marker(match.start("n"), match.end("n"), number, repeat=True))
+    return markers, expected
+
+
+def trailing_dateline_marker(
+    text: str, numbers: set[int], expected: int, anchored: set[int]
+) -> Marker | None:
+    """A marker at the very end of a dateline ("5/VI.32 2", "16–25 2", "12–40 1 .")."""
+    match = re.search(r"(?<=\S)\s+(?P<n>\d{1,2})\s*\.?\s*$", text)
+    if not match:
+        return None
+    number = int(match.group("n"))
+    if number == expected and number in numbers:
+        anchored.add(number)
+        return Marker(match.start("n"), match.end("n"), number)
+    if number in anchored:
+        return Marker(match.start("n"), match.end("n"), number, repeat=True)
+    return None

@@ -1,0 +1,55 @@
+"""Mixed content: a run of text plus recognised spans (names, dates, notes) → TEI children."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei.encode.teidoc import append_text, tei
+
+
+@dataclass(frozen=True)
+class Span:
+    """A recognised stretch ``text[start:end]`` to wrap in ``<tag attrib…>``.
+
+    ``replace=True`` drops the covered text (an endnote marker "184" becomes
+    ``<note n="184"/>``, the number living on in ``@n``). ``element`` is a ready-made
+    element to insert instead of building one (a footnote with its own content).
+    """
+
+    start: int
+    end: int
+    tag: str
+    attrib: dict[str, str] = field(default_factory=dict)
+    replace: bool = False
+    element: etree._Element | None = field(default=None, compare=False)
+
+
+def select_spans(spans: Iterable[Span]) -> list[Span]:
+    """Keep non-overlapping spans: earliest first, the longest where two start together."""
+    chosen: list[Span] = []
+    end = -1
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if span.start >= end or (span.start == span.end and span.start >= end):
+            chosen.append(span)
+            end = max(end, span.end)
+    return chosen
+
+
+def fill(parent: etree._Element, text: str, spans: Iterable[Span]) -> None:
+    """Append ``text`` to ``parent`` as mixed content with ``spans`` as child elements."""
+    cursor = 0
+    for span in select_spans(spans):
+        append_text(parent, text[cursor : span.start])
+        if span.element is not None:
+            child = span.element
+        else:
+            child = etree.Element(tei(span.tag), {k: span.attrib[k] for k in sorted(span.attrib)})
+            if not span.replace:
+                child.text = text[span.start : span.end]
+        child.tail = None
+        parent.append(child)
+        cursor = span.end
+    append_text(parent, text[cursor:])

@@ -1,0 +1,62 @@
+"""The editors' introduction before the first letter of a correspondence → one TEI document."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from tei.encode import footnotes as fn
+from tei.encode.dates import find_dates
+from tei.encode.letters import Context, Line, annotate, blocks, footnote_elements
+from tei.encode.lossless import UNANCHORED, check
+from tei.encode.persons import Register
+from tei.encode.reading import SourceText
+from tei.encode.teidoc import E, new_document
+
+#: Lines this short at the start of the introduction are its headings (title, navigation).
+MAX_HEADING_WORDS = 10
+
+
+def build_introduction(
+    lines: list[Line], source: SourceText, register: Register, doc_id: str
+) -> etree._Element | None:
+    """The introduction as a TEI document, or None if the prelude has no words."""
+    items = blocks(lines)
+    if not any(re.search(r"\w", b.text) for b in items):
+        return None
+    rule = next((i for i, b in enumerate(items) if fn.is_rule(b.text)), len(items))
+    text_items, note_items = items[:rule], items[rule + 1 :]
+    years = [
+        int(m.value.when[:4])
+        for b in text_items
+        for m in find_dates(b.text)
+        if m.value.when and m.value.when[:1].isdigit()
+    ]
+    context = Context(register, doc_id, years[0] if years else None, None, {})
+    notes = fn.parse_notes([(b.text, b.line) for b in note_items])
+    context.notes = footnote_elements(notes, doc_id, register, context.year)
+    div = E.div(type="introduction")
+    in_headings = True
+    for block in text_items:
+        in_headings = in_headings and len(block.text.split()) <= MAX_HEADING_WORDS
+        div.append(annotate(E.head() if in_headings else E.p(), block.text, context))
+    for note in context.notes.values():
+        if note.getparent() is None:
+            note.set("type", UNANCHORED)
+            div.append(note)
+    title = f"Introduction: {text_items[0].text}" if text_items else "Introduction"
+    root, body = new_document(
+        doc_id,
+        "introduction",
+        title,
+        f"Encoded with teitool from sources/{source.name}, lines {lines[0].number}–{lines[-1].number}.",
+        E.p(f"The editors' introduction printed before the first document of {source.name}."),
+    )
+    body.append(div)
+    check(
+        "\n".join(b.text for b in items if not fn.is_rule(b.text)),
+        [div],
+        f"{source.path}:{lines[0].number}",
+    )
+    return root

@@ -1,0 +1,813 @@
+"""A correspondence source → one TEI document per letter (and one for the introduction).
+
+The source's conventions (see ``../shared/seeds/README.md``): a header line "X to Y DATE"
+starts a document; an ``Archive:`` line gives the archival reference and the document's
+form; then the text (opener lines, paragraphs, numbered lists, a closer with signature,
+cipher numbers, times and a Soviet dateline, perhaps a postscript) and the editors'
+footnotes after a rule. An ``Archive:`` line after a finished document without a header of
+its own starts a new document, whose correspondents and date then come from its signature,
+address and dateline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei.encode import footnotes as fn
+from tei.encode.dates import DateValue, find_datelines, find_dates, find_header_date, find_times
+from tei.encode.inline import Span, fill
+from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
+from tei.encode.persons import NameMatch, Register
+from tei.encode.reading import SourceText
+from tei.encode.teidoc import XML_ID, E, new_document
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+_ARCHIVE = re.compile(r"^\s*Archive:\s*(?P<rest>.*)$")
+_HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
+_CORRESPONDENT = re.compile(r"^(?:the\s+)?[A-Z][\w.’'\- ]*$|^the members of the \w+$")
+_LIST_ITEM = re.compile(r"^(?P<n>\d{1,2}|[a-z])\s?\)\s*(?=\S)|^(?P<m>\d{1,2})\.\s+(?=[A-Z\"“])")
+_POSTSCRIPT = re.compile(r"^(?:P\.\s?S\.|PS|PSM?)(?=[\s.])")
+_GREETING = re.compile(
+    r"^(?:Hello|Hi|Hey|Dear|Greetings|Goodbye|Regards|All the best|I shake|Shake|Your|Yours)\b",
+    re.I,
+)
+_NUMBER_LINE = re.compile(r"^(?:No\.?|#|HP|In\. No\.)\s*[\w/.,\- –]*\.?$")
+_TIME_LINE = re.compile(r"^\d{1,2}\s*[.:–\-]\s*\d{2}(?:\s+\d{1,2})?\s*\.?$")
+_FORM_WORDS = (
+    ("certified", "certifiedCopy"),
+    ("typewritten copy", "copy"),
+    ("autograph", "autograph"),
+    ("typescript", "typescript"),
+    ("handwritten", "handwritten"),
+    ("original", "original"),
+)
+_CIPHER_MARK = re.compile(r"\b(?:Cipher|Encryption)\b")
+
+#: How many words a line before the text may have and still be a mark ("Strictly secret .").
+MAX_MARK_WORDS = 4
+
+
+# --- recognisers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correspondent:
+    text: str
+    match: NameMatch | None
+
+
+@dataclass(frozen=True)
+class Header:
+    """A header line: "Molotov, Kaganovich to Stalin June 12, 1932"."""
+
+    text: str
+    senders: tuple[Correspondent, ...]
+    recipients: tuple[Correspondent, ...]
+    date_start: int
+    date_end: int
+    date: DateValue
+
+
+def _correspondents(part: str, register: Register) -> tuple[Correspondent, ...] | None:
+    names = [n.strip(" .") for n in re.split(r",\s*|\s+and\s+", part) if n.strip(" .")]
+    if not names or not all(_CORRESPONDENT.match(name) for name in names):
+        return None
+    return tuple(Correspondent(name, register.resolve(name)) for name in names)
+
+
+def parse_header(line: str, register: Register) -> Header | None:
+    """Read a header line, or None if ``line`` is not one.
+
+    A header is correspondents, "to" (or a dash), correspondents and a header date, on a
+    line of its own; at least one sender must be in the register, so that a sentence such
+    as "On June 5 …" is never taken for a header.
+    """
+    text = line.strip()
+    if not text or len(text) > 200:
+        return None
+    found = find_header_date(text)
+    if found is None or text[found.end :].strip():
+        return None
+    names_part = re.sub(r"\s+on$", "", text[: found.start].rstrip())
+    parts = _HEADER_SPLIT.split(names_part, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    senders = _correspondents(parts[0], register)
+    recipients = _correspondents(parts[1], register)
+    if not senders or not recipients or not any(c.match for c in senders):
+        return None
+    return Header(text, senders, recipients, found.start, found.end, found.value)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An ``Archive:`` line: "RGASPI F. 558. Op. 11. D. 77. L. 136. Certified typewritten copy."."""
+
+    text: str
+    repository: str
+    references: tuple[str, ...]
+    form: str | None
+
+
+def parse_archive(line: str) -> Archive | None:
+    match = _ARCHIVE.match(line)
+    if not match:
+        return None
+    rest = match.group("rest").strip()
+    references = []
+    repository = ""
+    for part in rest.split(";"):
+        part = part.strip()
+        words = part.split(maxsplit=1)
+        if words and re.fullmatch(r"[A-Z]{2,}[,.]?", words[0]):
+            repository = repository or words[0].rstrip(",.")
+            part = words[1] if len(words) > 1 else ""
+        reference = re.match(
+            r"(?P<ref>(?:(?:F|Op|D|L)\.?\s*[\w.,–\- ]+?)+?)(?=\s+[A-Z][a-z]|$)", part
+        )
+        if reference:
+            references.append(reference.group("ref").strip().rstrip("."))
+        elif part:
+            references.append(part.rstrip("."))
+    lowered = rest.lower()
+    form = next((value for word, value in _FORM_WORDS if word in lowered), None)
+    return Archive(line.strip(), repository or "unknown", tuple(r for r in references if r), form)
+
+
+def list_item(text: str) -> tuple[str, int] | None:
+    """ "1) First point" → ("1", offset of the item's text); "a) …" and "1. …" too."""
+    match = _LIST_ITEM.match(text)
+    if not match:
+        return None
+    return (match.group("n") or match.group("m"), match.end())
+
+
+def names_in(text: str, register: Register) -> list[NameMatch]:
+    return register.find_names(text)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w’'-]+", text)
+
+
+def is_salutation(text: str, register: Register) -> bool:
+    """ "Hello, Comrade Kaganovich!", "Tov. Stalin.", "Hello Comrade Stalin." (but not a sentence)."""
+    words = _words(text)
+    if not words or len(words) > 8:
+        return False
+    if re.match(r"^(?:Hello|Dear|Hi)\b", text):
+        return True
+    return bool(re.match(r"^(?:Tov\.|Comrade|T\.)\s+[A-Z]", text)) and len(words) <= 4
+
+
+def is_address(text: str, register: Register) -> bool:
+    """An address line: names, places and "For …" and nothing like a sentence.
+
+    "Moscow. CC ON. Poskrebyshev.", "For Kaganovich and other members of the PB.",
+    "Kaganovich, Molotov.", "Sochi, Comrade Stalin."
+    """
+    names = names_in(text, register)
+    if not names or len(_words(text)) > 16:
+        return False
+    rest = text
+    for name in reversed(names):
+        rest = rest[: name.start] + rest[name.end :]
+    leftover = [w for w in _words(rest) if w not in {"Comrade", "Tov", "For", "and", "Copy", "T"}]
+    lowercase = [w for w in leftover if w[0].islower()]
+    return text.startswith("For ") or len(lowercase) <= 1 and len(leftover) <= 8
+
+
+def is_mark(text: str) -> bool:
+    """A short line before the text: "Strictly secret .", "Cipher. Immediately.", "In. No. 29"."""
+    words = _words(text)
+    return 0 < len(words) <= MAX_MARK_WORDS and not text.rstrip().endswith(("?", ":"))
+
+
+def is_dateline_only(text: str, year: int | None) -> bool:
+    """A line that is only a dateline, perhaps with a time or a marker: "29/VI 32", "12/V1"."""
+    found = find_datelines(text, year=year)
+    if not found:
+        return False
+    rest = text[: found[0].start] + text[found[0].end :]
+    return not re.sub(r"\b(?:year|g)\b|[\d\s.,–\-]", "", rest)
+
+
+def closer_kind(text: str, register: Register, year: int | None) -> str | None:
+    """What a line at the end of a letter is: signed, dateline, number, time (or None)."""
+    stripped = text.strip()
+    if is_dateline_only(stripped, year):
+        return "dateline"
+    if _TIME_LINE.match(stripped):
+        return "time"
+    if _NUMBER_LINE.match(stripped) and len(stripped) <= 30:
+        return "number"
+    if is_signature(stripped, register):
+        return "signed"
+    datelines = find_datelines(stripped, year=year)
+    if datelines:
+        before = stripped[: datelines[0].start].strip()
+        after = stripped[datelines[0].end :].strip()
+        if (before and is_signature(before, register) and not after) or (
+            after and is_signature(after, register) and not before
+        ):
+            return "signed+dateline"
+    return None
+
+
+def is_signature(text: str, register: Register) -> bool:
+    """ "Stalin.", "Greetings! I. Stalin.", "Your L. Kaganovich.", "Kaganovich, Molotov." …"""
+    names = [n for n in names_in(text, register) if n.tag == "persName"]
+    if not names:
+        return False
+    last = names[-1]
+    tail = text[last.end :].strip()
+    if re.sub(r"[\s.,!\d]", "", tail):
+        return False
+    head = text[: names[0].start]
+    between = "".join(text[a.end : b.start] for a, b in zip(names, names[1:], strict=False))
+    if re.sub(r"[\s.,]|\band\b", "", between):
+        return False
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", head.strip()) if s]
+    greeting_only = all(_GREETING.match(s) or len(_words(s)) <= 5 for s in sentences)
+    return greeting_only and len(_words(head)) <= 12
+
+
+# --- segmentation -------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    text: str
+    number: int  # 1-based line number in the source
+
+
+@dataclass
+class RawDocument:
+    """The lines of one document, before interpretation."""
+
+    first_line: int
+    header: Header | None = None
+    header_line: Line | None = None
+    archive: Archive | None = None
+    archive_line: Line | None = None
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        return any(line.text.strip() for line in self.lines)
+
+    @property
+    def last_line(self) -> int:
+        numbers = [self.first_line]
+        numbers += [line.number for line in self.lines if line.text.strip()]
+        numbers += [x.number for x in (self.header_line, self.archive_line) if x]
+        return max(numbers)
+
+
+def split_documents(source: SourceText, register: Register) -> tuple[list[Line], list[RawDocument]]:
+    """The prelude (lines before the first document) and the documents, in source order."""
+    prelude: list[Line] = []
+    documents: list[RawDocument] = []
+    current: RawDocument | None = None
+    for number, text in enumerate(source.lines, start=1):
+        line = Line(text, number)
+        header = parse_header(text, register)
+        archive = parse_archive(text)
+        if header:
+            current = RawDocument(number, header=header, header_line=line)
+            documents.append(current)
+        elif archive and (current is None or current.archive or current.has_text):
+            current = RawDocument(number, archive=archive, archive_line=line)
+            documents.append(current)
+        elif archive and current is not None:
+            current.archive, current.archive_line = archive, line
+        elif current is None:
+            prelude.append(line)
+        else:
+            current.lines.append(line)
+    return prelude, documents
+
+
+# --- interpretation -----------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    text: str
+    line: int
+
+
+def blocks(lines: list[Line]) -> list[Block]:
+    return [Block(line.text.strip(), line.number) for line in lines if line.text.strip()]
+
+
+def split_notes(
+    items: list[Block], register: Register, year: int | None
+) -> tuple[list[Block], list[Block]]:
+    """Text blocks and note blocks: notes follow a rule, or stand after the dateline unruled."""
+    for index, block in enumerate(items):
+        if fn.is_rule(block.text):
+            return items[:index], items[index + 1 :]
+    numbered = [
+        i
+        for i, b in enumerate(items)
+        if re.match(r"^\d{1,2}\s[A-Z]", b.text) and not list_item(b.text)
+    ]
+    datelines = [
+        i
+        for i, b in enumerate(items)
+        if closer_kind(b.text, register, year) in ("dateline", "signed+dateline")
+    ]
+    if numbered and datelines:
+        last_note = numbered[-1]
+        before = [i for i in datelines if i < last_note]
+        if before and all(not list_item(b.text) for b in items[before[-1] + 1 : last_note]):
+            start = before[-1] + 1
+            while start < len(items) and closer_kind(items[start].text, register, year) == "time":
+                start += 1
+            return items[:start], items[start:]
+    return items, []
+
+
+@dataclass
+class Context:
+    """What a letter's interpretation needs: the register, note numbers, the running sequence."""
+
+    register: Register
+    doc_id: str
+    year: int | None
+    month: int | None
+    notes: dict[int, etree._Element]
+    expected: int = 1
+    anchored: set[int] = field(default_factory=set)
+    fuzzy: list[str] = field(default_factory=list)
+
+
+def _name_spans(text: str, context: Context) -> list[Span]:
+    spans = []
+    for name in context.register.find_names(text):
+        spans.append(Span(name.start, name.end, name.tag, {"ref": name.ref}))
+        if name.fuzzy_score is not None:
+            context.fuzzy.append(
+                f"«{text[name.start : name.end]}» read as {name.ref} (similarity {name.fuzzy_score})"
+            )
+    return spans
+
+
+def _date_spans(text: str, context: Context, dateline: bool = False) -> list[Span]:
+    spans = [
+        Span(m.start, m.end, "date", m.value.attrib())
+        for m in find_dates(text, year=context.year, month=context.month)
+    ]
+    if dateline:
+        spans += [
+            Span(m.start, m.end, "date", m.value.attrib())
+            for m in find_datelines(text, year=context.year)
+        ]
+        spans += [
+            Span(t.start, t.end, "time", {"when": t.when}) for t in find_times(text, dotted=True)
+        ]
+    return spans
+
+
+def _marker_spans(
+    text: str, context: Context, dates: list[Span], dateline: bool = False
+) -> list[Span]:
+    numbers = set(context.notes)
+    taken = [(d.start, d.end) for d in dates]
+    markers, context.expected = fn.find_markers(
+        text, numbers, context.expected, context.anchored, taken=taken
+    )
+    if dateline and not markers:
+        trailing = fn.trailing_dateline_marker(text, numbers, context.expected, context.anchored)
+        if trailing:
+            markers = [trailing]
+            if not trailing.repeat:
+                context.expected = trailing.number + 1
+    spans = []
+    for marker in markers:
+        note = context.notes[marker.number]
+        if marker.repeat or note.getparent() is not None:
+            ref = E.ref(str(marker.number), type="noteAnchor", target=f"#{note.get(XML_ID)}")
+            spans.append(Span(marker.start, marker.end, "ref", element=ref))
+        else:
+            spans.append(Span(marker.start, marker.end, "note", element=note))
+    return spans
+
+
+def annotate(
+    parent: etree._Element, text: str, context: Context, dateline: bool = False
+) -> etree._Element:
+    """Fill ``parent`` with ``text``: names, dates (times in datelines) and note markers."""
+    dates = _date_spans(text, context, dateline)
+    markers = _marker_spans(text, context, dates, dateline)
+    others = _name_spans(text, context) + dates
+    others = [s for s in others if not any(m.start < s.end and s.start < m.end for m in markers)]
+    fill(parent, text, markers + others)
+    return parent
+
+
+def _closer(items: list[Block], register: Register, year: int | None) -> int:
+    """Index where the closer starts: trailing signature, numbers, times and datelines."""
+    start = len(items)
+    seen_signature_or_date = False
+    while start > 0:
+        kind = closer_kind(items[start - 1].text, register, year)
+        if kind is None:
+            break
+        seen_signature_or_date |= kind in ("signed", "dateline", "signed+dateline")
+        start -= 1
+    return start if seen_signature_or_date else len(items)
+
+
+def _opener(items: list[Block], register: Register, year: int | None) -> list[tuple[str, Block]]:
+    """The opener lines at the start of the text, each with its kind."""
+    opener: list[tuple[str, Block]] = []
+    for block in items[:-1]:
+        if is_dateline_only(block.text, year):
+            kind = "dateline"
+        elif is_salutation(block.text, register):
+            opener.append(("salute", block))
+            break
+        elif is_address(block.text, register):
+            kind = "address"
+        elif is_mark(block.text) and not any(k in ("address",) for k, _ in opener):
+            kind = "mark"
+        else:
+            break
+        opener.append((kind, block))
+    return opener
+
+
+def _build_closer(items: list[Block], context: Context) -> etree._Element:
+    closer = E.closer()
+    pending_dateline: list[Block] = []
+
+    def flush() -> None:
+        if pending_dateline:
+            text = " ".join(b.text for b in pending_dateline)
+            closer.append(annotate(E.dateline(), text, context, dateline=True))
+            pending_dateline.clear()
+
+    seen_signature = False
+    for block in items:
+        kind = closer_kind(block.text, context.register, context.year)
+        if kind == "signed":
+            flush()
+            closer.append(annotate(E.signed(), block.text, context))
+            seen_signature = True
+        elif kind == "signed+dateline":
+            flush()
+            closer.append(annotate(E.signed(), block.text, context, dateline=True))
+            seen_signature = True
+        elif kind == "number" and not seen_signature:
+            flush()
+            closer.append(annotate(E.seg(type="number"), block.text, context))
+        else:
+            pending_dateline.append(block)
+    flush()
+    for child in closer:
+        child.tail = " "
+    closer[-1].tail = None
+    return closer
+
+
+def _build_paragraphs(parent: etree._Element, items: list[Block], context: Context) -> None:
+    current_list: etree._Element | None = None
+    for block in items:
+        item = list_item(block.text)
+        if item:
+            if current_list is None:
+                kind = "ordered" if item[0].isdigit() else "alphabetical"
+                current_list = E.list(type=kind)
+                parent.append(current_list)
+            current_list.append(annotate(E.item(n=item[0]), block.text, context))
+        else:
+            current_list = None
+            parent.append(annotate(E.p(), block.text, context))
+
+
+def footnote_elements(
+    notes: list[fn.Footnote], context_id: str, register: Register, year: int | None
+) -> dict[int, etree._Element]:
+    result: dict[int, etree._Element] = {}
+    scratch = Context(register, context_id, year, None, {})
+    for note in notes:
+        if note.number is None:
+            continue
+        element = E.note(place="foot", n=str(note.number))
+        element.set(XML_ID, f"{context_id}-n{note.number}")
+        if note.number_supplied:
+            element.set("subtype", NUMBER_SUPPLIED)
+        if len(note.paragraphs) == 1:
+            annotate(element, note.paragraphs[0], scratch)
+        else:
+            for paragraph in note.paragraphs:
+                element.append(annotate(E.p(), paragraph, scratch))
+        result[note.number] = element
+    return result
+
+
+# --- the letter document ------------------------------------------------------------------------
+
+
+@dataclass
+class Letter:
+    """A letter ready to be written: its TEI root, id stem and what the encoder noticed."""
+
+    root: etree._Element
+    id_stem: str
+    warnings: list[str]
+    footnotes: int
+    persons: set[str]
+
+
+def _date_key(value: DateValue | None) -> str:
+    if value is None:
+        return "undated"
+    return (value.when or value.not_after or value.not_before or value.from_ or "undated").lstrip(
+        "-"
+    )
+
+
+def _human_date(value: DateValue | None) -> str:
+    if value is None:
+        return "undated"
+
+    def spell(iso: str) -> str:
+        parts = iso.lstrip("-").split("-")
+        if iso.startswith("--"):
+            return f"{int(parts[1])} {MONTHS[int(parts[0]) - 1]}"
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return parts[0]
+
+    if value.when:
+        return spell(value.when) + (" (date supplied)" if value.cert else "")
+    if value.not_after:
+        return f"not after {spell(value.not_after)}"
+    if value.not_before:
+        return f"not before {spell(value.not_before)}"
+    return "undated"
+
+
+def _year_month(value: DateValue | None) -> tuple[int | None, int | None]:
+    key = _date_key(value)
+    match = re.match(r"(\d{4})(?:-(\d{2}))?", key)
+    if not match:
+        return None, None
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+def _short_name(ref: str, register: Register) -> str:
+    entry = register.entries.get(ref.partition("#")[2])
+    return entry.surname if entry else ref
+
+
+def _corresp_names(element: etree._Element | None, register: Register) -> list[NameMatch]:
+    if element is None:
+        return []
+    text = "".join(element.itertext())
+    return [n for n in register.find_names(text)]
+
+
+def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Letter:
+    """Interpret one document of the correspondence as a TEI letter."""
+    warnings: list[str] = []
+    where = f"{source.path}:{raw.first_line}"
+    header_date = raw.header.date if raw.header else None
+    items = blocks(raw.lines)
+    year, month = _year_month(header_date)
+    if year is None:
+        datelines = [d for b in items for d in find_datelines(b.text)]
+        year = datelines[0].anchor_year if datelines else None
+    text_items, note_items = split_notes(items, register, year)
+
+    provisional_id = "doc"
+    notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=99)
+    context = Context(register, provisional_id, year, month, {})
+    context.notes = footnote_elements(notes, provisional_id, register, year)
+    for note in notes:
+        if note.number is None:
+            warnings.append(f"{where}: a note at line {note.line} has no number")
+
+    div = E.div(type="letter")
+    if raw.header_line is not None:
+        head = E.head()
+        header = raw.header
+        assert header is not None
+        spans = _name_spans(header.text, context)
+        spans.append(Span(header.date_start, header.date_end, "date", header.date.attrib()))
+        fill(head, header.text, spans)
+        div.append(head)
+
+    opener_lines = _opener(text_items, register, year)
+    rest = text_items[len(opener_lines) :]
+    postscript_at = next((i for i, b in enumerate(rest) if _POSTSCRIPT.match(b.text)), len(rest))
+    main, postscript = rest[:postscript_at], rest[postscript_at:]
+    closer_at = _closer(main, register, year)
+    main, closer_items = main[:closer_at], main[closer_at:]
+
+    if opener_lines:
+        opener = E.opener()
+        address: etree._Element | None = None
+        for kind, block in opener_lines:
+            if kind == "address":
+                if address is None:
+                    address = E.address()
+                    opener.append(address)
+                address.append(annotate(E.addrLine(), block.text, context))
+                continue
+            address = None
+            element = {
+                "salute": E.salute,
+                "dateline": E.dateline,
+                "mark": lambda: E.seg(type="mark"),
+            }[kind]()
+            opener.append(annotate(element, block.text, context, dateline=kind == "dateline"))
+        div.append(opener)
+    _build_paragraphs(div, main, context)
+    if closer_items:
+        div.append(_build_closer(closer_items, context))
+    if postscript:
+        ps = E.postscript()
+        ps_closer_at = _closer(postscript, register, year)
+        _build_paragraphs(ps, postscript[:ps_closer_at], context)
+        if ps_closer_at < len(postscript):
+            ps.append(_build_closer(postscript[ps_closer_at:], context))
+        div.append(ps)
+    if not text_items:
+        div.append(E.gap(reason="not-transcribed"))
+        warnings.append(
+            f'{where}: the header has no text under it; encoded with <gap reason="not-transcribed"/>'
+        )
+    unanchored = [n for n in context.notes.values() if n.getparent() is None]
+    for note in unanchored:
+        note.set("type", UNANCHORED)
+        div.append(note)
+        warnings.append(
+            f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
+        )
+    gaps = sorted(set(context.notes) - context.anchored)
+    del gaps
+
+    # Correspondents: the header's, checked against the signature and the address.
+    signed = [n for n in div.iterfind(".//{*}closer/{*}signed")]
+    signers = [m for s in signed[:1] for m in _corresp_names(s, register) if m.tag == "persName"]
+    addressed = [
+        m
+        for el in div.iterfind("{*}opener/{*}address/{*}addrLine")
+        for m in _corresp_names(el, register)
+    ] + [m for el in div.iterfind("{*}opener/{*}salute") for m in _corresp_names(el, register)]
+    senders = [c.match.ref for c in raw.header.senders if c.match] if raw.header else []
+    recipients = [c.match.ref for c in raw.header.recipients if c.match] if raw.header else []
+    signer_refs = list(dict.fromkeys(m.ref for m in signers))
+    addressed_refs = list(dict.fromkeys(m.ref for m in addressed))
+    if raw.header is None:
+        senders, recipients = signer_refs, [r for r in addressed_refs if r not in signer_refs]
+        if not senders or not recipients:
+            warnings.append(
+                f"{where}: a document without a header whose correspondents could not all be read from its signature and address"
+            )
+    elif signer_refs and not set(signer_refs) & set(senders) and set(signer_refs) & set(recipients):
+        warnings.append(
+            f"{where}: the header names {', '.join(_short_name(r, register) for r in senders)} as sender, "
+            f"but the letter is signed by {', '.join(_short_name(r, register) for r in signer_refs)}; "
+            "correspDesc follows the signature and address"
+        )
+        old_senders = senders
+        senders = signer_refs
+        recipients = [r for r in addressed_refs if r not in senders] or old_senders
+    if raw.header:
+        for c in (*raw.header.senders, *raw.header.recipients):
+            if c.match is None:
+                warnings.append(
+                    f"{where}: correspondent «{c.text}» is not in the register; add it to persons.xml"
+                )
+
+    date = header_date
+    date_text = raw.header.text[raw.header.date_start : raw.header.date_end] if raw.header else None
+    if date is None:
+        datelines = [
+            d
+            for el in div.iter("{*}dateline")
+            for d in find_datelines("".join(el.itertext()), year=year)
+        ]
+        if datelines:
+            date = datelines[0].value
+            date_text = "".join(list(div.iter("{*}dateline"))[0].itertext()).strip()
+    sent = E.correspAction(type="sent")
+    for ref in senders:
+        sent.append(_persname(ref, register))
+    if date is not None:
+        sent.append(E.date(date_text or "", **date.attrib()))
+    received = E.correspAction(type="received")
+    for ref in recipients:
+        received.append(_persname(ref, register))
+    corresp = E.correspDesc(sent, received)
+
+    id_stem = (
+        "L"
+        + _date_key(date)
+        + "-"
+        + "-".join(
+            [
+                senders[0].partition("#")[2] if senders else "unknown",
+                recipients[0].partition("#")[2] if recipients else "unknown",
+            ]
+        )
+    )
+    title = (
+        f"{', '.join(_short_name(r, register) for r in senders) or 'Unknown'} to "
+        f"{', '.join(_short_name(r, register) for r in recipients) or 'unknown'}, {_human_date(date)}"
+    )
+    archive_p = E.p(raw.archive.text) if raw.archive else None
+    if raw.archive:
+        assert archive_p is not None
+        identifier = E.msIdentifier(E.repository(raw.archive.repository))
+        references = raw.archive.references or (raw.archive.text,)
+        identifier.append(E.idno(references[0], type="archival"))
+        for extra in references[1:]:
+            identifier.append(E.altIdentifier(E.idno(extra, type="archival")))
+        form = raw.archive.form
+        if any(_CIPHER_MARK.search(b.text) for _, b in opener_lines):
+            form = "cipher"
+        object_desc = E.objectDesc(archive_p)
+        if form:
+            object_desc.set("form", form)
+        source_desc = E.msDesc(identifier, E.physDesc(object_desc))
+    else:
+        source_desc = E.p(
+            f"The source gives no archival reference for this document ({source.name})."
+        )
+    root, body = new_document(
+        id_stem,
+        "letter",
+        title,
+        f"Encoded with teitool from sources/{source.name}, lines {raw.first_line}–{raw.last_line}.",
+        source_desc,
+        E.profileDesc(corresp),
+    )
+    body.append(div)
+    persons = {el.get("ref") for el in root.iter("{*}persName") if el.get("ref")}
+
+    # The lossless check: the archive line moved into the header, everything else in order.
+    segment_lines = [raw.archive_line.text] if raw.archive_line else []
+    segment_lines += [raw.header_line.text] if raw.header_line else []
+    segment_lines += [line.text for line in raw.lines if not fn.is_rule(line.text)]
+    check("\n".join(segment_lines), ([archive_p] if archive_p is not None else []) + [div], where)
+    warnings += [f"{where}: {message}" for message in context.fuzzy]
+    return Letter(root, id_stem, warnings, len(context.notes), persons)
+
+
+def _persname(ref: str, register: Register) -> etree._Element:
+    entry = register.entries.get(ref.partition("#")[2])
+    name = entry.display_name if entry else ref
+    tag = entry.tag if entry else "persName"
+    return E(tag, name, ref=ref)
+
+
+def assign_ids(letters: list[Letter]) -> None:
+    """Give each letter its final id: the stem, with -2, -3 … for ties in source order."""
+    seen: dict[str, int] = {}
+    for letter in letters:
+        count = seen.get(letter.id_stem, 0) + 1
+        seen[letter.id_stem] = count
+        doc_id = letter.id_stem if count == 1 else f"{letter.id_stem}-{count}"
+        letter.root.set(XML_ID, doc_id)
+        for note in letter.root.iter("{*}note"):
+            if note.get(XML_ID, "").startswith("doc-"):
+                note.set(XML_ID, doc_id + note.get(XML_ID)[3:])
+        for ref in letter.root.iter("{*}ref"):
+            if ref.get("target", "").startswith("#doc-"):
+                ref.set("target", "#" + doc_id + ref.get("target")[4:])
+
+
+def looks_like_correspondence(source: SourceText, register: Register) -> bool:
+    """Kind recognition: two or more header or archive lines make a correspondence."""
+    count = 0
+    for line in source.lines:
+        if parse_archive(line) or parse_header(line, register):
+            count += 1
+            if count >= 2:
+                return True
+    return False

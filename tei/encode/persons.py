@@ -1,0 +1,244 @@
+"""The register of persons, and recognising its people in running text.
+
+The register (a TEI ``listPerson``, ``sources/persons.xml``) is the editors' data: one
+regularised name per person ("Surname, Forenames") and the spelling variants met in the
+sources. Everything else is derived by rule, never listed in code:
+
+* name forms: the surname, "Forenames Surname", every variant, and each of those with
+  initials in front ("I. Stalin", "B.I. Kozlovsky", "Zh.I. Meyerzon") when the initials
+  agree with the forenames;
+* possessives ("Stalin's", "Stalin’s") resolve to the name; longer words do not
+  ("Stalingrad" is not Stalin);
+* a capitalised word that is no known form but is close to one (Jaro-Winkler similarity
+  at or above :data:`FUZZY_THRESHOLD`, same first letter, length within two) is read as
+  that person and *reported*, so the editor can add the variant or correct the text.
+
+Forms of address ("Comrade", "Tov.", "T.") stay outside ``persName``: they are words of
+the text, not of the name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import JaroWinkler
+
+from tei.errors import TeitoolError
+from tei.xmlio import NSMAP, XML_NS, XmlProblem, parse_file
+
+#: Similarity at or above which an unknown capitalised word is read as a known name.
+FUZZY_THRESHOLD = 0.92
+#: Shortest word tried as a fuzzy match: short words are too often other words.
+FUZZY_MIN_LENGTH = 6
+
+_INITIALS = r"(?:(?:[A-Z][a-z]?\.\s?){1,3})"
+_CAPITALISED = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w])")
+_XML_ID = f"{{{XML_NS}}}id"
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A name found in text: ``text[start:end]`` refers to register entry ``ref``."""
+
+    start: int
+    end: int
+    ref: str  # "persons.xml#stalin"
+    tag: str = "persName"
+    fuzzy_score: float | None = None
+
+    @property
+    def entry_id(self) -> str:
+        return self.ref.partition("#")[2]
+
+
+@dataclass
+class Entry:
+    """One person (or group) of the register."""
+
+    xml_id: str
+    regularised: str
+    variants: list[str] = field(default_factory=list)
+    tag: str = "persName"
+
+    @property
+    def surname(self) -> str:
+        return self.regularised.partition(",")[0].strip()
+
+    @property
+    def forenames(self) -> str:
+        return self.regularised.partition(",")[2].strip()
+
+    @property
+    def display_name(self) -> str:
+        """ "Forenames Surname" (particles after the forenames stay with them: "Werner von")."""
+        return f"{self.forenames} {self.surname}".strip()
+
+    def forms(self) -> set[str]:
+        forms = {self.surname, self.display_name, *self.variants}
+        if self.tag == "orgName":
+            forms.add(self.regularised)
+        return {form for form in forms if form}
+
+    def initials_agree(self, initials: str) -> bool:
+        """ "B.I." agrees with "Boris Ivanovich"; with no forenames known any initials agree."""
+        given = re.findall(r"[A-Z][a-z]?", initials)
+        if not self.forenames or not given:
+            return True
+        names = re.findall(r"[A-Z][a-z]*", self.forenames)
+        return (
+            all(
+                index < len(names) and names[index].startswith(letter)
+                for index, letter in enumerate(given[: len(names)])
+            )
+            and bool(names)
+            and names[0].startswith(given[0])
+        )
+
+
+class Register:
+    """The register of persons, indexed for recognition."""
+
+    def __init__(self, entries: list[Entry], path: Path | None = None) -> None:
+        self.path = path
+        self.entries = {entry.xml_id: entry for entry in entries}
+        self._by_form: dict[str, Entry] = {}
+        for entry in entries:
+            for form in sorted(entry.forms(), key=len, reverse=True):
+                self._by_form.setdefault(form, entry)
+        alternatives = "|".join(
+            re.escape(form) for form in sorted(self._by_form, key=len, reverse=True)
+        )
+        self._pattern = re.compile(
+            rf"(?<![\w])(?P<initials>{_INITIALS})?(?P<name>{alternatives})(?=['’]s\b|[^\w]|$)"
+            if alternatives
+            else r"(?!x)x"
+        )
+        self._fuzzy_pool = sorted(
+            {
+                form
+                for form, entry in self._by_form.items()
+                if " " not in form and entry.tag == "persName"
+            }
+        )
+
+    # --- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path) -> Register:
+        """Read a register; raise :class:`TeitoolError` naming the file if it is unusable."""
+        try:
+            tree = parse_file(path)
+        except XmlProblem as problem:
+            raise TeitoolError(f"register of persons: {problem}") from None
+        entries: list[Entry] = []
+        for kind, tag in (("person", "persName"), ("org", "orgName")):
+            for node in tree.iterfind(f".//tei:{kind}", NSMAP):
+                xml_id = node.get(_XML_ID)
+                names = [
+                    (name.get("type"), " ".join("".join(name.itertext()).split()))
+                    for name in node.iterfind(f"tei:{tag}", NSMAP)
+                ]
+                regularised = next((text for kind_, text in names if kind_ == "reg"), None)
+                if regularised is None and names:
+                    regularised = names[0][1]
+                if not xml_id or not regularised:
+                    line = node.sourceline or 0
+                    raise TeitoolError(
+                        f'{path}:{line}: a {kind} needs an xml:id and a {tag} type="reg"; add them'
+                    )
+                variants = [text for kind_, text in names if kind_ != "reg" and text != regularised]
+                entries.append(Entry(xml_id, regularised, variants, tag))
+        if not entries:
+            raise TeitoolError(f"{path}: the register lists no person; expected tei:person entries")
+        return cls(entries, path)
+
+    # --- recognition ----------------------------------------------------------------------
+
+    def ref(self, entry: Entry) -> str:
+        return f"persons.xml#{entry.xml_id}"
+
+    def resolve(self, name: str) -> NameMatch | None:
+        """Resolve one name as written ("L. Kaganovich", "Tov. Stalin", "Rosengolz")."""
+        cleaned = re.sub(r"^(?:Comrade|Tov\.|T\.|Comrades)\s+", "", name.strip(" .,;:"))
+        matches = [m for m in self.find_names(cleaned) if m.end - m.start >= len(cleaned) - 1]
+        if matches:
+            return matches[0]
+        return None
+
+    def find_names(self, text: str) -> list[NameMatch]:
+        """Every register name in ``text``, non-overlapping, in order (fuzzy ones included)."""
+        found: list[NameMatch] = []
+        taken: list[tuple[int, int]] = []
+        for match in self._pattern.finditer(text):
+            entry = self._by_form[match.group("name")]
+            initials = match.group("initials")
+            start = match.start()
+            if initials and not entry.initials_agree(initials):
+                start = match.start("name")
+            found.append(NameMatch(start, match.end("name"), self.ref(entry), entry.tag))
+            taken.append((start, match.end("name")))
+        for match in _CAPITALISED.finditer(text):
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            guess = self.fuzzy(match.group())
+            if guess:
+                entry, score = guess
+                found.append(
+                    NameMatch(match.start(), match.end(), self.ref(entry), entry.tag, score)
+                )
+        return sorted(found, key=lambda m: m.start)
+
+    def fuzzy(self, word: str) -> tuple[Entry, float] | None:
+        """The known person a misspelt ``word`` most likely names, with its similarity."""
+        if len(word) < FUZZY_MIN_LENGTH or word in self._by_form:
+            return None
+        best: tuple[float, str] | None = None
+        for form in self._fuzzy_pool:
+            if form[0] != word[0] or abs(len(form) - len(word)) > 2:
+                continue
+            score = JaroWinkler.similarity(word, form)
+            if score >= FUZZY_THRESHOLD and (best is None or score > best[0]):
+                best = (score, form)
+        return (self._by_form[best[1]], round(best[0], 3)) if best else None
+
+    def unknown_names(self, text: str) -> Counter[str]:
+        """Capitalised words that are not register names and do not start a sentence."""
+        known = [(m.start, m.end) for m in self.find_names(text)]
+        unknown: Counter[str] = Counter()
+        for match in _CAPITALISED.finditer(text):
+            if any(a <= match.start() < b for a, b in known):
+                continue
+            before = text[: match.start()].rstrip()
+            if not before or before[-1] in '.!?:\n"“(—-' or text[max(0, match.start() - 1)] == "\n":
+                continue
+            unknown[match.group()] += 1
+        return unknown
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    name: str
+    count: int
+    first_line: int
+
+
+def suggest(text: str, register: Register) -> list[Suggestion]:
+    """Capitalised names the register does not know, most frequent first, with a line number."""
+    counts = register.unknown_names(text)
+    suggestions = []
+    for name, count in counts.items():
+        offset = re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text)
+        line = text.count("\n", 0, offset.start()) + 1 if offset else 0
+        suggestions.append(Suggestion(name, count, line))
+    return sorted(suggestions, key=lambda s: (-s.count, s.name))
+
+
+def register_xml_ids(path: Path) -> set[str]:
+    """The xml:ids of a register (for checks that only need to know what exists)."""
+    tree = parse_file(path)
+    return {
+        node.get(_XML_ID) for node in tree.iter() if isinstance(node.tag, str) and node.get(_XML_ID)
+    }

@@ -1,0 +1,79 @@
+"""Reading a source text: UTF-8 only, with one clear error for anything else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tei.errors import EXIT_CANNOT_RUN, TeitoolError
+
+#: A plain-text source larger than this is not a source text but a mistake (a dump, an archive).
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's text with normalised line ends, and where it came from."""
+
+    path: Path
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def decode_source(data: bytes, path: Path) -> str:
+    """Decode UTF-8 text, refusing empty, binary, UTF-16 and other encodings with a hint."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TeitoolError(
+            f"{path}: the file is UTF-16; convert it to UTF-8 "
+            f"(iconv -f UTF-16 -t UTF-8 {path.name} > out.txt)"
+        )
+    if not data.strip():
+        raise TeitoolError(f"{path}: the file is empty; nothing to encode")
+    if b"\x00" in data:
+        raise TeitoolError(f"{path}: the file is binary (it contains NUL bytes), not a text source")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise TeitoolError(
+            f"{path}:{line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}); convert it, "
+            f"e.g. iconv -f cp1252 -t UTF-8 {path.name} > out.txt"
+        ) from None
+    controls = [c for c in text if ord(c) < 32 and c not in "\n\r\t\f"]
+    if controls:
+        offset = text.index(controls[0])
+        line = text.count("\n", 0, offset) + 1
+        raise TeitoolError(
+            f"{path}:{line}: the file contains control character U+{ord(controls[0]):04X}; "
+            "it is not a plain-text source"
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+
+
+def read_source(path: Path) -> SourceText:
+    """Read one source file; raise :class:`TeitoolError` (exit 2) if it cannot be used."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise TeitoolError(
+                f"{path}: the file is {size / 2**20:.0f} MiB; a source text is at most "
+                f"{MAX_SOURCE_BYTES // 2**20} MiB: split it",
+                EXIT_CANNOT_RUN,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TeitoolError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise TeitoolError(f"{path}: is a folder, not a source file") from None
+    except OSError as exc:
+        raise TeitoolError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return SourceText(path, decode_source(data, path))
