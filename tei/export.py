@@ -1,0 +1,710 @@
+"""Export the edition for repositories: CMIF for correspSearch, a BagIt bag for archives.
+
+* :func:`export_cmif` runs ``xslt/cmif.xsl`` (through the shared runner
+  :mod:`tei.render.xslt`) over the letters and the register, then checks the result against
+  the rules of the CMIF specification (:data:`CMIF_RULES`) before writing it atomically.
+* :func:`export_bag` packs a build folder (TEI files, register, schema, validation report,
+  CMIF) as a BagIt bag with the ``bagit`` package and validates it with bagit's validator.
+
+Everything about a particular edition (publisher, URLs, licence, contact) comes from the
+``[edition]`` table of the metadata file (``sources/metadata.toml`` by default), never from
+this module. See :class:`EditionMetadata` for the keys.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import re
+import shutil
+import tomllib
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tei import __version__
+from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
+from tei.xmlio import (
+    NSMAP,
+    TEI_NS,
+    XML_NS,
+    XmlProblem,
+    atomic_directory,
+    parse_bytes,
+    parse_file,
+    serialize,
+    write_atomic,
+)
+
+#: The project's schema folder, packed into the bag beside the TEI it describes.
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+CMIF_XSL = Path(__file__).resolve().parent.parent / "xslt" / "cmif.xsl"
+DEFAULT_METADATA = Path("sources") / "metadata.toml"
+
+#: CMIF asks for CC BY 4.0 (documentation: "licence/@target … Mandatory:
+#: https://creativecommons.org/licenses/by/4.0/"); http or https, with or without the slash.
+CC_BY_4 = re.compile(r"^https?://creativecommons\.org/licenses/by/4\.0/?$")
+CC_BY_STATEMENT = "This file is licensed under the terms of the Creative Commons License CC-BY 4.0"
+CMIF_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DATE_ATTRIBUTES = ("when", "from", "to", "notBefore", "notAfter")
+HTTP_URL = re.compile(r"^https?://[^\s/]+\.[^\s]*$")
+# xsd:dateTime, as CMIF asks for publicationStmt/date/@when.
+XSD_DATETIME = re.compile(
+    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"
+)
+
+
+def _t(tag: str) -> str:
+    return f"{{{TEI_NS}}}{tag}"
+
+
+# --- the edition's metadata -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditionMetadata:
+    """The ``[edition]`` table of the metadata file: who publishes the edition, where, how.
+
+    Required: ``title`` (of the letter index), ``editor``, ``publisher``, ``cmif_url`` (where
+    the CMIF file is published; CMIF's identifier of the file), ``licence`` (a CC BY 4.0 URL,
+    as CMIF requires), ``bibl`` (a citation of the edition the letters come from).
+    Optional: ``editor_email``, ``publisher_url``, ``url`` (the edition's home page),
+    ``bibl_type`` (online | print | hybrid; default online), ``bibl_id``, ``letter_url``
+    (a letter's page, ``{id}`` standing for its id), and for bag-info.txt
+    ``source_organization``, ``contact_name``, ``contact_email``, ``description``.
+    """
+
+    title: str
+    editor: str
+    publisher: str
+    cmif_url: str
+    licence: str
+    bibl: str
+    editor_email: str = ""
+    publisher_url: str = ""
+    url: str = ""
+    bibl_type: str = "online"
+    bibl_id: str = ""
+    letter_url: str = ""
+    source_organization: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    description: str = ""
+    origin: str = "metadata"
+
+    @property
+    def bibl_xml_id(self) -> str:
+        """The bibl's id: given, or a UUID derived from the CMIF URL so it never changes.
+
+        The CMIF ODD asks for a static UUID and notes that an xml:id must begin with a
+        letter, hence the prefix (the CMIF Schematron's UUID pattern still matches).
+        """
+        return self.bibl_id or f"edition-{uuid.uuid5(uuid.NAMESPACE_URL, self.cmif_url)}"
+
+
+_REQUIRED = ("title", "editor", "publisher", "cmif_url", "licence", "bibl")
+_URL_KEYS = ("cmif_url", "publisher_url", "url")
+
+
+def metadata_problems(values: Mapping[str, Any]) -> list[str]:
+    """What is wrong with an ``[edition]`` table, one message per problem (empty: fine)."""
+    known = set(EditionMetadata.__dataclass_fields__) - {"origin"}
+    problems = [f"unknown key {key!r}" for key in sorted(set(values) - known)]
+    problems += [
+        f"{key} must be a string" for key, value in values.items() if not isinstance(value, str)
+    ]
+    problems += [f"{key} is missing" for key in _REQUIRED if not str(values.get(key, "")).strip()]
+    for key in _URL_KEYS:
+        value = values.get(key)
+        if isinstance(value, str) and value and not HTTP_URL.match(value):
+            problems.append(f"{key} must be an http(s) URL, not {value!r}")
+    licence = values.get("licence")
+    if isinstance(licence, str) and licence and not CC_BY_4.match(licence):
+        problems.append(
+            f"licence must be https://creativecommons.org/licenses/by/4.0/ (CMIF requires "
+            f"CC BY 4.0), not {licence!r}"
+        )
+    if values.get("bibl_type", "online") not in ("online", "print", "hybrid"):
+        problems.append(f"bibl_type must be online, print or hybrid, not {values['bibl_type']!r}")
+    letter_url = values.get("letter_url")
+    if isinstance(letter_url, str) and letter_url and "{id}" not in letter_url:
+        problems.append("letter_url must contain {id} where the letter's id goes")
+    bibl_id = values.get("bibl_id")
+    if isinstance(bibl_id, str) and bibl_id and not re.match(r"^[A-Za-z_][\w.-]*$", bibl_id):
+        problems.append(f"bibl_id must be an XML name (begin with a letter), not {bibl_id!r}")
+    return problems
+
+
+def default_metadata_path() -> Path:
+    """The metadata file of the nearest teitool configuration, else sources/metadata.toml."""
+    from tei.config import load_settings
+
+    return load_settings().metadata or DEFAULT_METADATA
+
+
+def load_edition_metadata(path: Path | None = None) -> EditionMetadata:
+    """Read and check the ``[edition]`` table; any problem is one :class:`TeitoolError`."""
+    path = path or default_metadata_path()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise TeitoolError(
+            f"{path}: no metadata file; the exports need an [edition] table with "
+            f"{', '.join(_REQUIRED)} (see README, 'Exports')",
+            EXIT_CANNOT_RUN,
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TeitoolError(f"{path}: not valid TOML: {exc}", EXIT_CANNOT_RUN) from None
+    except OSError as exc:
+        raise TeitoolError(f"{path}: cannot read: {exc.strerror or exc}", EXIT_CANNOT_RUN) from None
+    table = data.get("edition")
+    if not isinstance(table, dict):
+        raise TeitoolError(
+            f"{path}: no [edition] table; the exports need one with {', '.join(_REQUIRED)}",
+            EXIT_CANNOT_RUN,
+        )
+    problems = metadata_problems(table)
+    if problems:
+        raise TeitoolError(f"{path}: [edition]: {'; '.join(problems)}", EXIT_CANNOT_RUN)
+    values = {key: value.strip() for key, value in table.items()}
+    return EditionMetadata(**values, origin=str(path))
+
+
+# --- time stamps: reproducible when asked -----------------------------------------------------
+
+
+def build_time(now: dt.datetime | None = None) -> dt.datetime:
+    """The moment an export is made, in UTC, to the second.
+
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it, so two builds of the
+    same sources give byte-identical exports; otherwise it is the current time.
+    """
+    if now is not None:
+        return now.astimezone(dt.UTC).replace(microsecond=0)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError):
+            raise TeitoolError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds", EXIT_CANNOT_RUN
+            ) from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+# --- CMIF: the rules ----------------------------------------------------------------------------
+
+#: Where the rules come from:
+#:  [doc] CMIF documentation, TEI Correspondence SIG,
+#:        https://github.com/TEI-Correspondence-SIG/CMIF/blob/master/doc/documentation-en.md
+#:        (tables "Correspondence Metadata" and "Information about the digital index of letters")
+#:  [odd] the CMIF customization, odd/cmi-customization.odd in the same repository
+#:  [sch] the CMIF Schematron, odd/cmif.sch in the same repository
+CMIF_RULES: dict[str, tuple[str, str]] = {
+    "root": ("the document element is TEI in the TEI namespace", "[doc] Introduction"),
+    "title": ("fileDesc/titleStmt/title is present and not empty", "[doc] //titleStmt/title"),
+    "editor": (
+        "titleStmt has one or more non-empty editor, after the title",
+        "[doc] //titleStmt/editor; [odd] titleStmt = title, editor+",
+    ),
+    "publicationStmt": (
+        "publicationStmt holds publisher+, idno, date, availability in this order",
+        "[odd] publicationStmt content",
+    ),
+    "publisher": ("publicationStmt/publisher is not empty", "[doc] //publicationStmt/publisher"),
+    "idno": (
+        "publicationStmt/idno has @type='url' and an http(s) URL of the file",
+        "[doc] //publicationStmt/idno; [odd] idno/@type closed list: url",
+    ),
+    "date": (
+        "publicationStmt/date/@when is an xsd:dateTime",
+        "[doc] //publicationStmt/date/@when, Format: xsd:dateTime",
+    ),
+    "licence": (
+        "availability/licence/@target is the CC BY 4.0 URL and the licence has a statement",
+        "[doc] //publicationStmt/availability/licence(/@target), Mandatory; [odd] @target req",
+    ),
+    "bibl": (
+        "sourceDesc holds only bibl, one or more, each with @type print|online|hybrid "
+        "and an @xml:id",
+        "[doc] //sourceDesc/bibl/@type; [odd] sourceDesc = bibl+, bibl/@type and @xml:id req",
+    ),
+    "location": (
+        "correspDesc elements stand in teiHeader/profileDesc",
+        "[doc] 'The correspDesc elements are noted inside TEI/teiHeader/profileDesc'",
+    ),
+    "source": (
+        "every correspDesc/@source is '#' + the xml:id of a sourceDesc/bibl",
+        "[sch] E0003",
+    ),
+    "actions": (
+        "every correspDesc has a correspAction of @type sent and one of @type received, "
+        "and no other type",
+        "[sch] E0001, E0002; [doc] correspAction/@type allowed: sent, received",
+    ),
+    "action-content": (
+        "a correspAction holds only persName, orgName, placeName, date, and no text",
+        "[doc] /correspAction: only these child elements, no text allowed",
+    ),
+    "names": (
+        "a correspAction names someone: persName or orgName, not empty ('Unknown' if unknown)",
+        "[doc] /correspAction/persName: Mandatory; 'Unknown' when unknown",
+    ),
+    "name-ref": (
+        "persName/orgName/placeName @ref, where present, is an http(s) authority URI",
+        "[doc] /persName/@ref: authority controlled ID; [odd] @ref teidata.pointer",
+    ),
+    "date-attributes": (
+        "a correspAction's date is empty and has @when, @from, @to, @notBefore or @notAfter",
+        "[sch] E0004; [odd] date content empty",
+    ),
+    "date-format": (
+        "date attributes are YYYY, YYYY-MM or YYYY-MM-DD",
+        "[doc] /correspAction/date: only these formats",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CmifProblem:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.message} [cmif-{self.rule}]"
+
+
+def _text(element: etree._Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _one(root: etree._Element, path: str) -> etree._Element | None:
+    found = root.xpath(path, namespaces=NSMAP)
+    return found[0] if found else None
+
+
+def _check_root(root: etree._Element) -> Iterable[CmifProblem]:
+    if root.tag != _t("TEI"):
+        yield CmifProblem("root", f"the root element is {root.tag}, not TEI in the TEI namespace")
+
+
+def _check_title_stmt(root: etree._Element) -> Iterable[CmifProblem]:
+    stmt = _one(root, "tei:teiHeader/tei:fileDesc/tei:titleStmt")
+    if stmt is None or not _text(_one(stmt, "tei:title")):
+        yield CmifProblem("title", "titleStmt/title is missing or empty")
+        return
+    children = [etree.QName(child).localname for child in stmt if isinstance(child.tag, str)]
+    editors = stmt.findall(_t("editor"))
+    if not editors or children != ["title"] + ["editor"] * len(editors):
+        yield CmifProblem("editor", f"titleStmt should be title, editor+; found {children}")
+    for editor in editors:
+        if not _text(editor):
+            yield CmifProblem("editor", "an editor is empty")
+
+
+def _check_publication_stmt(root: etree._Element) -> Iterable[CmifProblem]:
+    stmt = _one(root, "tei:teiHeader/tei:fileDesc/tei:publicationStmt")
+    if stmt is None:
+        yield CmifProblem("publicationStmt", "publicationStmt is missing")
+        return
+    children = [etree.QName(child).localname for child in stmt if isinstance(child.tag, str)]
+    publishers = children.count("publisher")
+    if not publishers or children != ["publisher"] * publishers + ["idno", "date", "availability"]:
+        yield CmifProblem(
+            "publicationStmt", f"expected publisher+, idno, date, availability; found {children}"
+        )
+    for publisher in stmt.findall(_t("publisher")):
+        if not _text(publisher):
+            yield CmifProblem("publisher", "publisher is empty")
+    idno = stmt.find(_t("idno"))
+    if idno is not None and (idno.get("type") != "url" or not HTTP_URL.match(_text(idno))):
+        yield CmifProblem(
+            "idno", f"idno must be type='url' with an http(s) URL; found "
+            f"type={idno.get('type')!r}, {_text(idno)!r}"
+        )
+    date = stmt.find(_t("date"))
+    if date is not None and not XSD_DATETIME.match(date.get("when", "")):
+        yield CmifProblem("date", f"date/@when={date.get('when')!r} is not an xsd:dateTime")
+    licence = _one(stmt, "tei:availability/tei:licence")
+    if licence is None or not CC_BY_4.match(licence.get("target", "")) or not _text(licence):
+        target = licence.get("target") if licence is not None else None
+        yield CmifProblem(
+            "licence", f"licence must target CC BY 4.0 with a statement; target={target!r}"
+        )
+
+
+def _bibl_ids(root: etree._Element) -> set[str]:
+    return {
+        bibl.get(f"{{{XML_NS}}}id", "")
+        for bibl in root.xpath(
+            "tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:bibl", namespaces=NSMAP
+        )
+    }
+
+
+def _check_source_desc(root: etree._Element) -> Iterable[CmifProblem]:
+    desc = _one(root, "tei:teiHeader/tei:fileDesc/tei:sourceDesc")
+    children = [] if desc is None else [c for c in desc if isinstance(c.tag, str)]
+    if not children or any(child.tag != _t("bibl") for child in children):
+        yield CmifProblem("bibl", "sourceDesc must hold one or more bibl and nothing else")
+    for bibl in children:
+        if bibl.get("type") not in ("print", "online", "hybrid"):
+            yield CmifProblem("bibl", f"bibl/@type={bibl.get('type')!r}: print, online or hybrid")
+        if not bibl.get(f"{{{XML_NS}}}id"):
+            yield CmifProblem("bibl", "bibl has no xml:id for correspDesc/@source to point to")
+
+
+def _label(desc: etree._Element) -> str:
+    return desc.get("key") or desc.get("ref") or f"correspDesc at line {desc.sourceline}"
+
+
+def _check_action(label: str, action: etree._Element) -> Iterable[CmifProblem]:
+    if (action.text or "").strip() or any((c.tail or "").strip() for c in action):
+        yield CmifProblem("action-content", f"{label}: correspAction contains text")
+    allowed = {_t(name) for name in ("persName", "orgName", "placeName", "date")}
+    for child in action:
+        if isinstance(child.tag, str) and child.tag not in allowed:
+            yield CmifProblem(
+                "action-content", f"{label}: correspAction contains {etree.QName(child).localname}"
+            )
+    names = action.findall(_t("persName")) + action.findall(_t("orgName"))
+    if not names or any(not _text(name) for name in names):
+        yield CmifProblem("names", f"{label}: {action.get('type')} action names no one")
+    for named in names + action.findall(_t("placeName")):
+        ref = named.get("ref")
+        if ref is not None and not HTTP_URL.match(ref):
+            yield CmifProblem("name-ref", f"{label}: @ref={ref!r} is not an http(s) URI")
+    for date in action.findall(_t("date")):
+        present = [name for name in DATE_ATTRIBUTES if date.get(name) is not None]
+        if not present or len(date) or (date.text or "").strip():
+            yield CmifProblem(
+                "date-attributes", f"{label}: date must be empty with a date attribute"
+            )
+        for name in present:
+            if not CMIF_DATE.match(date.get(name, "")):
+                yield CmifProblem("date-format", f"{label}: date/@{name}={date.get(name)!r}")
+
+
+def _check_corresp(root: etree._Element) -> Iterable[CmifProblem]:
+    bibl_ids = _bibl_ids(root)
+    for desc in root.iter(_t("correspDesc")):
+        label = _label(desc)
+        parent = desc.getparent()
+        if parent is None or parent.tag != _t("profileDesc") or parent.getparent() is None or (
+            parent.getparent().tag != _t("teiHeader")
+        ):
+            yield CmifProblem("location", f"{label}: correspDesc is not in teiHeader/profileDesc")
+        source = desc.get("source", "")
+        if not source.startswith("#") or source[1:] not in bibl_ids:
+            yield CmifProblem("source", f"{label}: @source={source!r} points to no sourceDesc/bibl")
+        actions = desc.findall(_t("correspAction"))
+        types = [action.get("type") for action in actions]
+        if "sent" not in types or "received" not in types or set(types) - {"sent", "received"}:
+            yield CmifProblem("actions", f"{label}: correspAction types {types}")
+        for action in actions:
+            yield from _check_action(label, action)
+
+
+_CHECKS: tuple[Callable[[etree._Element], Iterable[CmifProblem]], ...] = (
+    _check_root,
+    _check_title_stmt,
+    _check_publication_stmt,
+    _check_source_desc,
+    _check_corresp,
+)
+
+
+def check_cmif(tree: etree._ElementTree | etree._Element) -> list[CmifProblem]:
+    """Every way ``tree`` breaks a rule of :data:`CMIF_RULES` (empty: a conforming file)."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    problems = [problem for check in _CHECKS for problem in check(root)]
+    if root.tag == _t("TEI") and not list(root.iter(_t("correspDesc"))):
+        problems.append(CmifProblem("location", "the file describes no letter (no correspDesc)"))
+    return problems
+
+
+def cmif_notices(tree: etree._ElementTree | etree._Element) -> list[str]:
+    """What a conforming CMIF file still lacks that an editor should know about.
+
+    A letter with no usable date or no known correspondent is kept (CMIF allows both: a
+    date "if available", a name "Unknown"), but correspSearch cannot place or link it, so
+    each is reported. Persons without an authority URI are summarised in one line.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    notices: list[str] = []
+    without_ref: set[str] = set()
+    for desc in root.iter(_t("correspDesc")):
+        label = _label(desc)
+        for action in desc.findall(_t("correspAction")):
+            role = "sender" if action.get("type") == "sent" else "addressee"
+            names = action.findall(_t("persName")) + action.findall(_t("orgName"))
+            if all(_text(name) == "Unknown" for name in names):
+                notices.append(f"{label}: no {role} in the TEI; exported as 'Unknown'")
+            without_ref.update(
+                _text(name)
+                for name in names
+                if name.get("ref") is None and _text(name) != "Unknown"
+            )
+            if action.get("type") == "sent" and action.find(_t("date")) is None:
+                notices.append(f"{label}: no usable date; exported undated")
+    if without_ref:
+        names = sorted(without_ref)
+        shown = "; ".join(names[:8]) + (f"; … {len(names) - 8} more" if len(names) > 8 else "")
+        notices.append(
+            f"{len(names)} correspondent(s) have no authority id (gnd, viaf, wikidata) in the "
+            f"register, so correspSearch cannot link them: {shown}"
+        )
+    return notices
+
+
+# --- CMIF: the export -------------------------------------------------------------------------
+
+
+@dataclass
+class CmifResult:
+    """What :func:`export_cmif` wrote and what the editor should know about it."""
+
+    path: Path
+    letters: int
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"CMIF: {self.letters} letter(s) → {self.path} ({len(self.warnings)} warning(s))"
+
+
+def _is_letter(path: Path, root: etree._Element) -> bool:
+    if root.tag != _t("TEI"):
+        return False
+    doc_type = root.get("type")
+    # The encoders mark letters with TEI/@type; a file in letters/ without a type is one too.
+    return doc_type == "letter" or (doc_type is None and path.parent.name == "letters")
+
+
+def read_letters(tei_dir: Path) -> list[etree._ElementTree]:
+    """The letter documents under ``tei_dir``, in file-name order, via the secure parser."""
+    if not tei_dir.is_dir():
+        raise TeitoolError(f"{tei_dir}: no such folder of TEI files", EXIT_CANNOT_RUN)
+    letters = []
+    for path in sorted(tei_dir.rglob("*.xml")):
+        if any(part.startswith(".") for part in path.relative_to(tei_dir).parts):
+            continue
+        try:
+            tree = parse_file(path)
+        except XmlProblem as exc:
+            raise TeitoolError(str(exc), EXIT_PROBLEMS) from None
+        if _is_letter(path, tree.getroot()):
+            letters.append(tree)
+    return letters
+
+
+def letters_corpus(letters: Iterable[etree._ElementTree]) -> etree._Element:
+    """The letters as one teiCorpus: the stylesheet's input, handed to Saxon in one piece."""
+    corpus = etree.Element(_t("teiCorpus"), nsmap={None: TEI_NS})
+    for tree in letters:
+        corpus.append(copy.deepcopy(tree.getroot()))
+    return corpus
+
+
+def _register(tei_dir: Path, register_path: Path | None) -> etree._ElementTree:
+    path = register_path or tei_dir / "persons.xml"
+    if not path.is_file():
+        raise TeitoolError(
+            f"{path}: no register of persons; CMIF takes names and authority ids from it",
+            EXIT_CANNOT_RUN,
+        )
+    try:
+        return parse_file(path)
+    except XmlProblem as exc:
+        raise TeitoolError(str(exc), EXIT_PROBLEMS) from None
+
+
+def cmif_parameters(meta: EditionMetadata, timestamp: dt.datetime) -> dict[str, str]:
+    """The stylesheet parameters for the edition's metadata."""
+    return {
+        "title": meta.title,
+        "editor": meta.editor,
+        "editor-email": meta.editor_email,
+        "publisher": meta.publisher,
+        "publisher-url": meta.publisher_url,
+        "cmif-url": meta.cmif_url,
+        "licence-url": meta.licence,
+        "licence-text": CC_BY_STATEMENT,
+        "timestamp": timestamp.isoformat().replace("+00:00", "Z"),
+        "bibl": meta.bibl,
+        "bibl-type": meta.bibl_type,
+        "bibl-id": meta.bibl_xml_id,
+        "letter-url": meta.letter_url,
+    }
+
+
+def export_cmif(
+    tei_dir: Path,
+    out_file: Path,
+    *,
+    metadata_path: Path | None = None,
+    register_path: Path | None = None,
+    now: dt.datetime | None = None,
+) -> CmifResult:
+    """Write the CMIF file of the letters in ``tei_dir`` to ``out_file``.
+
+    The register defaults to ``tei_dir/persons.xml``, the metadata to the configured metadata
+    file (else ``sources/metadata.toml``). Raises :class:`TeitoolError` when there is nothing
+    to export or the result would break a CMIF rule (then nothing is written).
+    """
+    from tei.render.xslt import compile_stylesheet
+
+    meta = load_edition_metadata(metadata_path)
+    register = _register(tei_dir, register_path)
+    letters = read_letters(tei_dir)
+    if not letters:
+        raise TeitoolError(
+            f"{tei_dir}: no letters (TEI[@type='letter']) to describe in CMIF", EXIT_PROBLEMS
+        )
+    params: dict[str, Any] = cmif_parameters(meta, build_time(now))
+    params["register"] = register
+    result = compile_stylesheet(CMIF_XSL).transform(letters_corpus(letters), params)
+    try:
+        tree = parse_bytes(result.output.encode("utf-8"), str(out_file))
+    except XmlProblem as exc:  # the stylesheet's own output: a bug, said plainly
+        raise TeitoolError(f"cmif.xsl wrote no well-formed XML: {exc}") from None
+    problems = check_cmif(tree)
+    if problems:
+        raise TeitoolError(
+            f"{out_file}: the CMIF would break {len(problems)} rule(s), nothing written: "
+            + "; ".join(str(problem) for problem in problems[:5]),
+            EXIT_PROBLEMS,
+        )
+    write_atomic(out_file, serialize(tree))
+    warnings = [*result.messages, *cmif_notices(tree)]
+    return CmifResult(out_file, len(letters), warnings)
+
+
+# --- BagIt ---------------------------------------------------------------------------------------
+
+#: What a build folder contributes to the bag, as (folder or file in the build, place in data/).
+BAG_PARTS: tuple[tuple[str, str], ...] = (
+    ("tei", "tei"),
+    ("reports", "reports"),
+    ("export/cmif.xml", "cmif.xml"),
+)
+BAG_CHECKSUMS = ("sha256", "sha512")
+
+
+@dataclass
+class BagResult:
+    """The bag :func:`export_bag` wrote: where, how many payload files, how many bytes."""
+
+    path: Path
+    files: int
+    bytes: int
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"BagIt bag: {self.files} file(s), {human_size(self.bytes)} → {self.path}"
+
+
+def human_size(count: int) -> str:
+    """Bag-Size as people read it ("1.4 MB"), decimal units as the BagIt examples use."""
+    size = float(count)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{int(size)} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def _copy_payload(source: Path, target: Path) -> None:
+    """Copy a file or a folder tree, leaving out hidden files (caches, editors' droppings)."""
+    if source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / relative)
+
+
+def bag_info(
+    meta: EditionMetadata, payload_bytes: int, bagging_date: dt.date, agent: str = "bagit.py"
+) -> dict[str, str]:
+    """bag-info.txt: the reserved BagIt fields an archive's ingest reads (RFC 8493, 2.2.2)."""
+    info = {
+        "Source-Organization": meta.source_organization or meta.publisher,
+        "Contact-Name": meta.contact_name or meta.editor,
+        "External-Description": meta.description or meta.title,
+        "Bagging-Date": bagging_date.isoformat(),
+        "Bag-Size": human_size(payload_bytes),
+        "Bag-Software-Agent": f"teitool {__version__} ({agent})",
+    }
+    email = meta.contact_email or meta.editor_email
+    if email:
+        info["Contact-Email"] = email
+    if meta.url:
+        info["External-Identifier"] = meta.url
+    return info
+
+
+def _sort_tag_manifests(bag_dir: Path) -> None:
+    # bagit lists tag files in directory order, which the file system chooses; sorted lines
+    # make re-bagging the same input give byte-identical tag manifests (order is free in BagIt).
+    for manifest in bag_dir.glob("tagmanifest-*.txt"):
+        lines = sorted(line for line in manifest.read_text("utf-8").splitlines() if line)
+        manifest.write_text("".join(f"{line}\n" for line in lines), "utf-8")
+
+
+def export_bag(
+    build_dir: Path,
+    out_dir: Path,
+    *,
+    metadata_path: Path | None = None,
+    schema_dir: Path | None = None,
+    now: dt.datetime | None = None,
+) -> BagResult:
+    """Pack ``build_dir`` (tei/, reports/, export/cmif.xml) and the schema as a BagIt bag.
+
+    The bag is assembled in a temporary folder, validated with bagit's own validator and only
+    then moved to ``out_dir``, so an interrupted run leaves an earlier bag as it was.
+    """
+    import bagit
+
+    meta = load_edition_metadata(metadata_path)
+    if not (build_dir / "tei" / "persons.xml").is_file():
+        raise TeitoolError(
+            f"{build_dir}: no tei/persons.xml; export bag takes a build folder "
+            "(tei/, reports/, export/cmif.xml), e.g. `teitool export bag build`",
+            EXIT_CANNOT_RUN,
+        )
+    schema_dir = schema_dir or SCHEMA_DIR
+    parts = [(build_dir / name, place) for name, place in BAG_PARTS]
+    parts.append((schema_dir, "schema"))
+    warnings = [
+        f"{source} is missing; the bag is made without it"
+        for source, _ in parts
+        if not source.exists()
+    ]
+    out_dir = out_dir.resolve()
+    with atomic_directory(out_dir) as staging:
+        for source, place in parts:
+            if source.exists():
+                _copy_payload(source, staging / place)
+        payload = [path for path in staging.rglob("*") if path.is_file()]
+        size = sum(path.stat().st_size for path in payload)
+        info = bag_info(meta, size, build_time(now).date(), f"bagit.py {bagit.VERSION}")
+        # bagit gives data/ the mode of the bag folder; mkdtemp made that private (0700).
+        os.chmod(staging, 0o755)
+        try:
+            bagit.make_bag(str(staging), info, checksums=list(BAG_CHECKSUMS))
+            _sort_tag_manifests(staging)
+            bagit.Bag(str(staging)).validate()
+        except (bagit.BagError, OSError) as exc:
+            raise TeitoolError(f"{out_dir}: the bag does not validate: {exc}") from None
+    return BagResult(out_dir, len(payload), size, warnings)
