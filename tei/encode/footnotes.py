@@ -8,7 +8,9 @@ number is missing from the notes, and otherwise continues the note before it.
 Markers in the text are numbers set after a word or punctuation ("Kaganovich 1 .",
 "us.1 ,", "Dirksen3—", "letters 4 and"). What tells a marker from a number of the text
 ("2) …", "No. 29", "30 percent") is the running sequence: the next marker must carry the
-next note number. A number already anchored may stand a second time at the end of a
+next note number, or, where scraping lost a marker, a number up to :data:`MAX_SKIP` ahead
+that punctuation or the paragraph's end sets off as a marker ("matter 2 ."). A number
+already anchored may stand a second time at the end of a
 dateline ("5/VI.32 2"), where the secretary's note refers to the whole dateline.
 """
 
@@ -31,6 +33,15 @@ _UNIT_AFTER = re.compile(
 _REFERENCE_BEFORE = re.compile(
     r"(?:\bNo|\bHP|#|\bL|\bF|\bOp|\bD|\bP|\bQ|\bVol|\bT|\bIn|\bC)\.?\s*$"
 )
+#: A digit and a point or comma before a number make it a decimal part ("16.4", "1,195").
+_DECIMAL_BEFORE = re.compile(r"\d[.,]$")
+#: What follows a number that can only be a marker: punctuation or the end of the paragraph.
+_STRONG_AFTER = re.compile(r"\s?(?:[.,;:!?)\]—–]|$)")
+#: A number between two sentences ("How do you think? 4 It seems") is a marker too.
+_SENTENCE_END_BEFORE = re.compile(r"[.?!]\s$")
+_SENTENCE_START_AFTER = re.compile(r"\s[A-Z]")
+#: How many lost markers a strongly marked number may skip ("matter 2 ." when 1 is lost).
+MAX_SKIP = 3
 _CANDIDATE = re.compile(r"(?<=[^\s\d])(?P<space>\s?)(?P<n>\d{1,2})(?!\d)")
 
 
@@ -107,14 +118,19 @@ def find_markers(
             continue
         before = text[: match.start()]
         after = text[match.end() :]
-        if _UNIT_AFTER.match(after) or _REFERENCE_BEFORE.search(before):
+        if _UNIT_AFTER.match(after) or _REFERENCE_BEFORE.search(before) or _DECIMAL_BEFORE.search(before):
             continue
         if after[:1].isalpha() and not match.group("space") and not before[-1:].isalpha():
             continue
-        if number == expected and number in numbers:
+        in_sequence = number == expected
+        set_off = bool(_STRONG_AFTER.match(after)) or bool(
+            _SENTENCE_END_BEFORE.search(before) and _SENTENCE_START_AFTER.match(after)
+        )
+        skips_lost_marker = expected < number <= expected + MAX_SKIP and set_off
+        if number in numbers and (in_sequence or skips_lost_marker):
             markers.append(Marker(match.start("n"), match.end("n"), number))
             anchored.add(number)
-            expected += 1
+            expected = number + 1
         elif dateline and number in anchored and not after.strip(" ."):
             markers.append(Marker(match.start("n"), match.end("n"), number, repeat=True))
     return markers, expected

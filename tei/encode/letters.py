@@ -395,10 +395,11 @@ def _marker_spans(
     markers, context.expected = fn.find_markers(
         text, numbers, context.expected, context.anchored, taken=taken
     )
-    if dateline and not markers:
+    ends_with_dateline = bool(re.search(r"/[IVX]+\.?\s?\d{0,2}\s+\d{1,2}\s*\.?$", text))
+    if (dateline or ends_with_dateline) and not any(m.end >= len(text.rstrip(" .")) for m in markers):
         trailing = fn.trailing_dateline_marker(text, numbers, context.expected, context.anchored)
         if trailing:
-            markers = [trailing]
+            markers = [*markers, trailing]
             if not trailing.repeat:
                 context.expected = trailing.number + 1
     spans = []
