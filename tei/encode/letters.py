@@ -60,6 +60,8 @@ _FORM_WORDS = (
 )
 _CIPHER_MARK = re.compile(r"\b(?:Cipher|Encryption)\b")
 
+#: Lower-case words an address line may have ("For Kaganovich and other members of the PB").
+_ADDRESS_WORDS = {"and", "of", "the", "for", "other", "members", "to", "comrade", "comrades"}
 #: How many words a line before the text may have and still be a mark ("Strictly secret .").
 MAX_MARK_WORDS = 4
 
@@ -127,6 +129,7 @@ class Archive:
 
 
 def parse_archive(line: str) -> Archive | None:
+    """Read an ``Archive:`` line; several references are separated by ";"."""
     match = _ARCHIVE.match(line)
     if not match:
         return None
@@ -134,21 +137,21 @@ def parse_archive(line: str) -> Archive | None:
     references = []
     repository = ""
     for part in rest.split(";"):
-        part = part.strip()
-        words = part.split(maxsplit=1)
-        if words and re.fullmatch(r"[A-Z]{2,}[,.]?", words[0]):
-            repository = repository or words[0].rstrip(",.")
-            part = words[1] if len(words) > 1 else ""
-        reference = re.match(
-            r"(?P<ref>(?:(?:F|Op|D|L)\.?\s*[\w.,–\- ]+?)+?)(?=\s+[A-Z][a-z]|$)", part
-        )
+        tokens = part.split()
+        if tokens and re.fullmatch(r"[A-Z]{2,}[,.]?", tokens[0]):
+            repository = repository or tokens[0].rstrip(",.")
+            tokens = tokens[1:]
+        # The reference runs up to the first word of prose ("Autograph", "Certified …").
+        reference = []
+        for token in tokens:
+            if re.match(r"[A-Z][a-z]{2,}", token):
+                break
+            reference.append(token)
         if reference:
-            references.append(reference.group("ref").strip().rstrip("."))
-        elif part:
-            references.append(part.rstrip("."))
+            references.append(" ".join(reference).rstrip(".,"))
     lowered = rest.lower()
     form = next((value for word, value in _FORM_WORDS if word in lowered), None)
-    return Archive(line.strip(), repository or "unknown", tuple(r for r in references if r), form)
+    return Archive(line.strip(), repository or "unknown", tuple(references), form)
 
 
 def list_item(text: str) -> tuple[str, int] | None:
@@ -189,9 +192,9 @@ def is_address(text: str, register: Register) -> bool:
     rest = text
     for name in reversed(names):
         rest = rest[: name.start] + rest[name.end :]
-    leftover = [w for w in _words(rest) if w not in {"Comrade", "Tov", "For", "and", "Copy", "T"}]
-    lowercase = [w for w in leftover if w[0].islower()]
-    return text.startswith("For ") or len(lowercase) <= 1 and len(leftover) <= 8
+    leftover = [w for w in _words(rest) if not w.isdigit()]
+    prose = [w for w in leftover if w[0].islower() and w not in _ADDRESS_WORDS]
+    return not prose
 
 
 def is_mark(text: str) -> bool:
@@ -403,7 +406,11 @@ def _marker_spans(
             if not trailing.repeat:
                 context.expected = trailing.number + 1
     spans = []
-    for marker in markers:
+    for found in markers:
+        # The space that sets a marker off ("Kaganovich 1 .") belongs to the marker.
+        start = found.start - 1 if text[found.start - 1 : found.start] == " " else found.start
+        end = found.end + 1 if re.match(r" [.,;:!?]", text[found.end : found.end + 2]) else found.end
+        marker = fn.Marker(start, end, found.number, found.repeat)
         note = context.notes[marker.number]
         if marker.repeat or note.getparent() is not None:
             ref = E.ref(str(marker.number), type="noteAnchor", target=f"#{note.get(XML_ID)}")
