@@ -400,6 +400,11 @@
   <!-- An element this stylesheet does not know: keep its text, mark where it came from. -->
   <xsl:template match="*">
     <span class="tei-{local-name()}"><xsl:apply-templates/></span>
+    <!-- Unknown elements that follow each other directly (verse lines, table cells) would
+         run their words together; a space keeps them apart. -->
+    <xsl:if test="following-sibling::node()[1][self::*]">
+      <xsl:text> </xsl:text>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="comment() | processing-instruction()"/>

@@ -117,11 +117,11 @@
         <tbody>
           <xsl:for-each select="$letters">
             <tr>
-              <td><xsl:call-template name="w:date-cell"><xsl:with-param name="date" select="w:date(.)"/></xsl:call-template></td>
-              <td><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'sent')/(tei:persName | tei:orgName)"/></xsl:call-template></td>
-              <td><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'received')/(tei:persName | tei:orgName)"/></xsl:call-template></td>
-              <td>{string-join(w:corresp(., 'sent')/tei:placeName ! normalize-space(), ', ')}</td>
-              <td><a href="{$up}{@href}">{w:title(.)}</a></td>
+              <td data-label="Date"><xsl:call-template name="w:date-cell"><xsl:with-param name="date" select="w:date(.)"/></xsl:call-template></td>
+              <td data-label="From"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'sent')/(tei:persName | tei:orgName)"/></xsl:call-template></td>
+              <td data-label="To"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'received')/(tei:persName | tei:orgName)"/></xsl:call-template></td>
+              <td data-label="Place">{string-join(w:corresp(., 'sent')/tei:placeName ! normalize-space(), ', ')}</td>
+              <td data-label="Letter"><a href="{$up}{@href}">{w:title(.)}</a></td>
             </tr>
           </xsl:for-each>
         </tbody>
@@ -156,7 +156,7 @@
       <xsl:with-param name="current" select="'letters'"/>
       <xsl:with-param name="content">
         <h1>{$site-title}</h1>
-        <p class="lead">{count($w:letters)} letters, {count($w:chapters)} chapters, {count($w:entries)} persons in the register.
+        <p class="lead">{w:count($w:letters, 'letter')}, {w:count($w:chapters, 'chapter')}, {w:count($w:entries, 'person')} in the register.
           See also the <a href="timeline.html">timeline of the correspondence</a>.</p>
         <xsl:if test="$w:front">
           <section aria-labelledby="intro-heading">

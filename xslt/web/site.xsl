@@ -114,6 +114,13 @@
     <xsl:sequence select="string-join(tokenize($href, '/')[position() gt 1] ! '../')"/>
   </xsl:function>
 
+  <!-- "1 letter", "3 letters". -->
+  <xsl:function name="w:count" as="xs:string">
+    <xsl:param name="items" as="item()*"/>
+    <xsl:param name="noun" as="xs:string"/>
+    <xsl:sequence select="count($items) || ' ' || $noun || (if (count($items) = 1) then '' else 's')"/>
+  </xsl:function>
+
   <xsl:function name="w:person-href" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="'persons/' || encode-for-uri($id) || '.html'"/>

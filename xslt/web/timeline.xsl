@@ -2,9 +2,9 @@
 <!--
   timeline.xsl (included by site.xsl): an SVG figure of the correspondence, made here from the
   letters' header dates. One column per day; one block per letter, linked to the letter.
-  Direction: letters written by the principal correspondent (the person in most letters)
-  stand above the axis, letters to them (or between others) below it. Letters without a
-  full calendar date are listed under the figure instead of being placed on a guessed day.
+  Direction: letters written by the principal correspondent (the person in most letters; of
+  equals, the one who wrote most) stand above the axis, letters to them or between others below.
+  Letters without a full calendar date are listed under the figure, not placed on a guessed day.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -30,6 +30,7 @@
     <xsl:variable name="by-count" as="xs:string*">
       <xsl:perform-sort select="$w:correspondents">
         <xsl:sort select="count(key('w:corresp', ., $register))" order="descending"/>
+        <xsl:sort select="count(key('w:corresp', ., $register)[w:corresp(., 'sent')/(tei:persName | tei:orgName)/@ref ! t:ref-id(.) = current()])" order="descending"/>
       </xsl:perform-sort>
     </xsl:variable>
     <xsl:variable name="principal" select="$by-count[1]" as="xs:string?"/>

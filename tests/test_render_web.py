@@ -1,0 +1,393 @@
+"""The web edition: pages, links, escaping, unknown elements, determinism, errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+from lxml import etree, html
+
+from tei.errors import TeitoolError
+from tei.render.web import MARKER, page_id, render_web
+from tei.xmlio import TEI_NS, parse_file
+
+WEB_TEI = FIXTURES / "web" / "tei"
+LETTER = "letters/L1932-06-02-kaganovich-stalin.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("web") / "site"
+    result = render_web(WEB_TEI, out, title="Test edition")
+    assert result.html_pages == len(list(out.rglob("*.html")))
+    return out
+
+
+def _doc(site: Path, name: str) -> html.HtmlElement:
+    return html.fromstring((site / name).read_bytes())
+
+
+def _text(el: html.HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+# --- link checker ------------------------------------------------------------------------------
+
+
+def check_links(site: Path) -> list[str]:
+    """Every internal link, stylesheet, script and SVG link resolves, anchors included."""
+    ids: dict[Path, set[str]] = {}
+    problems: list[str] = []
+
+    def ids_of(page: Path) -> set[str]:
+        if page not in ids:
+            ids[page] = set(_doc(site, str(page.relative_to(site))).xpath("//@id"))
+        return ids[page]
+
+    for page in sorted(site.rglob("*.html")):
+        tree = _doc(site, str(page.relative_to(site)))
+        # Every href (HTML and SVG links, stylesheets), script src and form action.
+        refs = sorted(set(tree.xpath("//@href | //@src | //form/@action")))
+        for ref in refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc:
+                continue  # authority links (Wikidata, VIAF) leave the site on purpose
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.is_file():
+                problems.append(f"{page.relative_to(site)}: {ref}: no such file")
+                continue
+            if parts.fragment and target.suffix == ".html" and parts.fragment not in ids_of(target):
+                problems.append(f"{page.relative_to(site)}: {ref}: no such anchor")
+    return problems
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    assert check_links(site) == []
+
+
+def test_link_checker_notices_a_broken_link(tmp_path: Path, site: Path) -> None:
+    page = tmp_path / "index.html"
+    page.write_text('<html><body><a href="gone.html">x</a><a href="#nowhere">y</a></body></html>')
+    assert len(check_links(tmp_path)) == 2
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def test_pages_written(site: Path) -> None:
+    expected = [
+        "index.html",
+        LETTER,
+        "letters/L1932-06-10-stalin-kaganovich.html",
+        "chapters/ch-900.html",
+        "front/intro-900.html",
+        "texts/foreign-poem.html",
+        "persons/index.html",
+        "persons/stalin.html",
+        "persons/politburo.html",
+        "by/stalin.html",
+        "timeline.html",
+        "search.html",
+        "search-index.js",
+        "assets/style.css",
+        "assets/search.js",
+        MARKER,
+    ]
+    for name in expected:
+        assert (site / name).is_file(), name
+
+
+def test_every_page_is_accessible_and_offline(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        tree = _doc(site, str(page.relative_to(site)))
+        name = page.relative_to(site)
+        assert len(tree.xpath("//h1")) == 1, name
+        assert tree.get("lang"), name
+        assert len(tree.xpath("//main")) == 1 and tree.xpath("//header//nav"), name
+        assert tree.xpath("//meta[@name='viewport']"), name
+        # Nothing loaded from elsewhere: the site works offline.
+        for ref in tree.xpath("//link/@href | //script/@src | //img/@src"):
+            assert not urlsplit(ref).scheme, (name, ref)
+
+
+def test_foreign_language_text_keeps_its_lang(site: Path) -> None:
+    assert _doc(site, "texts/foreign-poem.html").get("lang") == "de"
+
+
+def test_letter_page(site: Path) -> None:
+    tree = _doc(site, LETTER)
+    assert _text(tree.xpath("//h1")[0]) == "Kaganovich to Stalin, 2 June 1932"
+    meta = _text(tree.xpath("//dl[@class='meta']")[0])
+    for fact in ("Lazar Kaganovich", "Joseph Stalin", "Moscow", "RGASPI F. 558. Op. 11. D. 740",
+                 "F. 81. Op. 3. D. 99", "Autograph."):
+        assert fact in meta
+    # Structure: opener, list, closer, postscript.
+    assert tree.xpath("//div[@class='opener']/p[@class='mark']")
+    assert [li.get("value") for li in tree.xpath("//div[@class='text']//ol/li")] == ["1", "2"]
+    assert tree.xpath("//div[@class='closer']/p[@class='dateline']")
+    assert tree.xpath("//div[@class='postscript']")
+    # Persons link to the register.
+    assert tree.xpath("//div[@class='text']//a[@class='persName'][@href='../persons/rozengolts.html']")
+
+
+def test_footnotes_link_both_ways(site: Path) -> None:
+    tree = _doc(site, LETTER)
+    markers = tree.xpath("//sup[@class='noteref']")
+    assert len(markers) == 2  # the note's marker and a second marker (ref noteAnchor)
+    note = tree.xpath("//li[@class='note']")[0]
+    for marker in markers:
+        assert marker.xpath("a/@href")[0] == "#" + note.get("id")
+    backs = note.xpath("a[@class='backref']/@href")
+    assert sorted(b.lstrip("#") for b in backs) == sorted(m.get("id") for m in markers)
+
+
+def test_unanchored_note_is_kept_without_marker(site: Path) -> None:
+    tree = _doc(site, "letters/L1932-06-12-stalin-kaganovich.html")
+    notes = tree.xpath("//ol[@class='notes']/li")
+    assert [n.get("value") for n in notes] == ["1", "2"]
+    assert "marker the source lost" in _text(notes[1])
+    assert not notes[1].xpath("a[@class='backref']")
+
+
+@pytest.mark.parametrize(
+    ("page", "printed", "title"),
+    [
+        (LETTER, "June 1", "1 June 1932"),
+        (LETTER, "2/VI 32", "2 June 1932"),
+        ("letters/L1932-06-12-stalin-kaganovich.html", "[earlier June 12, 1932]",
+         "not after 12 June 1932"),
+        ("letters/L1932-06-10-stalin-kaganovich.html", "[June 10, 1932]",
+         "10 June 1932 (supplied by the editors)"),
+        ("chapters/ch-900.html", "early 1932", "January 1932 – April 1932"),
+    ],
+)
+def test_dates_as_printed_with_normalised_value_on_hover(
+    site: Path, page: str, printed: str, title: str
+) -> None:
+    tree = _doc(site, page)
+    dates = tree.xpath("//*[contains(concat(' ', @class, ' '), ' date ')]")
+    hits = [el for el in dates if _text(el) == printed]
+    assert hits, printed
+    assert hits[0].get("title") == title
+
+
+def test_index_is_chronological_and_marks_uncertain_dates(site: Path) -> None:
+    tree = _doc(site, "index.html")
+    rows = tree.xpath("//table[@class='letters']/tbody/tr")
+    assert [_text(r.xpath("td")[0]) for r in rows] == [
+        "2 June 1932",
+        "[10 June 1932] (date uncertain)",
+        "[not after 12 June 1932] (date uncertain)",
+    ]
+    assert rows[1].xpath("td[1]/span[contains(@class, 'uncertain')]")
+    # The filter is plain links, one page per correspondent.
+    filters = tree.xpath("//nav[@class='filter']//a/@href")
+    assert filters == ["index.html#letters", "by/kaganovich.html", "by/politburo.html",
+                       "by/stalin.html"]
+    assert len(_doc(site, "by/politburo.html").xpath("//table/tbody/tr")) == 1
+    # The chapters and the introduction are listed too.
+    assert tree.xpath("//a[@href='chapters/ch-900.html']") and tree.xpath(
+        "//a[@href='front/intro-900.html']"
+    )
+
+
+def test_prev_next_in_date_order(site: Path) -> None:
+    order = [
+        "L1932-06-02-kaganovich-stalin",
+        "L1932-06-10-stalin-kaganovich",
+        "L1932-06-12-stalin-kaganovich",
+    ]
+    for i, name in enumerate(order):
+        tree = _doc(site, f"letters/{name}.html")
+        prev = tree.xpath("//nav[@class='prevnext']//a[@rel='prev']/@href")
+        nxt = tree.xpath("//nav[@class='prevnext']//a[@rel='next']/@href")
+        assert prev == ([f"../letters/{order[i - 1]}.html"] if i else [])
+        assert nxt == ([f"../letters/{order[i + 1]}.html"] if i + 1 < len(order) else [])
+
+
+def test_person_page(site: Path) -> None:
+    tree = _doc(site, "persons/stalin.html")
+    assert _text(tree.xpath("//h1")[0]) == "Joseph Stalin"
+    meta = _text(tree.xpath("//dl")[0])
+    assert "Stalin, Joseph" in meta and "I. Stalin" in meta
+    assert tree.xpath("//a[@href='https://www.wikidata.org/wiki/Q855']")
+    assert "Letters sent (2)" in _text(tree) and "Letters received (1)" in _text(tree)
+    mentions = tree.xpath("//ul[@class='mentions']/li")
+    documents = [m.xpath("a[1]/@href")[0] for m in mentions]
+    # Reading order: introduction, letters by date, chapters.
+    assert documents == [
+        "../front/intro-900.html",
+        f"../{LETTER}",
+        "../letters/L1932-06-12-stalin-kaganovich.html",
+        "../chapters/ch-900.html",
+    ]
+    # Two mentions in the first letter: the header line and the salutation.
+    assert len(mentions[1].xpath("a[@class='mention']")) == 2
+    register = _doc(site, "persons/index.html")
+    assert [_text(a) for a in register.xpath("//ul[@class='register']/li/a")] == [
+        "Kaganovich, Lazar", "Molotov, Vyacheslav", "Politburo", "Rozengolts, Arkady",
+        "Stalin, Joseph",
+    ]
+
+
+def test_chapter_sections_and_endnote_markers(site: Path) -> None:
+    tree = _doc(site, "chapters/ch-900.html")
+    assert [_text(h) for h in tree.xpath("//div[@class='text']//h2")] == ["PRESSURE FOR RETREAT"]
+    assert [_text(s) for s in tree.xpath("//sup[@class='endnote']")] == ["183", "184"]
+    assert tree.xpath("//blockquote/ol/li")
+    assert tree.xpath("//i[@class='foreign'][@lang='ru']")
+    assert "A. Historian" in _text(tree.xpath("//dl[@class='meta']")[0])
+
+
+def test_text_is_escaped(site: Path) -> None:
+    raw = (site / LETTER).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in raw
+    assert "<script>alert" not in raw and "<b>bold" not in raw
+    tree = _doc(site, LETTER)
+    assert not tree.xpath("//script") and not tree.xpath("//b")
+    assert '<script>alert("pwned")</script>' in _text(tree)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def test_unknown_elements_render_their_text(site: Path) -> None:
+    """A TEI file from outside the project (verse, drama, choice, tables): no word is lost."""
+    source = parse_file(WEB_TEI / "other" / "foreign-poem.xml").getroot()
+    text = source.find(f"{{{TEI_NS}}}text")
+    expected = _words(" ".join(text.itertext()))
+    rendered = _words(_text(_doc(site, "texts/foreign-poem.html").xpath("//div[@class='text']")[0]))
+    assert rendered == expected
+    tree = _doc(site, "texts/foreign-poem.html")
+    assert tree.xpath("//span[@class='tei-lg']/span[@class='tei-l']")
+
+
+def test_search_index_points_at_passages(site: Path) -> None:
+    script = (site / "search-index.js").read_text(encoding="utf-8")
+    data = json.loads(script[script.index("=") + 1 :].strip().rstrip(";"))
+    docs, blocks = data["docs"], data["blocks"]
+    hits = [b for b in blocks if "grain plan" in b[2]]
+    assert len(hits) == 1
+    href = docs[hits[0][0]][0]
+    assert href == "letters/L1932-06-12-stalin-kaganovich.html"
+    assert hits[0][1] in _doc(site, href).xpath("//@id")
+    # Every anchor of the index exists on its page.
+    for doc_index, anchor, _ in blocks:
+        if anchor:
+            assert anchor in _doc(site, docs[doc_index][0]).xpath("//@id")
+    # Note texts and register names are searchable too.
+    assert any(b[2].startswith("Note 1: The plan was adopted") for b in blocks)
+    assert any("Rosengolz" in b[2] and docs[b[0]][0] == "persons/rozengolts.html" for b in blocks)
+
+
+def test_timeline_svg(site: Path) -> None:
+    tree = _doc(site, "timeline.html")
+    svg = tree.xpath("//*[local-name()='svg']")[0]
+    links = svg.xpath(".//*[local-name()='a']/@href")
+    assert sorted(links) == sorted(
+        f"letters/L1932-06-{d}.html"
+        for d in ("02-kaganovich-stalin", "10-stalin-kaganovich", "12-stalin-kaganovich")
+    )
+    # Direction: Stalin (in most letters, ties by name) wrote two, received one.
+    assert len(svg.xpath(".//*[local-name()='rect'][contains(@class, 'up')]")) == 2
+    assert len(svg.xpath(".//*[local-name()='rect'][contains(@class, 'down')]")) == 1
+    assert len(svg.xpath(".//*[local-name()='rect'][contains(@class, 'uncertain')]")) == 2
+
+
+def test_render_is_deterministic(tmp_path: Path, site: Path) -> None:
+    again = tmp_path / "again"
+    render_web(WEB_TEI, again, title="Test edition")
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_rerender_replaces_an_earlier_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    render_web(WEB_TEI, out)
+    (out / "stale.html").write_text("old")
+    render_web(WEB_TEI, out)
+    assert not (out / "stale.html").exists()
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    with pytest.raises(TeitoolError) as info:
+        render_web(WEB_TEI, out)
+    assert info.value.exit_code == 2
+    assert (out / "thesis.docx").read_text() == "precious"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader>", "not well-formed"),
+        (b"<html><body/></html>", "not a TEI document"),
+        (b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>", "declares entities"),
+    ],
+)
+def test_bad_input_is_one_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    (tei / "bad.xml").write_bytes(content)
+    with pytest.raises(TeitoolError) as info:
+        render_web(tei, tmp_path / "site")
+    assert info.value.exit_code == 1
+    assert message in str(info.value) and "bad.xml" in str(info.value)
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("L1932-06-05-stalin", "L1932-06-05-stalin"), ("a b/c", "a-b-c"), ("..", "document"),
+     ("Über", "ber")],
+)
+def test_page_id(raw: str, expected: str) -> None:
+    assert page_id(raw) == expected
+
+
+def test_cli(tmp_path: Path) -> None:
+    from tei.cli import main
+
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["render", "web", str(WEB_TEI), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "pages" in result.output and (out / "index.html").exists()
+    missing = CliRunner().invoke(main, ["render", "web", str(tmp_path / "nope"), "-o", str(out)])
+    assert missing.exit_code == 2
+    assert "Traceback" not in missing.output
+
+
+# --- the real edition --------------------------------------------------------------------------
+
+
+def test_encoded_edition_renders_with_sound_links(encoded_edition: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = render_web(encoded_edition, out)
+    letters = list((encoded_edition / "letters").glob("*.xml"))
+    assert len(list((out / "letters").glob("*.html"))) == len(letters)
+    assert check_links(out) == []
+    # Every persName of the TEI that the register knows is a link on the pages.
+    refs = sum(
+        len(parse_file(p).getroot().xpath("//tei:text//tei:persName[@ref]",
+                                          namespaces={"tei": TEI_NS}))
+        for p in letters
+    )
+    linked = sum(len(_doc(out, f"letters/{p.stem}.html").xpath(
+        "//div[@class='text']//a[@class='persName'] | //section[@class='notes']//a[@class='persName']"
+        " | //div[@class='text']//span[contains(@class, 'unresolved')]"
+        " | //section[@class='notes']//span[contains(@class, 'unresolved')]")) for p in letters)
+    assert linked == refs
+    assert result.html_pages > len(letters)
+    etree.clear_error_log()
