@@ -1,0 +1,339 @@
+"""A chapter source (narrative prose) → one TEI document.
+
+The source is a scraped excerpt of a printed book: paragraphs one per line, section
+headings in capitals, endnote numbers glued to sentence ends or on lines of their own,
+block quotations after "X wrote:", and words that were set in italics split out onto lines
+of their own. The encoder reads it in two passes:
+
+1. :func:`read_blocks` turns lines into blocks (paragraphs, headings, marker lines, list
+   items), rejoining a sentence that a line break cut ("In early November the / vozhd /
+   took notice") and splitting a heading glued to a paragraph end;
+2. :func:`encode_chapter` builds the TEI: sections (``div``) at headings, ``p`` with
+   ``persName``, ``date``, ``time`` and endnote ``note`` inside, ``cit``/``quote`` for block
+   quotations with ``list``/``item`` for numbered lines, and checks that no word is lost.
+
+The recognisers live in their own modules (:mod:`markers`, :mod:`headings`,
+:mod:`quotations`, :mod:`dates`, :mod:`persons`); facts about the book (title, author,
+publisher, the year the narrative starts in) come from the source's metadata, never from
+code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from tei.encode.dates import context_year, find_dates, find_times
+from tei.encode.headings import is_heading, split_glued_heading
+from tei.encode.inline import Span, fill
+from tei.encode.lossless import check
+from tei.encode.markers import MarkerSequence
+from tei.encode.persons import Register
+from tei.encode.quotations import introduces_quotation, last_sentence, list_number, names_writer
+from tei.encode.reading import SourceText
+from tei.encode.teidoc import XML_LANG, E, new_document, tei
+
+_MARKER_LINE = re.compile(r"^\s*\d{1,4}\s*$")
+# A line ends its sentence with one of these, or with an endnote number glued to one.
+_FINISHED = re.compile(r"[.?!:;…”’\")\]]\s*$|[.?!”’\")\]]\d{1,4}\s*$")
+# A continuation line that starts with punctuation joins without a space ("vozhd" + "’s").
+_NO_SPACE_BEFORE = re.compile(r"^[’',.;:!?)\]”]")
+_LONE_WORD = re.compile(r"^[^\W\d_]+$")
+
+
+# --------------------------------------------------------------------------- pass 1: blocks
+
+
+@dataclass
+class Block:
+    """A paragraph, heading, marker line or list item of the source, with its first line."""
+
+    kind: str  # "p" | "head" | "marker" | "item"
+    text: str
+    line: int
+    number: int | None = None  # the list item's number
+    lone_words: list[tuple[int, int]] = field(default_factory=list)
+    joined: int = 0  # how many line breaks inside a sentence were rejoined
+
+
+def _finished(text: str) -> bool:
+    return bool(_FINISHED.search(text))
+
+
+def read_blocks(text: str) -> list[Block]:
+    """The blocks of a chapter source, in order (pure: no register, no sequence)."""
+    blocks: list[Block] = []
+    current: Block | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            blocks.append(current)
+            current = None
+
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        if _MARKER_LINE.match(line):
+            flush()
+            blocks.append(Block("marker", line, number))
+            continue
+        if is_heading(line):
+            flush()
+            blocks.append(Block("head", line, number))
+            continue
+        item = list_number(line)
+        previous = current or (blocks[-1] if blocks else None)
+        if item is not None and (
+            item == 1
+            or (previous is not None and previous.kind == "item" and previous.number == item - 1)
+        ):
+            flush()
+            blocks.append(Block("item", line, number, number=item))
+            continue
+        glued = split_glued_heading(line)
+        body, heading = glued if glued else (line, None)
+        if current is not None and current.kind == "p" and not _finished(current.text):
+            separator = "" if _NO_SPACE_BEFORE.match(body) else " "
+            start = len(current.text) + len(separator)
+            current.text += separator + body
+            current.joined += 1
+            if _LONE_WORD.match(body):
+                current.lone_words.append((start, start + len(body)))
+        else:
+            flush()
+            current = Block("p", body, number)
+        if heading is not None:
+            flush()
+            blocks.append(Block("head", heading, number))
+    flush()
+    return blocks
+
+
+# --------------------------------------------------------------------------- pass 2: TEI
+
+
+@dataclass
+class ChapterDoc:
+    """A chapter ready to be written, and what the encoder noticed on the way."""
+
+    root: etree._Element
+    doc_id: str
+    warnings: list[str]
+    markers: list[int]
+    headings: list[str]
+    persons: set[str]
+
+
+@dataclass
+class _State:
+    source: SourceText
+    register: Register
+    foreign: dict[str, str]
+    year: int | None
+    markers: MarkerSequence = field(default_factory=MarkerSequence)
+    warnings: list[str] = field(default_factory=list)
+    persons: set[str] = field(default_factory=set)
+
+    def where(self, line: int) -> str:
+        return f"{self.source.name}:{line}"
+
+
+def chapter_id(source: SourceText) -> str:
+    """``ch-<prefix>`` from the file name's prefix before "_" ("000_6bd1….txt" → "ch-000")."""
+    stem = source.path.stem.split("_")[0] or source.path.stem
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", stem).strip("-").lower() or "chapter"
+    return f"ch-{slug}"
+
+
+def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Element:
+    """Fill ``parent`` with the block's text: endnote markers, names, dates, times, foreign."""
+    text = block.text
+    markers = state.markers.glued_markers(text, state.where(block.line))
+    spans = [
+        Span(
+            m.start,
+            m.end,
+            "note",
+            {"type": "endnote", "place": "end", "n": str(m.number)},
+            replace=True,
+        )
+        for m in markers
+    ]
+    # Recognisers see the markers blanked out, so "1932.196Voices" reads "1932.   Voices" and
+    # "187Stalin" reads "   Stalin"; offsets stay those of the text.
+    masked = list(text)
+    for m in markers:
+        masked[m.start : m.end] = " " * (m.end - m.start)
+    plain = "".join(masked)
+    for name in state.register.find_names(plain):
+        if name.fuzzy_score is not None:
+            # Book prose is edited text: a near-miss is another word ("the Stalins"), not a
+            # misspelling; report it instead of guessing.
+            state.warnings.append(
+                f"{state.where(block.line)}: «{text[name.start : name.end]}» resembles "
+                f"{name.ref} (similarity {name.fuzzy_score}); not tagged"
+            )
+            continue
+        spans.append(Span(name.start, name.end, name.tag, {"ref": name.ref}))
+        state.persons.add(name.ref)
+    dates = find_dates(plain, year=state.year)
+    state.year = context_year(dates, state.year)
+    spans += [Span(d.start, d.end, "date", d.value.attrib()) for d in dates]
+    spans += [Span(t.start, t.end, "time", {"when": t.when}) for t in find_times(plain)]
+    for start, end in block.lone_words:
+        language = state.foreign.get(text[start:end])
+        if language:
+            spans.append(Span(start, end, "foreign", {XML_LANG: language}))
+    fill(parent, text, spans)
+    return parent
+
+
+def _endnote(number: int) -> etree._Element:
+    # Same attribute order as the inline markers (fill() sorts them): stable output.
+    return E.note({"n": str(number), "place": "end", "type": "endnote"})
+
+
+def _ends_with_marker(element: etree._Element) -> bool:
+    return (
+        len(element) > 0 and element[-1].tag == tei("note") and not (element[-1].tail or "").strip()
+    )
+
+
+def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, list[str]]:
+    body = E.body()
+    div = E.div(type="section")
+    body.append(div)
+    headings: list[str] = []
+    quote: etree._Element | None = None  # the open block quotation
+    pending: str | None = None  # "cit" | "quote": the next blocks are quoted
+    last: etree._Element | None = None  # where a marker on its own line goes
+
+    def container() -> etree._Element:
+        nonlocal quote, pending
+        if pending is not None:
+            quote = E.quote()
+            div.append(E.cit(quote) if pending == "cit" else quote)
+            pending = None
+        return quote if quote is not None else div
+
+    for block in blocks:
+        if block.kind == "head":
+            quote, pending = None, None
+            if len(div) or div.text:
+                div = E.div(type="section")
+                body.append(div)
+            div.append(_annotate(E.head(), block, state))
+            headings.append(block.text)
+            last = None
+        elif block.kind == "marker":
+            number = state.markers.line_marker(block.text, state.where(block.line))
+            note = _endnote(number if number is not None else int(block.text))
+            (last if last is not None else div).append(note)
+            quote, pending = None, None  # a marker closes the quotation it cites
+        elif block.kind == "item":
+            parent = container()
+            current = parent[-1] if len(parent) else None
+            if current is None or current.tag != tei("list") or (current.tail or "").strip():
+                current = E.list(type="ordered")
+                parent.append(current)
+            last = _annotate(E.item(n=str(block.number)), block, state)
+            current.append(last)
+        else:
+            parent = container()
+            last = _annotate(E.p(), block, state)
+            parent.append(last)
+            if quote is not None and _ends_with_marker(last):
+                quote = None
+            elif quote is None and introduces_quotation(block.text):
+                sentence = last_sentence(block.text) or ""
+                named = any(n.fuzzy_score is None for n in state.register.find_names(sentence))
+                pending = "cit" if names_writer(sentence, named) else "quote"
+    return body, headings
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _bibl(source: SourceText, metadata: dict[str, Any] | None) -> etree._Element:
+    """The book the excerpt comes from, as the metadata gives it; or say it is unknown."""
+    meta = metadata or {}
+    parts: list[etree._Element] = []
+    if meta.get("title"):
+        parts.append(E.title(str(meta["title"]), level="a"))
+    if meta.get("author"):
+        parts.append(E.author(str(meta["author"])))
+    if meta.get("book"):
+        parts.append(E.title(str(meta["book"]), level="m"))
+    if meta.get("place"):
+        parts.append(E.pubPlace(str(meta["place"])))
+    if meta.get("publisher"):
+        parts.append(E.publisher(str(meta["publisher"])))
+    if meta.get("year"):
+        parts.append(E.date(str(meta["year"]), when=f"{int(meta['year']):04d}"))
+    if not parts:
+        return E.bibl(
+            f"No metadata for {source.name} (sources/metadata.toml): the title, author and "
+            "publisher of the book are unknown here."
+        )
+    if meta.get("note"):
+        parts.append(E.note(str(meta["note"])))
+    return E.bibl(*parts)
+
+
+def _title(source: SourceText, metadata: dict[str, Any] | None) -> str:
+    meta = metadata or {}
+    if meta.get("title"):
+        return str(meta["title"])
+    if meta.get("book"):
+        return f"Chapter excerpt from {meta['book']}"
+    return f"Chapter excerpt from {source.name}"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def encode_chapter(
+    source: SourceText, register: Register, metadata: dict[str, Any] | None
+) -> ChapterDoc:
+    """Encode one chapter source; raise :class:`LosslessError` if a word would be lost.
+
+    ``metadata`` is the source's table from ``sources/metadata.toml`` (or None): ``title``
+    (of the chapter), ``author``, ``book``, ``publisher``, ``place``, ``year`` (of the book),
+    ``note``, ``context_year`` (the year the narrative is in where the excerpt begins, for
+    dates printed without a year) and ``foreign`` (words known to be foreign, with their
+    language, for words that lost their italics).
+    """
+    meta = metadata or {}
+    foreign = meta.get("foreign") or {}
+    year = meta.get("context_year")
+    state = _State(
+        source, register, {str(k): str(v) for k, v in foreign.items()}, int(year) if year else None
+    )
+    doc_id = chapter_id(source)
+    blocks = read_blocks(source.text)
+    body, headings = _build_body(blocks, state)
+    root, tei_body = new_document(
+        doc_id,
+        "chapter",
+        _title(source, metadata),
+        f"Encoded with teitool from sources/{source.name}.",
+        _bibl(source, metadata),
+    )
+    if meta.get("author"):
+        tei_body.getroottree().find(f".//{tei('titleStmt')}").append(E.author(str(meta["author"])))
+    tei_body.getparent().replace(tei_body, body)
+    check(source.text, [body], f"{source.name} ({doc_id})")
+    return ChapterDoc(
+        root,
+        doc_id,
+        state.warnings + state.markers.warnings,
+        state.markers.found,
+        headings,
+        state.persons,
+    )
