@@ -115,6 +115,44 @@ def encode(
         sys.exit(result.exit_code)
 
 
+# --- persons --------------------------------------------------------------------------------
+
+
+@main.group()
+def persons() -> None:
+    """Grow and check the register of persons (sources/persons.xml)."""
+
+
+@persons.command("suggest")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--register",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Register of persons. Default: persons.xml beside the sources.",
+)
+@click.option("--min-count", type=int, default=1, show_default=True, help="Hide rarer names.")
+@reports_errors
+def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count: int) -> None:
+    """List capitalised names in SOURCES that the register does not know.
+
+    \b
+    One line per name: count, name, first file:line. Names that start a sentence are left
+    out; add the real persons to the register (or their spelling as a variant).
+    Example:
+      teitool persons suggest sources/003_171032f87d76c798.txt --min-count 2
+    """
+    from tei.encode import find_register, source_files
+    from tei.encode.persons import Register, suggest
+    from tei.encode.reading import read_source
+
+    loaded = Register.load(register or find_register(list(sources)))
+    for path in source_files(list(sources)):
+        for suggestion in suggest(read_source(path).text, loaded):
+            if suggestion.count >= min_count:
+                click.echo(f"{suggestion.count:5d}  {suggestion.name}  {path}:{suggestion.first_line}")
+
+
 # --- render ---------------------------------------------------------------------------------
 
 
@@ -311,3 +349,91 @@ def export_bag_command(
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(result.summary())
+
+
+# --- build ----------------------------------------------------------------------------------
+
+
+def _step_runner(show: bool) -> Callable[..., Any]:
+    """Run each build step under a click progress bar on a terminal, a plain line otherwise."""
+
+    def run(name: str, work: Callable[[], Any]) -> Any:
+        if not show:
+            return work()
+        if not sys.stderr.isatty():
+            click.echo(f"{name} …", err=True)
+            return work()
+        with click.progressbar(
+            length=1, label=f"{name:<13}", file=sys.stderr, show_eta=False, show_percent=False
+        ) as bar:
+            step = work()
+            bar.update(1)
+        return step
+
+    return run
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Build folder (replaced as a whole at the end).  [default: build]",
+)
+@click.option("--metadata", type=click.Path(path_type=Path), default=None,
+              help="Metadata file. Default: metadata.toml beside the sources.")
+@click.option("--register", type=click.Path(path_type=Path), default=None,
+              help="Register of persons. Default: persons.xml beside the sources.")
+@click.option("--paper", type=click.Choice(["a4", "letter", "a5"]), default=None,
+              help="Paper size of the PDF.  [default: a4]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for validation.  [default: all cores]")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None,
+              help="Settings file (teitool.toml or a pyproject.toml with [tool.teitool]). "
+              "Default: the nearest one at or above the current folder.")
+@click.option("--keep-going", is_flag=True,
+              help="Go on after validation errors (the build still exits with 1).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings, errors and the summary.")
+@reports_errors
+def build(
+    sources: tuple[Path, ...],
+    output: Path | None,
+    metadata: Path | None,
+    register: Path | None,
+    paper: str | None,
+    jobs: int | None,
+    config_file: Path | None,
+    keep_going: bool,
+    quiet: bool,
+) -> None:
+    """Run the whole chain on SOURCES: encode, validate, render web and print, export.
+
+    \b
+    Outputs (in the build folder, swapped into place only when the build is complete):
+      tei/  reports/  site/index.html  print/edition.pdf  export/cmif.xml  export/bag/
+    Stops at validation errors with the report (nothing replaced) unless --keep-going.
+    Settings come from teitool.toml or [tool.teitool] in pyproject.toml; options win.
+
+    \b
+    Examples:
+      teitool build sources -o build
+      teitool build --paper letter --keep-going
+    """
+    from tei.build import build_edition
+    from tei.config import load_settings
+
+    settings = load_settings(config_file).with_options(
+        sources=sources, output=output, metadata=metadata, register=register, paper=paper,
+        jobs=jobs,
+    )
+    result = build_edition(settings, keep_going=keep_going, runner=_step_runner(not quiet))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for step in result.steps:
+        if step.report:
+            click.echo(step.report, err=True)
+    click.echo(result.summary())
+    sys.exit(result.exit_code)

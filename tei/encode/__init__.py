@@ -74,6 +74,16 @@ def _beside(sources: list[Path], name: str) -> Path | None:
     return None
 
 
+def find_register(sources: list[Path]) -> Path:
+    """The register beside the sources; :class:`TeitoolError` if there is none."""
+    found = _beside(sources, "persons.xml")
+    if found is None:
+        raise TeitoolError(
+            "no register of persons: put persons.xml beside the sources or name one with --register"
+        )
+    return found
+
+
 def load_metadata(path: Path | None) -> dict[str, Any]:
     """Per-source metadata (TOML), or an empty table when there is none."""
     if path is None:
@@ -158,11 +168,7 @@ def encode_sources(
     if kind not in KINDS:
         raise TeitoolError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     files = source_files(sources)
-    register_path = register_path or _beside(sources, "persons.xml")
-    if register_path is None:
-        raise TeitoolError(
-            "no register of persons: put persons.xml beside the sources or name one with --register"
-        )
+    register_path = register_path or find_register(sources)
     register = Register.load(register_path)
     metadata = load_metadata(metadata_path or _beside(sources, "metadata.toml"))
 

@@ -116,9 +116,13 @@ def find_markers(
         number = int(match.group("n"))
         if any(start <= match.start("n") < end for start, end in taken or ()):
             continue
-        before = text[: match.start()]
+        before = text[: match.start("n")]
         after = text[match.end() :]
-        if _UNIT_AFTER.match(after) or _REFERENCE_BEFORE.search(before) or _DECIMAL_BEFORE.search(before):
+        if (
+            _UNIT_AFTER.match(after)
+            or _REFERENCE_BEFORE.search(before)
+            or _DECIMAL_BEFORE.search(before)
+        ):
             continue
         if after[:1].isalpha() and not match.group("space") and not before[-1:].isalpha():
             continue

@@ -221,8 +221,6 @@ def closer_kind(text: str, register: Register, year: int | None) -> str | None:
         return "time"
     if _NUMBER_LINE.match(stripped) and len(stripped) <= 30:
         return "number"
-    if is_signature(stripped, register):
-        return "signed"
     datelines = find_datelines(stripped, year=year)
     if datelines:
         before = stripped[: datelines[0].start].strip()
@@ -231,6 +229,8 @@ def closer_kind(text: str, register: Register, year: int | None) -> str | None:
             after and is_signature(after, register) and not before
         ):
             return "signed+dateline"
+    if is_signature(stripped, register):
+        return "signed"
     return None
 
 
@@ -399,7 +399,9 @@ def _marker_spans(
         text, numbers, context.expected, context.anchored, taken=taken
     )
     ends_with_dateline = bool(re.search(r"/[IVX]+\.?\s?\d{0,2}\s+\d{1,2}\s*\.?$", text))
-    if (dateline or ends_with_dateline) and not any(m.end >= len(text.rstrip(" .")) for m in markers):
+    if (dateline or ends_with_dateline) and not any(
+        m.end >= len(text.rstrip(" .")) for m in markers
+    ):
         trailing = fn.trailing_dateline_marker(text, numbers, context.expected, context.anchored)
         if trailing:
             markers = [*markers, trailing]
@@ -409,7 +411,9 @@ def _marker_spans(
     for found in markers:
         # The space that sets a marker off ("Kaganovich 1 .") belongs to the marker.
         start = found.start - 1 if text[found.start - 1 : found.start] == " " else found.start
-        end = found.end + 1 if re.match(r" [.,;:!?]", text[found.end : found.end + 2]) else found.end
+        end = (
+            found.end + 1 if re.match(r" [.,;:!?]", text[found.end : found.end + 2]) else found.end
+        )
         marker = fn.Marker(start, end, found.number, found.repeat)
         note = context.notes[marker.number]
         if marker.repeat or note.getparent() is not None:

@@ -19,6 +19,7 @@ the text, not of the name.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ FUZZY_MIN_LENGTH = 6
 _INITIALS = r"(?:(?:[A-Z][a-z]?\.\s?){1,3})"
 _CAPITALISED = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w])")
 _XML_ID = f"{{{XML_NS}}}id"
+_CALENDAR_WORDS = set(calendar.month_name[1:]) | set(calendar.day_name)
+_CALENDAR_WORDS = {word.lower() for word in _CALENDAR_WORDS}
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,10 @@ class Register:
             entry = self._by_form[match.group("name")]
             initials = match.group("initials")
             start = match.start()
-            if initials and not entry.initials_agree(initials):
+            whole = self._by_form.get(" ".join(match.group().split()))
+            if whole is not None:
+                entry = whole
+            elif initials and not entry.initials_agree(initials):
                 start = match.start("name")
             found.append(NameMatch(start, match.end("name"), self.ref(entry), entry.tag))
             taken.append((start, match.end("name")))
@@ -205,16 +211,24 @@ class Register:
         return (self._by_form[best[1]], round(best[0], 3)) if best else None
 
     def unknown_names(self, text: str) -> Counter[str]:
-        """Capitalised words that are not register names and do not start a sentence."""
+        """Capitalised words that may be names the register lacks.
+
+        Left out: register names, words that start a sentence, calendar words, and words
+        the text also uses in lower case ("The", "Number", "may"): those are common words.
+        """
         known = [(m.start, m.end) for m in self.find_names(text)]
+        lower_case = {word for word in re.findall(r"\b[a-z][a-z]+\b", text)}
         unknown: Counter[str] = Counter()
         for match in _CAPITALISED.finditer(text):
-            if any(a <= match.start() < b for a, b in known):
+            word = match.group()
+            if any(a <= match.start() < b for a, b in known) or word.lower() in lower_case:
+                continue
+            if word.lower() in _CALENDAR_WORDS:
                 continue
             before = text[: match.start()].rstrip()
             if not before or before[-1] in '.!?:\n"“(—-' or text[max(0, match.start() - 1)] == "\n":
                 continue
-            unknown[match.group()] += 1
+            unknown[word] += 1
         return unknown
 
 

@@ -1,0 +1,477 @@
+"""The letters encoder: recognisers (table-driven) and the whole correspondence end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei.encode import footnotes as fn
+from tei.encode.inline import Span, fill
+from tei.encode.letters import (
+    closer_kind,
+    is_address,
+    is_salutation,
+    list_item,
+    parse_archive,
+    parse_header,
+)
+from tei.encode.lossless import LosslessError, check
+from tei.encode.persons import Register
+from tei.encode.teidoc import E
+from conftest import SOURCES
+
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+LETTERS_SOURCE = SOURCES / "003_171032f87d76c798.txt"
+
+
+@pytest.fixture(scope="module")
+def letters_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The correspondence alone, encoded."""
+    from tei.encode import encode_sources
+
+    out = tmp_path_factory.mktemp("letters") / "tei"
+    encode_sources([LETTERS_SOURCE], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def register() -> Register:
+    return Register.load(SOURCES / "persons.xml")
+
+
+# --- headers: every form in the source ----------------------------------------------------------
+
+HEADERS = [
+    ("Kaganovich to Stalin June 2 1932", ["kaganovich"], ["stalin"], {"when": "1932-06-02"}),
+    ("Stalin to Kaganovich June 4, 1932", ["stalin"], ["kaganovich"], {"when": "1932-06-04"}),
+    ("Kaganovich to Stalin June 6   1932", ["kaganovich"], ["stalin"], {"when": "1932-06-06"}),
+    (
+        "Stalin to the members of the Politburo June 4, 1932",
+        ["stalin"],
+        ["politburo"],
+        {"when": "1932-06-04"},
+    ),
+    (
+        "Molotov, Kaganovich, Voroshilov, Ordzhonikidze to Stalin on June 4, 1932",
+        ["molotov", "kaganovich", "voroshilov", "ordzhonikidze"],
+        ["stalin"],
+        {"when": "1932-06-04"},
+    ),
+    (
+        "Stalin - Molotov, Kaganovich June 12, 1932",
+        ["stalin"],
+        ["molotov", "kaganovich"],
+        {"when": "1932-06-12"},
+    ),
+    (
+        "Kaganovich to Stalin June 9 [1932]",
+        ["kaganovich"],
+        ["stalin"],
+        {"when": "1932-06-09", "cert": "medium"},
+    ),
+    (
+        "Molotov, Voroshilov, Kaganovich to Stalin [June 10, 1932]",
+        ["molotov", "voroshilov", "kaganovich"],
+        ["stalin"],
+        {"when": "1932-06-10", "cert": "medium"},
+    ),
+    (
+        "Stalin to Kaganovich [earlier June 12, 1932]",
+        ["stalin"],
+        ["kaganovich"],
+        {"notAfter": "1932-06-12"},
+    ),
+    (
+        "Stalin to Kaganovich [after June 21, 1932]",
+        ["stalin"],
+        ["kaganovich"],
+        {"notBefore": "1932-06-21"},
+    ),
+    (
+        "Stalin to Kaganovich, Postyshev, Ordzhonikidze June 20, 1932",
+        ["stalin"],
+        ["kaganovich", "postyshev", "ordzhonikidze"],
+        {"when": "1932-06-20"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "senders", "recipients", "date"), HEADERS)
+def test_header_forms(
+    register: Register, line: str, senders: list[str], recipients: list[str], date: dict[str, str]
+) -> None:
+    header = parse_header(line, register)
+    assert header is not None
+    assert [c.match.entry_id for c in header.senders if c.match] == senders
+    assert [c.match.entry_id for c in header.recipients if c.match] == recipients
+    assert header.date.attrib() == date
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On June 1, 1932, the Politburo decided to grant Stalin a month and a half leave .",
+        "Stalin and Kaganovich. Correspondence. 1931–1936",
+        "1932 June",
+        "Sochi, Comrade Stalin.",
+        "Please let us know your opinion 1 . No. 28/1171/sh.",
+    ],
+)
+def test_not_headers(register: Register, line: str) -> None:
+    assert parse_header(line, register) is None
+
+
+# --- archive lines ---------------------------------------------------------------------------------
+
+ARCHIVES = [
+    (
+        "Archive: RGASPI F. 81. Op. 3. D. 99. L. 78–79. Autograph.",
+        "RGASPI",
+        ("F. 81. Op. 3. D. 99. L. 78–79",),
+        "autograph",
+    ),
+    (
+        "Archive: RGASPI F. 558. Op. 11. D. 77. L. 136. Certified typewritten copy.",
+        "RGASPI",
+        ("F. 558. Op. 11. D. 77. L. 136",),
+        "certifiedCopy",
+    ),
+    (
+        "Archive: RGASPI F. 558. Op. 11. D. 77. L. 135. Original. Typescript.",
+        "RGASPI",
+        ("F. 558. Op. 11. D. 77. L. 135",),
+        "typescript",
+    ),
+    (
+        "Archive: RGASPI F. 558 Op. 11. D. 740. L. 64–68. Autograph; RGASPI F. 81. Op. 3. D. 120. L. 43–44. Handwritten text with Kaganovich's notes.",
+        "RGASPI",
+        ("F. 558 Op. 11. D. 740. L. 64–68", "F. 81. Op. 3. D. 120. L. 43–44"),
+        "autograph",
+    ),
+    (
+        "Archive: RGASPI, F. 558. Op. 11. D. 77. L. 76. Original. Typescript.",
+        "RGASPI",
+        ("F. 558. Op. 11. D. 77. L. 76",),
+        "typescript",
+    ),
+    ("Archive: RGASPI Personal archive of M.L. Kaganovich.", "RGASPI", (), None),
+]
+
+
+@pytest.mark.parametrize(("line", "repository", "references", "form"), ARCHIVES)
+def test_archive_lines(
+    line: str, repository: str, references: tuple[str, ...], form: str | None
+) -> None:
+    archive = parse_archive(line)
+    assert archive is not None
+    assert (archive.repository, archive.references, archive.form) == (repository, references, form)
+
+
+# --- opener, closer, lists -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "salute", "address"),
+    [
+        ("Hello, Comrade Kaganovich!", True, False),
+        ("Tov. Stalin.", True, False),
+        ("Hello Comrade Stalin.", True, False),
+        ("Moscow. Central Committee of the CPSU. Poskrebyshev. For Kaganovich 1 .", False, True),
+        ("For Kaganovich and other members of the PB.", False, True),
+        ("Kaganovich, Molotov.", False, True),
+        ("Sochi, Comrade Stalin.", False, True),
+        ("Your letter of 2/VI received.", False, False),
+        (
+            "We outline the following distribution of tractors arriving for harvesting.",
+            False,
+            False,
+        ),
+    ],
+)
+def test_opener_lines(register: Register, text: str, salute: bool, address: bool) -> None:
+    # The opener tries the salutation first: a salutation names a person too.
+    assert is_salutation(text, register) is salute
+    if not salute:
+        assert is_address(text, register) is address
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Stalin.", "signed"),
+        ("Greetings! I. Stalin.", "signed"),
+        ("I shake my hand tightly. Your L. Kaganovich.", "signed"),
+        ("Kaganovich, Molotov, Yakovlev.", "signed"),
+        ("29/VI 32", "dateline"),
+        ("1/VII. 32 year 1", "dateline"),
+        ("25. VI. 32", "dateline"),
+        ("12/V1", "dateline"),
+        ("No. 3/949/sh.", "number"),
+        ("#8", "number"),
+        ("HP 6.", "number"),
+        ("21.25", "time"),
+        ("16–25 2", "time"),
+        ("13/VI - 32 Kaganovich.", "signed+dateline"),
+        ("I. Stalin. 18/VI.32", "signed+dateline"),
+        ("Today there was a PB, but I will write additionally tomorrow.", None),
+    ],
+)
+def test_closer_lines(register: Register, text: str, kind: str | None) -> None:
+    assert closer_kind(text, register, 1932) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("1) Since the decision", ("1", 3)),
+        ("a) Give the State", ("a", 3)),
+        ("j ) Toilet soap", ("j", 4)),
+        ("2. In addition, send", ("2", 3)),
+        ("First. I read", None),
+        ("1932 June", None),
+    ],
+)
+def test_list_items(text: str, item: tuple[str, int] | None) -> None:
+    assert list_item(text) == item
+
+
+# --- footnotes and markers -----------------------------------------------------------------------
+
+
+def test_notes_numbers_supplied_where_lost() -> None:
+    paragraphs = [
+        ("On June 5, 1932, the PB decided to send a telegram.", 1),
+        ("The 2nd PB instructed Karakhan.", 2),
+        ("3 The note is missing.", 3),
+        ("4 No letters.", 4),
+        ("On June 5, 1932, the PB approved a telegram.", 5),
+        ("On July 3, 1932, the PB approved the draft.", 6),
+    ]
+    notes = fn.parse_notes(paragraphs, marker_hint=5)
+    assert [(n.number, n.number_supplied, len(n.paragraphs)) for n in notes] == [
+        (1, True, 1),
+        (2, True, 1),
+        (3, False, 1),
+        (4, False, 1),
+        (5, True, 2),
+    ]
+
+
+def test_glued_note_number() -> None:
+    notes = fn.parse_notes([("1In May 1932, at the conference.", 1), ("2On June 8, 1932.", 2)])
+    assert [(n.number, n.paragraphs[0]) for n in notes] == [
+        (1, "In May 1932, at the conference."),
+        (2, "On June 8, 1932."),
+    ]
+
+
+MARKERS = [
+    ("For Kaganovich 1 .", {1}, [1]),
+    ("deliver him to us.1 , he himself", {1}, [1]),
+    ("conversations with Dirksen3—doesn't he", {1, 2, 3}, [3]),  # markers 1, 2 lost: skip
+    ("Pay serious attention to this matter 2 .", {1, 2}, [2]),  # marker 1 lost: skip
+    ("a marker far ahead 9 .", {1, 9}, []),  # more than MAX_SKIP ahead
+    ("How do you think? 4 It seems", {3, 4}, [4]),
+    ("I am sending you both letters 4 and I will write", {4}, []),  # weak shape, out of sequence
+    ("2) As for Voroshilov's project", {2}, []),
+    ("to 30 percent of the loan, up to 35 percent", {30}, []),
+    ("by 16.4 , for the 3rd by 33.8 .", {3, 4}, []),
+    ("No. 29 and HP 6 and L. 14 .", {6, 14, 29}, []),
+]
+
+
+@pytest.mark.parametrize(("text", "numbers", "expected"), MARKERS)
+def test_markers(text: str, numbers: set[int], expected: list[int]) -> None:
+    markers, _ = fn.find_markers(text, numbers, 1, set())
+    assert [m.number for m in markers] == expected
+
+
+def test_marker_in_sequence_after_earlier_ones() -> None:
+    markers, following = fn.find_markers("Dirksen3—doesn't he; letters 4 and", {3, 4}, 3, set())
+    assert [m.number for m in markers] == [3, 4] and following == 5
+
+
+def test_repeat_marker_at_dateline_end() -> None:
+    anchored = {2}
+    marker = fn.trailing_dateline_marker("No. 7 21.25 5/VI.32 2", {1, 2}, 3, anchored)
+    assert marker is not None and marker.repeat and marker.number == 2
+
+
+# --- persons -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Stalin", "stalin"),
+        ("I. Stalin", "stalin"),
+        ("Tov. Stalin", "stalin"),
+        ("Comrade Stalin", "stalin"),
+        ("L. Kaganovich", "kaganovich"),
+        ("Rosengolz", "rozengolts"),
+        ("Sheboddaev", "sheboldaev"),  # fuzzy, reported
+        ("Shebodtsaev", "sheboldaev"),  # fuzzy, reported
+        ("Postyshtev", "postyshev"),
+        ("B.I. Kozlovsky", "kozlovsky"),
+        ("the members of the Politburo", "politburo"),
+    ],
+)
+def test_person_resolution(register: Register, name: str, person: str) -> None:
+    match = register.resolve(name)
+    assert match is not None and match.entry_id == person
+
+
+def test_names_in_text(register: Register) -> None:
+    text = "Stalin’s options and Stalin's letter; Stalingrad is a city; L. Kaganovich signed."
+    found = [(text[m.start : m.end], m.entry_id) for m in register.find_names(text)]
+    assert found == [("Stalin", "stalin"), ("Stalin", "stalin"), ("L. Kaganovich", "kaganovich")]
+
+
+def test_fuzzy_matches_are_reported(register: Register) -> None:
+    (match,) = register.find_names("The majority, especially Sheboddaev, supported")
+    assert match.fuzzy_score is not None and match.fuzzy_score >= 0.92
+
+
+def test_unknown_names_suggested(register: Register) -> None:
+    from tei.encode.persons import suggest
+
+    text = "Yesterday we met Zhdanovsky. The plan was read by Zhdanovsky and Stalin in June."
+    assert [(s.name, s.count, s.first_line) for s in suggest(text, register)] == [
+        ("Zhdanovsky", 2, 1)
+    ]
+
+
+# --- inline and lossless -----------------------------------------------------------------------
+
+
+def test_fill_mixed_content() -> None:
+    p = E.p()
+    fill(
+        p,
+        "To Stalin on June 5 1 .",
+        [
+            Span(3, 9, "persName", {"ref": "persons.xml#stalin"}),
+            Span(19, 21, "note", {"n": "1"}, replace=True),
+        ],
+    )
+    assert etree.tostring(p, encoding=str) == (
+        '<p xmlns="http://www.tei-c.org/ns/1.0">To <persName ref="persons.xml#stalin">Stalin</persName>'
+        ' on June 5<note n="1"/> .</p>'
+    )
+
+
+def test_lossless_check_catches_a_lost_word() -> None:
+    check("Stalin to Kaganovich", [E.p("Stalin to Kaganovich")], "x")
+    with pytest.raises(LosslessError, match="source has «Kaganovich»"):
+        check("Stalin to Kaganovich", [E.p("Stalin to")], "x")
+
+
+def test_lossless_reads_footnotes_after_the_text() -> None:
+    note = E.note("Number entered.", place="foot", n="1")
+    check("Stalin 1 .\n____\n1 Number entered.", [E.p("Stalin", note, ".")], "x")
+
+
+# --- the whole correspondence ---------------------------------------------------------------------
+
+
+def _letters(edition: Path) -> dict[str, etree._ElementTree]:
+    return {p.stem: etree.parse(str(p)) for p in sorted((edition / "letters").glob("*.xml"))}
+
+
+def _by_line(letters: dict[str, etree._ElementTree], line: int) -> etree._ElementTree:
+    for tree in letters.values():
+        if f"lines {line}–" in tree.findtext(".//t:publicationStmt/t:p", namespaces=NS):
+            return tree
+    raise AssertionError(f"no letter starts at line {line}")
+
+
+def test_counts_of_the_correspondence(letters_edition: Path) -> None:
+    letters = _letters(letters_edition)
+    # Counted in the source: 76 header lines (one with no-break spaces, "June 6   1932")
+    # and one Archive: line (line 113) that follows a finished letter without a header.
+    assert len(letters) == 77
+    gaps = [
+        k
+        for k, t in letters.items()
+        if t.find(".//t:gap[@reason='not-transcribed']", NS) is not None
+    ]
+    # Headers with no text under them: lines 211, 214, 328, 586, 1748.
+    assert len(gaps) == 5
+    assert len(list((letters_edition / "front").glob("*.xml"))) == 1
+
+
+def test_example_letter_matches_target_shape(letters_edition: Path) -> None:
+    tree = _by_line(_letters(letters_edition), 147)
+    assert tree.findtext(".//t:msIdentifier/t:idno", namespaces=NS) == "F. 558 Op. 11. D. 77. L. 14"
+    assert tree.find(".//t:objectDesc", NS).get("form") == "autograph"
+    sent = tree.find(".//t:correspAction[@type='sent']", NS)
+    assert [p.get("ref") for p in sent.iterfind("t:persName", NS)] == ["persons.xml#stalin"]
+    assert sent.find("t:date", NS).get("when") == "1932-06-05"
+    received = [
+        p.get("ref").split("#")[1]
+        for p in tree.iterfind(".//t:correspAction[@type='received']/t:persName", NS)
+    ]
+    assert received == ["kaganovich", "molotov", "voroshilov", "ordzhonikidze"]
+    note1 = tree.find(".//t:addrLine/t:note[@n='1']", NS)
+    assert note1 is not None and "Chechulin" in "".join(note1.itertext())
+    note2 = tree.find(".//t:p/t:note[@n='2']", NS)
+    anchor = tree.find(".//t:dateline/t:ref[@type='noteAnchor']", NS)
+    assert anchor.get("target") == "#" + note2.get("{http://www.w3.org/XML/1998/namespace}id")
+    assert tree.find(".//t:dateline/t:time", NS).get("when") == "21:25:00"
+    assert tree.find(".//t:dateline/t:date", NS).get("when") == "1932-06-05"
+
+
+def test_headerless_letter_takes_correspondents_from_signature_and_address(
+    letters_edition: Path,
+) -> None:
+    tree = _by_line(_letters(letters_edition), 113)
+    sent = [p.get("ref") for p in tree.iterfind(".//t:correspAction[@type='sent']/t:persName", NS)]
+    received = [
+        p.get("ref") for p in tree.iterfind(".//t:correspAction[@type='received']/t:persName", NS)
+    ]
+    assert sent == ["persons.xml#kaganovich"] and received == ["persons.xml#stalin"]
+    assert tree.find(".//t:correspAction[@type='sent']/t:date", NS).get("when") == "1932-07-01"
+    assert tree.find(".//t:objectDesc", NS).get("form") == "cipher"
+
+
+def test_header_disagreeing_with_signature(letters_edition: Path) -> None:
+    # "Stalin to Kaganovich June 7, 1932" (line 369) opens "Hello Comrade Stalin!" and is
+    # signed "Your L. Kaganovich.": correspDesc follows the document.
+    tree = _by_line(_letters(letters_edition), 369)
+    sent = [p.get("ref") for p in tree.iterfind(".//t:correspAction[@type='sent']/t:persName", NS)]
+    assert sent == ["persons.xml#kaganovich"]
+
+
+def test_no_footnote_dropped(letters_edition: Path) -> None:
+    letters = _letters(letters_edition)
+    # Letter of line 280 (Kaganovich, June 6): seven notes, two of them without their number
+    # in the source (lines 315, 317), two more unnumbered at the end (323, 325).
+    tree = _by_line(letters, 280)
+    numbers = [n.get("n") for n in tree.iterfind(".//t:note[@place='foot']", NS)]
+    assert sorted(numbers, key=int) == ["1", "2", "3", "4", "5", "6", "7"]
+    note6 = tree.find(".//t:note[@n='6']", NS)  # "an abusive telegram 6 ," in item 7)
+    assert note6.getparent().tag.endswith("item") and note6.get("type") != "unanchored"
+    # The last letter's long unnumbered note (lines 1986-1988) is kept as its note 1.
+    last = _by_line(letters, 1971)
+    note1 = last.find(".//t:note[@n='1']", NS)
+    assert note1 is not None and "Voroshilov wrote" in "".join(note1.itertext())
+
+
+def test_every_person_reference_resolves(letters_edition: Path) -> None:
+    register = etree.parse(str(letters_edition / "persons.xml"))
+    ids = set(register.xpath("//@xml:id"))
+    for path in (letters_edition / "letters").glob("*.xml"):
+        for ref in etree.parse(str(path)).xpath(
+            "//t:persName/@ref | //t:orgName/@ref", namespaces=NS
+        ):
+            assert ref.split("#")[1] in ids, (path.name, ref)
+
+
+def test_all_documents_valid_against_tei_all(letters_edition: Path) -> None:
+    from conftest import TEI_ALL_RNG, jing
+
+    files = sorted(letters_edition.rglob("*.xml"))
+    result = jing(TEI_ALL_RNG, files)
+    assert result.returncode == 0, result.stdout[:3000]
