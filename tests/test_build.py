@@ -1,0 +1,263 @@
+"""`teitool build`: the chain, its stops, its summary, and outputs that survive interruptions."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, SOURCES
+
+from tei import build as build_mod
+from tei.build import (
+    DONE,
+    FAILED,
+    SKIPPED,
+    UNAVAILABLE,
+    StepResult,
+    build_edition,
+    check_output_folder,
+    unavailable,
+)
+from tei.cli import main
+from tei.config import Settings
+from tei.errors import TeitoolError
+
+SAMPLE = FIXTURES / "export" / "sources"  # three letters of 003, with an [edition] table
+REGISTER = SOURCES / "persons.xml"
+
+
+def fake_step(name: str, write: str, status: str = DONE, action=None):
+    """A step that writes one file into the staging folder, then maybe misbehaves."""
+
+    def run(ctx) -> StepResult:
+        target = ctx.staging / write
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"{name} output\n")
+        if action is not None:
+            action()
+        return StepResult(name, status, outputs=[write], warnings=[f"{name} noticed something"])
+
+    return (name, "tei.build:build_edition", run)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> Settings:
+    """A build folder holding the outputs of an earlier, successful build."""
+    settings = Settings(sources=(SAMPLE,), output=tmp_path / "build")
+    result = build_edition(
+        settings, steps=[fake_step("encode", "tei/a.xml"), fake_step("export", "export/c.xml")]
+    )
+    assert result.replaced and result.exit_code == 0
+    return settings
+
+
+def leftovers(settings: Settings) -> list[str]:
+    return [p.name for p in settings.output.parent.iterdir() if p.name.startswith(".")]
+
+
+def raise_(exc: BaseException):
+    def action():
+        raise exc
+
+    return action
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        KeyboardInterrupt(),
+        TeitoolError("render web: the stylesheet failed"),
+        OSError(errno.ENOSPC, "No space left on device"),
+    ],
+    ids=["ctrl-c", "step-error", "disk-full"],
+)
+def test_an_interrupted_build_leaves_the_previous_outputs(previous: Settings, exc) -> None:
+    before = snapshot(previous.output)
+    steps = [fake_step("encode", "tei/new.xml"), fake_step("render web", "site/x", action=raise_(exc))]
+    with pytest.raises(type(exc)):
+        build_edition(previous, steps=steps)
+    assert snapshot(previous.output) == before
+    assert leftovers(previous) == []
+
+
+def test_sigterm_is_an_interruption_too(previous: Settings) -> None:
+    before = snapshot(previous.output)
+    handler = signal.getsignal(signal.SIGTERM)
+    steps = [
+        fake_step("encode", "tei/new.xml"),
+        fake_step("render print", "print/e.pdf", action=lambda: os.kill(os.getpid(), signal.SIGTERM)),
+    ]
+    with pytest.raises(KeyboardInterrupt):
+        build_edition(previous, steps=steps)
+    assert snapshot(previous.output) == before
+    assert leftovers(previous) == []
+    assert signal.getsignal(signal.SIGTERM) is handler  # restored after the build
+
+
+def test_validation_errors_stop_the_build_and_replace_nothing(previous: Settings) -> None:
+    before = snapshot(previous.output)
+    steps = [
+        fake_step("encode", "tei/new.xml"),
+        fake_step("validate", "reports/v.txt", status=FAILED),
+        fake_step("render web", "site/index.html"),
+    ]
+    result = build_edition(previous, steps=steps)
+    assert result.exit_code == 1 and not result.replaced
+    assert [s.status for s in result.steps] == [DONE, FAILED, SKIPPED]
+    assert snapshot(previous.output) == before
+    assert "nothing replaced" in result.summary()
+
+
+def test_keep_going_builds_past_validation_errors_but_still_fails(previous: Settings) -> None:
+    steps = [
+        fake_step("encode", "tei/new.xml"),
+        fake_step("validate", "reports/v.txt", status=FAILED),
+        fake_step("render web", "site/index.html"),
+    ]
+    result = build_edition(previous, steps=steps, keep_going=True)
+    assert result.exit_code == 1 and result.replaced
+    assert [s.status for s in result.steps] == [DONE, FAILED, DONE]
+    assert sorted(snapshot(previous.output)) == ["reports/v.txt", "site/index.html", "tei/new.xml"]
+
+
+def test_keep_going_does_not_pass_over_a_failed_encoding(previous: Settings) -> None:
+    steps = [fake_step("encode", "tei/new.xml", status=FAILED), fake_step("validate", "r/v")]
+    result = build_edition(previous, steps=steps, keep_going=True)
+    assert [s.status for s in result.steps] == [FAILED, SKIPPED] and not result.replaced
+
+
+def test_a_missing_step_is_shown_not_faked(tmp_path: Path) -> None:
+    settings = Settings(sources=(SAMPLE,), output=tmp_path / "build")
+    steps = [
+        fake_step("encode", "tei/a.xml"),
+        ("validate", "tei.no_such_module:validate_paths", lambda ctx: StepResult("validate")),
+        fake_step("export", "export/c.xml"),
+    ]
+    result = build_edition(settings, steps=steps)
+    assert [s.status for s in result.steps] == [DONE, UNAVAILABLE, DONE]
+    assert "tei.no_such_module is not part of this installation" in result.summary()
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("tei.build:build_edition", None),
+        ("tei.no_such_module:f", "is not part of this installation"),
+        ("tei.build:no_such_function", "has no no_such_function()"),
+    ],
+)
+def test_unavailable(target: str, reason: str | None) -> None:
+    found = unavailable(target)
+    assert found == reason if reason is None else reason in found
+
+
+def test_files_the_build_does_not_make_are_carried_over(previous: Settings) -> None:
+    (previous.output / "screenshots").mkdir()
+    (previous.output / "screenshots" / "index.png").write_bytes(b"png")
+    (previous.output / "NOTES.txt").write_text("mine")
+    build_edition(previous, steps=[fake_step("encode", "tei/b.xml")])
+    files = snapshot(previous.output)
+    assert files["screenshots/index.png"] == b"png" and files["NOTES.txt"] == b"mine"
+    assert "tei/a.xml" not in files and "export/c.xml" not in files  # products are replaced
+
+
+def test_the_output_folder_may_not_hold_the_sources_or_the_cwd(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TeitoolError, match="current folder"):
+        check_output_folder(Path("."), [Path("sources")])
+    (tmp_path / "project" / "sources").mkdir(parents=True)
+    with pytest.raises(TeitoolError, match="would contain the source"):
+        check_output_folder(tmp_path / "project", [tmp_path / "project" / "sources"])
+    check_output_folder(tmp_path / "build", [tmp_path / "project" / "sources"])
+
+
+def test_summary_table_lists_steps_counts_and_outputs(tmp_path: Path) -> None:
+    settings = Settings(sources=(SAMPLE,), output=tmp_path / "build")
+    result = build_edition(settings, steps=[fake_step("encode", "tei/a.xml")])
+    text = result.summary()
+    assert "step" in text and "seconds" in text and "outputs" in text
+    assert "encode" in text and "tei/a.xml" in text
+    assert "1 warnings" in text
+
+
+# --- the real chain ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_build(tmp_path_factory: pytest.TempPathFactory):
+    """The real steps on three letters of the correspondence (render print included)."""
+    out = tmp_path_factory.mktemp("real") / "build"
+    settings = Settings(sources=(SAMPLE,), output=out, register=REGISTER, jobs=1)
+    return build_edition(settings, keep_going=True), out
+
+
+def test_real_chain_runs_every_available_step(real_build) -> None:
+    result, out = real_build
+    by_name = {step.name: step for step in result.steps}
+    assert list(by_name) == ["encode", "validate", "render web", "render print", "export"]
+    for name, step in by_name.items():
+        if unavailable(dict((n, t) for n, t, _ in build_mod.STEPS)[name]) is None:
+            assert step.status in (DONE, FAILED), (name, step.detail)
+        else:
+            assert step.status == UNAVAILABLE
+    assert by_name["encode"].status == DONE
+    assert result.documents == 4 and result.persons > 0 and result.notes == 2
+    assert (out / "tei" / "persons.xml").is_file()
+
+
+def test_real_chain_outputs_are_in_place(real_build) -> None:
+    import bagit
+
+    result, out = real_build
+    done = {step.name for step in result.steps if step.status == DONE}
+    if "render web" in done:
+        assert (out / "site" / "index.html").is_file()
+    if "render print" in done:
+        assert (out / "print" / "edition.pdf").read_bytes().startswith(b"%PDF")
+    assert "export" in done
+    assert (out / "export" / "cmif.xml").is_file()
+    bagit.Bag(str(out / "export" / "bag")).validate()
+    assert result.replaced
+
+
+def test_cli_build_prints_the_summary_and_uses_the_config(tmp_path: Path, monkeypatch) -> None:
+    """Settings from teitool.toml, an option that wins over them; only cheap steps run."""
+    monkeypatch.setattr(
+        build_mod, "STEPS", (fake_step("encode", "tei/a.xml"), fake_step("export", "export/c.xml"))
+    )
+    (tmp_path / "teitool.toml").write_text(f'sources = ["{SAMPLE}"]\noutput = "from-config"\n')
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "from-config" / "tei" / "a.xml").is_file()
+    assert "encode" in result.stdout and "outputs in from-config/" in result.stdout
+    assert "warning: encode noticed something" in result.stderr
+    result = runner.invoke(main, ["build", "-o", "from-option"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "from-option" / "export" / "c.xml").is_file()
+
+
+def test_cli_build_validation_failure_exits_1(tmp_path: Path, monkeypatch) -> None:
+    def failing(ctx) -> StepResult:
+        return StepResult("validate", FAILED, report="a.xml:1:1: error: bad [rule]")
+
+    monkeypatch.setattr(
+        build_mod, "STEPS",
+        (fake_step("encode", "tei/a.xml"), ("validate", "tei.build:build_edition", failing)),
+    )
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(tmp_path / "b"), "-q"])
+    assert result.exit_code == 1
+    assert "a.xml:1:1: error: bad [rule]" in result.stderr
+    assert not (tmp_path / "b").exists()
