@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SOURCES
 from lxml import etree
 
 from tei.encode import footnotes as fn
@@ -20,7 +21,6 @@ from tei.encode.letters import (
 from tei.encode.lossless import LosslessError, check
 from tei.encode.persons import Register
 from tei.encode.teidoc import E
-from conftest import SOURCES
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 LETTERS_SOURCE = SOURCES / "003_171032f87d76c798.txt"
