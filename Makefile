@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml debian-packages.txt
 
 demo: $(STAMP)
 	$(BIN)/teitool encode sources -o build/tei
+	$(BIN)/teitool render web build/tei -o build/site
 
 lint: $(STAMP)
 	$(BIN)/ruff check tei tests bench
