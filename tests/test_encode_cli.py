@@ -1,0 +1,122 @@
+"""`teitool encode` on bad input: one clear line, the right exit code, no partial output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SOURCES
+
+from tei.cli import main
+
+LETTERS = SOURCES / "003_171032f87d76c798.txt"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    (tmp_path / "persons.xml").write_bytes((SOURCES / "persons.xml").read_bytes())
+    return path
+
+
+BAD_SOURCES = [
+    ("empty.txt", b"", 2, "the file is empty"),
+    ("blank.txt", b"  \n\n \n", 2, "the file is empty"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, "binary"),
+    (
+        "cp1252.txt",
+        "Stalin to Kaganovich June 4, 1932 \u201cquoted\u201d\n".encode("cp1252"),
+        2,
+        "not UTF-8",
+    ),
+    ("utf16.txt", "Stalin to Kaganovich June 4, 1932\n".encode("utf-16"), 2, "UTF-16"),
+    ("tiny.txt", b"Hello.\n", 1, "nothing recognisable"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "code", "message"), BAD_SOURCES)
+def test_bad_sources(tmp_path: Path, name: str, data: bytes, code: int, message: str) -> None:
+    source = write(tmp_path, name, data)
+    out = tmp_path / "out"
+    exit_code, output = run("encode", str(source), "-o", str(out))
+    assert exit_code == code
+    assert message in output and str(source) in output
+    assert len(output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_no_letters_in_a_letters_source(tmp_path: Path) -> None:
+    source = write(
+        tmp_path, "prose.txt", b"This is a plain paragraph of prose with no letters in it at all.\n"
+    )
+    exit_code, output = run("encode", str(source), "--kind", "letters", "-o", str(tmp_path / "out"))
+    assert exit_code == 1 and "no letter found" in output
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    exit_code, output = run("encode", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "out"))
+    assert exit_code == 2 and "no such file" in output
+
+
+def test_missing_register(tmp_path: Path) -> None:
+    source = tmp_path / "letters.txt"
+    source.write_bytes(LETTERS.read_bytes())
+    exit_code, output = run("encode", str(source), "-o", str(tmp_path / "out"))
+    assert exit_code == 2 and "no register of persons" in output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_non_root(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    exit_code, output = run("encode", str(LETTERS), "-o", str(locked / "tei"))
+    assert exit_code == 2 and "cannot write" in output
+
+
+def test_output_that_is_a_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "tei"
+    blocker.write_text("a file where the output folder should be")
+    exit_code, output = run("encode", str(LETTERS), "-o", str(blocker))
+    assert exit_code == 2 and "cannot write" in output
+    assert len(output.strip().splitlines()) == 1
+
+
+def test_lossless_failure_stops_encode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tei.encode import inline
+
+    original = inline.fill
+
+    def lose_last_word(parent, text, spans):  # type: ignore[no-untyped-def]
+        original(
+            parent,
+            text.rsplit(" ", 1)[0] if " " in text.strip() else text,
+            [s for s in spans if s.end <= len(text.rsplit(" ", 1)[0])],
+        )
+
+    monkeypatch.setattr("tei.encode.letters.fill", lose_last_word)
+    exit_code, output = run("encode", str(LETTERS), "-o", str(tmp_path / "out"))
+    assert exit_code == 1 and "lossless check failed" in output and "source has «" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_reruns_are_byte_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("encode", str(LETTERS), "-o", str(first), "-q")[0] == 0
+    assert run("encode", str(LETTERS), "-o", str(second), "-q")[0] == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*.xml"))
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*.xml"))
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    assert not list(first.rglob("*.tmp"))
+
+
+def test_help_has_examples() -> None:
+    for command in (["--help"], ["encode", "--help"], ["persons", "suggest", "--help"]):
+        exit_code, output = run(*command)
+        assert exit_code == 0 and ("Example" in output or "teitool encode" in output)
