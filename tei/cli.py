@@ -153,6 +153,75 @@ def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count:
                 click.echo(f"{suggestion.count:5d}  {suggestion.name}  {path}:{suggestion.first_line}")
 
 
+# --- validate -------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--schema", "schemas", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Also check against this schema (.rng/.rnc RELAX NG, .xsd, .sch Schematron); "
+              "repeatable.")
+@click.option("--no-builtin", is_flag=True,
+              help="Skip schema/teitool.xsd and schema/teitool.sch (check only --schema files).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "junit", "github", "sarif"]),
+              default="text", show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes.  [default: all cores]")
+@click.option("--no-cache", is_flag=True,
+              help="Check every file again (default: skip files unchanged since the last run, "
+              "cached in .teitool-cache/ or $TEITOOL_CACHE_DIR).")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--register", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Register of persons for @ref checks. Default: the nearest persons.xml "
+              "in the checked folder or above it.")
+@reports_errors
+def validate(
+    paths: tuple[Path, ...],
+    schemas: tuple[Path, ...],
+    no_builtin: bool,
+    fmt: str,
+    output: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    strict: bool,
+    register: Path | None,
+) -> None:
+    """Check TEI files, folders (all *.xml inside) or globs; default build/tei.
+
+    \b
+    Layers: well-formed XML (entities and DTDs are never resolved), the project's
+    schema/teitool.xsd and schema/teitool.sch, and every --schema you add.
+    Exit codes: 0 valid, 1 invalid (or warnings with --strict), 2 could not run.
+    \b
+    Examples:
+      teitool validate build/tei
+      teitool validate 'letters/**/*.xml' --format github
+      teitool validate my_tei --no-builtin --schema tei_all.rng --format sarif -o tei.sarif
+    """
+    from tei.validate import validate_paths
+    from tei.xmlio import write_atomic
+
+    report = validate_paths(
+        list(paths) or [Path("build/tei")],
+        schemas=schemas,
+        builtin=not no_builtin,
+        register=register,
+        jobs=jobs,
+        use_cache=not no_cache,
+        strict=strict,
+        progress=fmt == "text" and output is None,
+    )
+    text = report.render(fmt)
+    if output is not None:
+        write_atomic(output, text)
+        click.echo(report.summary(), err=True)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(report.exit_code)
+
+
 # --- render ---------------------------------------------------------------------------------
 
 

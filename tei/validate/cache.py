@@ -1,0 +1,72 @@
+"""A cache of per-file results, keyed by the file's content and everything it was checked with.
+
+The key is a hash of the file's bytes, the schemas' bytes, the register's ids, and the
+versions of teitool and lxml: change any of them and the file is checked again. Results do
+not depend on a file's name, so a renamed or copied file is still a cache hit. One SQLite
+file (``.teitool-cache/validate.sqlite`` in the working folder by default, or
+``$TEITOOL_CACHE_DIR``) holds them; CI systems can keep that folder between runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+DEFAULT_DIR = ".teitool-cache"
+
+
+def cache_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit is not None:
+        return Path(explicit)
+    return Path(os.environ.get("TEITOOL_CACHE_DIR") or DEFAULT_DIR)
+
+
+class ResultCache:
+    """Issues (as dicts, without the path) per key. A cache that cannot be opened is off."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._db: sqlite3.Connection | None = None
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(directory / "validate.sqlite", timeout=10)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, issues TEXT NOT NULL)"
+            )
+        except (OSError, sqlite3.Error):
+            self._db = None  # a read-only or broken cache folder must not stop a check
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, list[dict]]:
+        if self._db is None:
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, list[dict]] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, issues FROM results WHERE key IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                found.update((key, json.loads(issues)) for key, issues in rows)
+        except (sqlite3.Error, ValueError):
+            return {}
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, list[dict]]]) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO results (key, issues) VALUES (?, ?)",
+                ((key, json.dumps(issues, ensure_ascii=False)) for key, issues in items),
+            )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

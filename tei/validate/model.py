@@ -1,0 +1,106 @@
+"""What a validation run finds: issues, per-file results and the report for the whole run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tei.errors import EXIT_OK, EXIT_PROBLEMS
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One finding, at a place in one file.
+
+    ``line``/``column`` are 1-based; 0 means "the file as a whole" (e.g. it cannot be read).
+    ``rule`` names what was broken: a Schematron assert id (``ref-person``), a schema file
+    (``teitool.xsd``, ``tei_all.rng``) or a parser check (``well-formed``, ``entity-declaration``).
+    ``layer`` says which check found it: well-formed, xsd, schematron, rng, register.
+    """
+
+    path: str
+    line: int
+    column: int
+    severity: str
+    message: str
+    rule: str
+    layer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Issue:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class FileResult:
+    """All issues of one file, and whether they came from the cache."""
+
+    path: str
+    issues: list[Issue] = field(default_factory=list)
+    cached: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for issue in self.issues if issue.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for issue in self.issues if issue.severity == WARNING)
+
+
+@dataclass
+class ValidationReport:
+    """The result of :func:`tei.validate.validate_paths`; render it with :meth:`render`."""
+
+    files: list[FileResult]
+    rules: dict[str, str]  # rule id -> one-line description, for SARIF and JUnit
+    strict: bool = False
+    seconds: float = 0.0
+    schemas: list[str] = field(default_factory=list)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [issue for result in self.files for issue in result.issues]
+
+    @property
+    def errors(self) -> int:
+        return sum(result.errors for result in self.files)
+
+    @property
+    def warnings(self) -> int:
+        return sum(result.warnings for result in self.files)
+
+    @property
+    def cached(self) -> int:
+        return sum(1 for result in self.files if result.cached)
+
+    def failed(self, result: FileResult) -> bool:
+        """A file fails on any error, and on any warning under ``strict``."""
+        return result.errors > 0 or (self.strict and result.warnings > 0)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PROBLEMS if any(self.failed(result) for result in self.files) else EXIT_OK
+
+    def summary(self) -> str:
+        failing = sum(1 for result in self.files if self.failed(result))
+        files = len(self.files)
+        verdict = "all valid" if not failing else f"{failing} of {files} invalid"
+        return (
+            f"{files} file{'s' if files != 1 else ''} checked: {verdict}; "
+            f"{self.errors} error{'s' if self.errors != 1 else ''}, "
+            f"{self.warnings} warning{'s' if self.warnings != 1 else ''}"
+            f" ({self.cached} from cache, {self.seconds:.2f} s)"
+        )
+
+    def render(self, fmt: str = "text") -> str:
+        """The report as text, json, junit, github or sarif (see :mod:`tei.validate.reports`)."""
+        from tei.validate.reports import render
+
+        return render(self, fmt)

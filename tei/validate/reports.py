@@ -1,0 +1,192 @@
+"""Report formats: text for people, json, junit, github and sarif for machines.
+
+Each renderer is a pure function of the report; machine formats carry no timings, so the
+same files and schemas always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import PurePath
+
+from lxml import etree
+
+from tei import __version__
+from tei.validate.model import ERROR, FileResult, Issue, ValidationReport
+
+FORMATS = ("text", "json", "junit", "github", "sarif")
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _where(issue: Issue) -> str:
+    return f"{issue.path}:{issue.line}:{issue.column}" if issue.line else issue.path
+
+
+def render_text(report: ValidationReport) -> str:
+    """``path:line:col: severity: message [rule]``, files in order, a blank line between them."""
+    blocks = []
+    for result in report.files:
+        if result.issues:
+            blocks.append(
+                "\n".join(
+                    f"{_where(i)}: {i.severity}: {i.message} [{i.rule}]" for i in result.issues
+                )
+            )
+    summary = report.summary()
+    return "\n\n".join([*blocks, summary]) + "\n"
+
+
+def render_json(report: ValidationReport) -> str:
+    data = {
+        "tool": "teitool",
+        "version": __version__,
+        "valid": report.exit_code == 0,
+        "strict": report.strict,
+        "schemas": report.schemas,
+        "summary": {
+            "files": len(report.files),
+            "invalid": sum(1 for r in report.files if report.failed(r)),
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "cached": report.cached,
+        },
+        "files": [
+            {
+                "path": r.path,
+                "valid": not report.failed(r),
+                "cached": r.cached,
+                "issues": [
+                    {k: v for k, v in i.to_dict().items() if k != "path"} for i in r.issues
+                ],
+            }
+            for r in report.files
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_junit(report: ValidationReport) -> str:
+    """JUnit XML as Jenkins, GitLab and the test-report actions read it: one testcase per file."""
+    failures = sum(1 for r in report.files if report.failed(r))
+    suites = etree.Element(
+        "testsuites", name="teitool validate", tests=str(len(report.files)),
+        failures=str(failures), errors="0",
+    )
+    suite = etree.SubElement(
+        suites, "testsuite", name="teitool validate", tests=str(len(report.files)),
+        failures=str(failures), errors="0", skipped="0",
+    )
+    for result in report.files:
+        case = etree.SubElement(suite, "testcase", classname="teitool.validate", name=result.path)
+        lines = "\n".join(
+            f"{_where(i)}: {i.severity}: {i.message} [{i.rule}]" for i in result.issues
+        )
+        if report.failed(result):
+            first = next(i for i in result.issues if i.severity == ERROR or report.strict)
+            failure = etree.SubElement(
+                case, "failure", message=first.message, type=first.rule,
+            )
+            failure.text = lines
+        elif lines:
+            etree.SubElement(case, "system-out").text = lines
+    data = etree.tostring(suites, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+    return data.decode("utf-8")
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    """Escape for GitHub workflow commands (data: % CR LF; properties also : and ,)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(report: ValidationReport) -> str:
+    """GitHub Actions annotations: ``::error file=…,line=…,col=…,title=…::message``."""
+    out = []
+    for issue in report.issues:
+        props = [f"file={_gh_escape(issue.path, prop=True)}"]
+        if issue.line:
+            props += [f"line={issue.line}", f"col={max(issue.column, 1)}"]
+        props.append(f"title={_gh_escape(issue.rule, prop=True)}")
+        command = "error" if issue.severity == ERROR else "warning"
+        out.append(f"::{command} {','.join(props)}::{_gh_escape(issue.message)}")
+    out.append(report.summary())
+    return "\n".join(out) + "\n"
+
+
+def _uri(path: str) -> str:
+    return PurePath(path).as_posix()
+
+
+def render_sarif(report: ValidationReport) -> str:
+    """SARIF 2.1.0, as GitHub code scanning uploads it."""
+    rule_ids = sorted({i.rule for i in report.issues} | set(report.rules))
+    index = {rule: n for n, rule in enumerate(rule_ids)}
+    rules = [
+        {
+            "id": rule,
+            "name": rule,
+            "shortDescription": {"text": report.rules.get(rule, rule)},
+            "defaultConfiguration": {"level": "error"},
+        }
+        for rule in rule_ids
+    ]
+    results = []
+    for issue in report.issues:
+        location: dict = {"artifactLocation": {"uri": _uri(issue.path)}}
+        location["region"] = {
+            "startLine": max(issue.line, 1),
+            "startColumn": max(issue.column, 1),
+        }
+        results.append(
+            {
+                "ruleId": issue.rule,
+                "ruleIndex": index[issue.rule],
+                "level": "error" if issue.severity == ERROR else "warning",
+                "message": {"text": issue.message},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
+    sarif = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "teitool",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "artifacts": [{"location": {"uri": _uri(r.path)}} for r in report.files],
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "github": render_github,
+    "sarif": render_sarif,
+    "human": render_text,  # an alias: "text" is the human report
+}
+
+
+def render(report: ValidationReport, fmt: str = "text") -> str:
+    """Render ``report`` in one of :data:`FORMATS`."""
+    try:
+        return RENDERERS[fmt](report)
+    except KeyError:
+        raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+
+
+__all__ = ["FORMATS", "render", "FileResult"]
