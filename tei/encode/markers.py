@@ -116,7 +116,9 @@ def classify(text: str, start: int, end: int, expected: int | None) -> str | Non
     if after[:1].islower() or re.match(r"[.,]\d", after):
         return None  # "17th", "1.73" read from the wrong end
     follows_sentence = bool(_FOLLOW.match(after))
-    decimal_point = before in ".," and before2.isdigit()
+    # A number joined to a number before it ("1.73", "2:30", "13–14") is part of that number,
+    # unless it stands where a sentence ends ("114,000.350 Absorbing").
+    decimal_point = before in ".,:/–-" and before2.isdigit()
     number = int(text[start:end])
     if number == expected and (follows_sentence or not decimal_point):
         return "sequential"
