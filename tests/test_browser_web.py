@@ -166,3 +166,39 @@ def test_timeline_links_to_letters(browser: object, site: Path) -> None:
     blocks.first.click()
     page.wait_for_load_state()
     assert "/letters/" in page.url
+
+
+def test_edition_index_letter_person(browser: object, encoded_edition: Path, tmp_path: Path) -> None:
+    """The real edition, encoded from sources/: the same walk, with screenshots to look at."""
+    from tei.render.web import render_web
+
+    site = tmp_path / "site"
+    render_web(encoded_edition, site, title="The edition")
+    page = _page(browser, viewport={"width": 1100, "height": 800})
+    page.goto((site / "index.html").as_uri())
+    _shot(page, "edition-index.png")
+    # The first letter in date order that has a footnote.
+    rows = page.locator("table.letters tbody tr td:last-child a")
+    assert rows.count() > 50
+    for i in range(rows.count()):
+        href = rows.nth(i).get_attribute("href")
+        if "sup" in (site / href).read_text(encoding="utf-8") and 'class="noteref"' in (
+            site / href
+        ).read_text(encoding="utf-8"):
+            rows.nth(i).click()
+            break
+    page.wait_for_load_state()
+    assert "/letters/" in page.url
+    marker = page.locator("sup.noteref a").first
+    marker.click()
+    note = page.locator("li.note:target")
+    assert note.count() == 1 and note.is_visible()
+    _shot(page, "edition-letter.png")
+    page.locator("main .text a.persName").first.click()
+    page.wait_for_load_state()
+    assert "/persons/" in page.url
+    assert page.locator("ul.mentions a.mention").count() >= 1
+    _shot(page, "edition-person.png")
+    page.goto((site / "timeline.html").as_uri())
+    _shot(page, "edition-timeline.png")
+    assert page.external_requests == []

@@ -124,12 +124,13 @@ def _xdm_value(value: ParamValue) -> Any:
     if isinstance(value, etree._Element | etree._ElementTree):
         return to_xdm(value)
     if isinstance(value, Sequence):
-        from saxonche import PyXdmValue
-
-        seq = PyXdmValue()
-        for item in value:
-            seq.add_xdm_item(_xdm_value(item))
-        return seq
+        # saxonche has no safe sequence constructor (adding items to empty_sequence() crashes
+        # the transformation), so the items go in as an array and XPath flattens it.
+        array = proc.make_array([_xdm_value(item) for item in value])
+        xpath = proc.new_xpath_processor()
+        xpath.set_parameter("items", array)
+        result = xpath.evaluate("$items?*")
+        return result if result is not None else proc.empty_sequence()
     raise TypeError(f"unsupported stylesheet parameter type: {type(value).__name__}")
 
 
@@ -155,6 +156,12 @@ class Stylesheet:
             return []
         return [str(value.item_at(i).string_value) for i in range(value.size)]
 
+    def _failure(self, exe: Any, exc: Exception) -> TeitoolError:
+        # A stylesheet that stops with xsl:message terminate="yes" says why in the message.
+        said = "; ".join(" ".join(m.split()) for m in self._messages(exe))
+        detail = _saxon_error(exc) + (f": {said}" if said else "")
+        return TeitoolError(f"{self.path.name}: {detail}", EXIT_CANNOT_RUN)
+
     def transform(
         self,
         source: etree._Element | etree._ElementTree | bytes | str | Path,
@@ -175,7 +182,7 @@ class Stylesheet:
         try:
             output = exe.transform_to_string(**kwargs)
         except Exception as exc:
-            raise TeitoolError(f"{self.path.name}: {_saxon_error(exc)}", EXIT_CANNOT_RUN) from None
+            raise self._failure(exe, exc) from None
         return TransformResult(output or "", self._messages(exe))
 
     def call_template(
@@ -196,7 +203,7 @@ class Stylesheet:
         try:
             output = exe.call_template_returning_string(name, **kwargs)
         except Exception as exc:
-            raise TeitoolError(f"{self.path.name}: {_saxon_error(exc)}", EXIT_CANNOT_RUN) from None
+            raise self._failure(exe, exc) from None
         return TransformResult(output or "", self._messages(exe))
 
 

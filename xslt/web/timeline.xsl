@@ -48,8 +48,8 @@
           <xsl:otherwise>
             <p xmlns="" class="lead">Letters per day. Above the line: letters written by {$name}
               (<span class="key-up">■</span>); below: letters to {$name} or between others
-              (<span class="key-down">■</span>). Every block links to its letter; uncertain dates are
-              hatched.</p>
+              (<span class="key-down">■</span>). Every block links to its letter; blocks with a dashed
+              outline have an uncertain date.</p>
             <div xmlns="" class="timeline-wrap">
               <xsl:call-template name="w:timeline-svg">
                 <xsl:with-param name="dated" select="$dated"/>
@@ -97,12 +97,7 @@
          viewBox="0 0 {$width} {$height}" width="{$width}" height="{$height}">
       <title id="tl-title">Letters per day, {t:format-iso(string($start))} to {t:format-iso(string(max($days)))}</title>
       <desc id="tl-desc">{count($dated)} dated letters; above the axis those written by {$name}, below those to {$name} or between others.</desc>
-      <defs>
-        <pattern id="tl-hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-          <rect width="2" height="4" class="hatch"/>
-        </pattern>
-      </defs>
-      <line class="axis" x1="{$left}" y1="{$axis}" x2="{$left + $span * $col}" y2="{$axis}"/>
+            <line class="axis" x1="{$left}" y1="{$axis}" x2="{$left + $span * $col}" y2="{$axis}"/>
       <!-- Day labels: every day that starts a month, and for short spans every fifth day. -->
       <xsl:for-each select="0 to $span - 1">
         <xsl:variable name="d" select="$start + xs:dayTimeDuration('P' || . || 'D')"/>
