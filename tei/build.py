@@ -26,6 +26,7 @@ Layout of the output folder::
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib.util
 import inspect
 import os
@@ -204,22 +205,45 @@ def _validate(ctx: _Context) -> StepResult:
     kwargs: dict[str, Any] = {}
     if _accepts(validate_paths, "jobs"):
         kwargs["jobs"] = ctx.settings.jobs
-    result = validate_paths([ctx.tei], **kwargs)
-    return _validation_step(result, ctx.staging / "reports")
+    if _accepts(validate_paths, "progress"):
+        kwargs["progress"] = False  # the build shows its own bar per step
+    report = validate_paths([ctx.tei], **kwargs)
+    # The files are checked in the staging folder, but the report is read after the build
+    # is moved into place: name them by their final paths.
+    report = _relocated(report, ctx.staging, ctx.settings.output)
+    return _validation_step(report, ctx.staging / "reports")
+
+
+def _relocated(report: Any, staging: Path, final: Path) -> Any:
+    """The validation report with paths under ``staging`` given as paths under ``final``."""
+    old, new = str(staging), str(final)
+
+    def moved(path: str) -> str:
+        return new + path[len(old):] if path.startswith(old) else path
+
+    files = [
+        dataclasses.replace(
+            result,
+            path=moved(result.path),
+            issues=[dataclasses.replace(i, path=moved(i.path)) for i in result.issues],
+        )
+        for result in report.files
+    ]
+    return dataclasses.replace(report, files=files)
 
 
 def _validation_step(result: Any, reports: Path) -> StepResult:
     """Write the validator's reports and turn its result into a step.
 
-    The validator's result is read through the small interface its CLI uses as well:
-    ``exit_code``, ``errors``/``warnings`` counts or lists, and ``render(format)`` for the
-    human and JSON reports.
+    The validator's report is read through the interface its CLI uses as well:
+    ``exit_code``, the ``errors``/``warnings`` counts, and ``render(format)`` for the text
+    and JSON reports.
     """
     from tei.xmlio import write_atomic
 
     step = StepResult("validate", DONE)
     outputs = []
-    for fmt, name in (("human", "validation.txt"), ("json", "validation.json")):
+    for fmt, name in (("text", "validation.txt"), ("json", "validation.json")):
         text = _render_report(result, fmt)
         if text is not None:
             write_atomic(reports / name, text)
@@ -227,9 +251,14 @@ def _validation_step(result: Any, reports: Path) -> StepResult:
     step.outputs = outputs
     errors, warnings = _count(result, "errors"), _count(result, "warnings")
     step.detail = f"{errors} errors, {warnings} warnings"
+    step.warnings = [
+        f"{i.path}:{i.line}:{i.column}: {i.message} [{i.rule}]"
+        for i in getattr(result, "issues", [])
+        if i.severity == "warning"
+    ]
     if getattr(result, "exit_code", EXIT_OK if not errors else EXIT_PROBLEMS):
         step.status = FAILED
-        step.report = _render_report(result, "human") or ""
+        step.report = _render_report(result, "text") or ""
     return step
 
 

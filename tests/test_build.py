@@ -227,7 +227,15 @@ def test_real_chain_outputs_are_in_place(real_build) -> None:
         assert (out / "print" / "edition.pdf").read_bytes().startswith(b"%PDF")
     assert "export" in done
     assert (out / "export" / "cmif.xml").is_file()
-    bagit.Bag(str(out / "export" / "bag")).validate()
+    bag = bagit.Bag(str(out / "export" / "bag"))
+    bag.validate()
+    payload = set(bag.payload_files())
+    assert {"data/cmif.xml", "data/tei/persons.xml"} <= payload
+    if "validate" in done:
+        report = (out / "reports" / "validation.txt").read_text()
+        # Checked in the staging folder, reported under the final paths.
+        assert ".tmp" not in report and "checked" in report
+        assert {"data/reports/validation.txt", "data/reports/validation.json"} <= payload
     assert result.replaced
 
 
