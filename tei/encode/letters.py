@@ -687,9 +687,13 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
     signers = [m for s in signed[:1] for m in _corresp_names(s, register) if m.tag == "persName"]
     addressed = [
         m
-        for el in div.iterfind("{*}opener/{*}address/{*}addrLine")
+        for el in [
+            *div.iterfind("{*}opener/{*}address/{*}addrLine"),
+            *div.iterfind("{*}opener/{*}salute"),
+        ]
         for m in _corresp_names(el, register)
-    ] + [m for el in div.iterfind("{*}opener/{*}salute") for m in _corresp_names(el, register)]
+        if m.tag != "placeName"
+    ]
     senders = [c.match.ref for c in raw.header.senders if c.match] if raw.header else []
     recipients = [c.match.ref for c in raw.header.recipients if c.match] if raw.header else []
     signer_refs = list(dict.fromkeys(m.ref for m in signers))
@@ -730,11 +734,17 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
     sent = E.correspAction(type="sent")
     for ref in senders:
         sent.append(_persname(ref, register))
+    sent_from = place_sent_from(list(context.notes.values()), register)
+    if sent_from:
+        sent.append(_persname(sent_from, register))
     if date is not None:
         sent.append(E.date(date_text or "", **date.attrib()))
     received = E.correspAction(type="received")
     for ref in recipients:
         received.append(_persname(ref, register))
+    received_at = place_addressed(div, register)
+    if received_at:
+        received.append(_persname(received_at, register))
     corresp = E.correspDesc(sent, received)
 
     id_stem = (
@@ -791,9 +801,31 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
     return Letter(root, id_stem, warnings, len(context.notes), persons)
 
 
+def place_sent_from(notes: list[etree._Element], register: Register) -> str | None:
+    """Where the editors' notes say the letter was sent from ("Sent in code from Sochi")."""
+    for note in notes:
+        text = "".join(note.itertext())
+        for sentence in re.split(r"(?<=[.;])\s+", text):
+            if not re.search(r"\b[Ss]ent\b", sentence):
+                continue
+            for match in register.find_names(sentence):
+                if match.tag == "placeName" and sentence[: match.start].endswith("from "):
+                    return match.ref
+    return None
+
+
+def place_addressed(div: etree._Element, register: Register) -> str | None:
+    """The place an address line opens with ("Sochi, Comrade Stalin.", "Moscow. CC ON.")."""
+    for line in div.iterfind("{*}opener/{*}address/{*}addrLine"):
+        matches = register.find_names("".join(line.itertext()))
+        if matches and matches[0].tag == "placeName" and matches[0].start == 0:
+            return matches[0].ref
+    return None
+
+
 def _persname(ref: str, register: Register) -> etree._Element:
     entry = register.entries.get(ref.partition("#")[2])
-    name = entry.display_name if entry else ref
+    name = (entry.display_name if entry.tag == "persName" else entry.regularised) if entry else ref
     tag = entry.tag if entry else "persName"
     return E(tag, name, ref=ref)
 

@@ -1,5 +1,10 @@
 """The register of persons, and recognising its people in running text.
 
+Besides persons (``listPerson``) the register may list groups (``listOrg``, e.g. "the
+members of the Politburo" as an addressee) and places (``listPlace``, for where a letter
+was sent from or to); they are recognised the same way and tagged ``orgName`` and
+``placeName``.
+
 The register (a TEI ``listPerson``, ``sources/persons.xml``) is the editors' data: one
 regularised name per person ("Surname, Forenames") and the spelling variants met in the
 sources. Everything else is derived by rule, never listed in code:
@@ -81,7 +86,7 @@ class Entry:
 
     def forms(self) -> set[str]:
         forms = {self.surname, self.display_name, *self.variants}
-        if self.tag == "orgName":
+        if self.tag != "persName":
             forms.add(self.regularised)
         return {form for form in forms if form}
 
@@ -137,7 +142,7 @@ class Register:
         except XmlProblem as problem:
             raise TeitoolError(f"register of persons: {problem}") from None
         entries: list[Entry] = []
-        for kind, tag in (("person", "persName"), ("org", "orgName")):
+        for kind, tag in (("person", "persName"), ("org", "orgName"), ("place", "placeName")):
             for node in tree.iterfind(f".//tei:{kind}", NSMAP):
                 xml_id = node.get(_XML_ID)
                 names = [
