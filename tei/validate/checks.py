@@ -160,6 +160,9 @@ def _log_issues(
                 line, column = locator.attribute(line, match.group(2))
             else:
                 line, column = locator.element(line, match.group(1))
+        for known, hint in _HINTS.items():
+            if known in message:
+                message = f"{message.rstrip('.')}: {hint}"
         severity = WARNING if entry.level_name == "WARNING" else ERROR
         issues.append(Issue(path, line, column or 1, severity, message, rule, layer))
     return issues
@@ -300,6 +303,27 @@ def make_layer(spec: SchemaSpec) -> Layer:
 
 # --- one document ---------------------------------------------------------------------------
 
+_DUPLICATE_ID = re.compile(r"ID (\S+) already defined")
+
+
+def _parse_issue(path: str, problem: XmlProblem) -> Issue:
+    """The parser's finding; libxml2 itself refuses a repeated xml:id, so name that rule."""
+    line, column = max(problem.line, 0), max(problem.column, 0) if problem.line else 0
+    duplicate = _DUPLICATE_ID.search(problem.message)
+    if duplicate:
+        return Issue(path, line, column, ERROR,
+                     f'xml:id="{duplicate.group(1)}" is used more than once in this document: '
+                     "give each element its own id (note ids are DOC-ID-nN)",
+                     "id-unique", "well-formed")
+    return Issue(path, line, column, ERROR, problem.message, problem.rule, "well-formed")
+
+
+_HINTS = {
+    "No matching global declaration available for the validation root":
+        'the root element must be <TEI xmlns="http://www.tei-c.org/ns/1.0">',
+}
+
+
 _REF_XPATH = etree.XPath(
     "(//tei:persName[@ref] | //tei:orgName[@ref])[1]", namespaces={"tei": TEI_NS}
 )
@@ -320,8 +344,7 @@ class Checker:
         try:
             tree = parse_bytes(data, path)
         except XmlProblem as problem:
-            return [Issue(path, max(problem.line, 0), max(problem.column, 0) if problem.line else 0,
-                          ERROR, problem.message, problem.rule, "well-formed")]
+            return [_parse_issue(path, problem)]
         locator = Locator(data)
         issues: list[Issue] = []
         for layer in self.layers:
