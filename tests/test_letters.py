@@ -439,9 +439,22 @@ def test_headerless_letter_takes_correspondents_from_signature_and_address(
 def test_header_disagreeing_with_signature(letters_edition: Path) -> None:
     # "Stalin to Kaganovich June 7, 1932" (line 369) opens "Hello Comrade Stalin!" and is
     # signed "Your L. Kaganovich.": correspDesc follows the document.
-    tree = _by_line(_letters(letters_edition), 369)
+    letters = _letters(letters_edition)
+    tree = _by_line(letters, 369)
     sent = [p.get("ref") for p in tree.iterfind(".//t:correspAction[@type='sent']/t:persName", NS)]
     assert sent == ["persons.xml#kaganovich"]
+    # "Stalin to the members of the Politburo June 4, 1932" (line 52) is addressed "Sochi,
+    # Comrade Stalin." and signed "Kaganovich, Molotov, Yakovlev."; a note inside the
+    # signature of line 679 names other people, who are not signers.
+    tree = _by_line(letters, 52)
+    sent = [p.get("ref") for p in tree.iterfind(".//t:correspAction[@type='sent']/t:persName", NS)]
+    received = tree.find(".//t:correspAction[@type='received']", NS)
+    assert sent == ["persons.xml#kaganovich", "persons.xml#molotov", "persons.xml#yakovlev"]
+    assert [p.get("ref") for p in received.iterfind("t:persName", NS)] == ["persons.xml#stalin"]
+    assert received.find("t:placeName", NS).get("ref") == "persons.xml#sochi"
+    tree = _by_line(letters, 679)
+    sent = [p.get("ref") for p in tree.iterfind(".//t:correspAction[@type='sent']/t:persName", NS)]
+    assert sent == ["persons.xml#stalin"]
 
 
 def test_no_footnote_dropped(letters_edition: Path) -> None:

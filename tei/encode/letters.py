@@ -62,6 +62,7 @@ _CIPHER_MARK = re.compile(r"\b(?:Cipher|Encryption)\b")
 
 #: Lower-case words an address line may have ("For Kaganovich and other members of the PB").
 _ADDRESS_WORDS = {"and", "of", "the", "for", "other", "members", "to", "comrade", "comrades"}
+PROVISIONAL_ID = "doc"
 #: How many words a line before the text may have and still be a mark ("Strictly secret .").
 MAX_MARK_WORDS = 4
 
@@ -162,10 +163,6 @@ def list_item(text: str) -> tuple[str, int] | None:
     return (match.group("n") or match.group("m"), match.end())
 
 
-def names_in(text: str, register: Register) -> list[NameMatch]:
-    return register.find_names(text)
-
-
 def _words(text: str) -> list[str]:
     return re.findall(r"[\w’'-]+", text)
 
@@ -186,7 +183,7 @@ def is_address(text: str, register: Register) -> bool:
     "Moscow. CC ON. Poskrebyshev.", "For Kaganovich and other members of the PB.",
     "Kaganovich, Molotov.", "Sochi, Comrade Stalin."
     """
-    names = names_in(text, register)
+    names = register.find_names(text)
     if not names or len(_words(text)) > 16:
         return False
     rest = text
@@ -236,7 +233,7 @@ def closer_kind(text: str, register: Register, year: int | None) -> str | None:
 
 def is_signature(text: str, register: Register) -> bool:
     """ "Stalin.", "Greetings! I. Stalin.", "Your L. Kaganovich.", "Kaganovich, Molotov." …"""
-    names = [n for n in names_in(text, register) if n.tag == "persName"]
+    names = [n for n in register.find_names(text) if n.tag == "persName"]
     if not names:
         return False
     last = names[-1]
@@ -595,11 +592,10 @@ def _short_name(ref: str, register: Register) -> str:
     return entry.surname if entry else ref
 
 
-def _corresp_names(element: etree._Element | None, register: Register) -> list[NameMatch]:
-    if element is None:
-        return []
-    text = "".join(element.itertext())
-    return [n for n in register.find_names(text)]
+def _corresp_names(element: etree._Element, register: Register) -> list[NameMatch]:
+    """Names in ``element`` itself: the editors' notes inside it name other people."""
+    text = "".join(element.xpath(".//text()[not(ancestor::*[local-name()='note'])]"))
+    return register.find_names(text)
 
 
 def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Letter:
@@ -614,7 +610,8 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
         year = datelines[0].anchor_year if datelines else None
     text_items, note_items = split_notes(items, register, year)
 
-    provisional_id = "doc"
+    # Note ids get the letter's final id in assign_ids, once ties are known.
+    provisional_id = PROVISIONAL_ID
     notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=99)
     context = Context(register, provisional_id, year, month, {})
     context.notes = footnote_elements(notes, provisional_id, register, year)
@@ -679,8 +676,6 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
         warnings.append(
             f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
         )
-    gaps = sorted(set(context.notes) - context.anchored)
-    del gaps
 
     # Correspondents: the header's, checked against the signature and the address.
     signed = [n for n in div.iterfind(".//{*}closer/{*}signed")]
@@ -704,7 +699,7 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
             warnings.append(
                 f"{where}: a document without a header whose correspondents could not all be read from its signature and address"
             )
-    elif signer_refs and not set(signer_refs) & set(senders) and set(signer_refs) & set(recipients):
+    elif signer_refs and not set(signer_refs) & set(senders):
         warnings.append(
             f"{where}: the header names {', '.join(_short_name(r, register) for r in senders)} as sender, "
             f"but the letter is signed by {', '.join(_short_name(r, register) for r in signer_refs)}; "
@@ -839,11 +834,11 @@ def assign_ids(letters: list[Letter]) -> None:
         doc_id = letter.id_stem if count == 1 else f"{letter.id_stem}-{count}"
         letter.root.set(XML_ID, doc_id)
         for note in letter.root.iter("{*}note"):
-            if note.get(XML_ID, "").startswith("doc-"):
-                note.set(XML_ID, doc_id + note.get(XML_ID)[3:])
+            if note.get(XML_ID, "").startswith(PROVISIONAL_ID + "-"):
+                note.set(XML_ID, doc_id + note.get(XML_ID)[len(PROVISIONAL_ID) :])
         for ref in letter.root.iter("{*}ref"):
-            if ref.get("target", "").startswith("#doc-"):
-                ref.set("target", "#" + doc_id + ref.get("target")[4:])
+            if ref.get("target", "").startswith(f"#{PROVISIONAL_ID}-"):
+                ref.set("target", "#" + doc_id + ref.get("target")[len(PROVISIONAL_ID) + 1 :])
 
 
 def looks_like_correspondence(source: SourceText, register: Register) -> bool:
