@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml debian-packages.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/teitool encode sources -o build/tei
-	$(BIN)/teitool render web build/tei -o build/site
+	$(BIN)/teitool build sources -o build
 
 lint: $(STAMP)
 	$(BIN)/ruff check tei tests bench
