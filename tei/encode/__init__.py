@@ -111,7 +111,7 @@ def recognise_kind(source: SourceText, register: Register) -> str:
 
 
 def _encode_correspondence(
-    source: SourceText, register: Register, result: EncodeResult
+    source: SourceText, register: Register, metadata: dict[str, Any] | None, result: EncodeResult
 ) -> list[tuple[str, etree._Element]]:
     prelude, raw_documents = letters_mod.split_documents(source, register)
     if not raw_documents:
@@ -123,7 +123,9 @@ def _encode_correspondence(
     outputs: list[tuple[str, etree._Element]] = []
     stem = source.path.stem.split("_")[0]
     introduction = (
-        build_introduction(prelude, source, register, f"intro-{stem}") if prelude else None
+        build_introduction(prelude, source, register, f"intro-{stem}", metadata)
+        if prelude
+        else None
     )
     if introduction is not None:
         outputs.append(("front", introduction))
@@ -184,7 +186,9 @@ def encode_sources(
         source_kind = recognise_kind(source, register) if kind == "auto" else kind
         try:
             if source_kind == "letters":
-                outputs += _encode_correspondence(source, register, result)
+                outputs += _encode_correspondence(
+                    source, register, source_metadata(metadata, source), result
+                )
             else:
                 outputs += _encode_chapter(
                     source, register, source_metadata(metadata, source), result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -19,7 +20,11 @@ MAX_HEADING_WORDS = 10
 
 
 def build_introduction(
-    lines: list[Line], source: SourceText, register: Register, doc_id: str
+    lines: list[Line],
+    source: SourceText,
+    register: Register,
+    doc_id: str,
+    metadata: dict[str, Any] | None = None,
 ) -> etree._Element | None:
     """The introduction as a TEI document, or None if the prelude has no words."""
     items = blocks(lines)
@@ -45,13 +50,29 @@ def build_introduction(
         if note.getparent() is None:
             note.set("type", UNANCHORED)
             div.append(note)
-    title = f"Introduction: {text_items[0].text}" if text_items else "Introduction"
+    metadata = metadata or {}
+    heading = metadata.get("title") or (text_items[0].text if text_items else "")
+    title = f"Introduction: {heading}" if heading else "Introduction"
+    described = metadata.get("book")
+    if described:
+        parts = [
+            metadata.get("editor"),
+            described,
+            metadata.get("place"),
+            metadata.get("publisher"),
+            metadata.get("year"),
+        ]
+        source_desc = E.bibl("; ".join(str(part) for part in parts if part))
+    else:
+        source_desc = E.p(
+            f"The editors' introduction printed before the first document of {source.name}."
+        )
     root, body = new_document(
         doc_id,
         "introduction",
         title,
         f"Encoded with teitool from sources/{source.name}, lines {lines[0].number}–{lines[-1].number}.",
-        E.p(f"The editors' introduction printed before the first document of {source.name}."),
+        source_desc,
     )
     body.append(div)
     check(
