@@ -25,6 +25,7 @@ from tei.build import (
 from tei.cli import main
 from tei.config import Settings
 from tei.errors import TeitoolError
+from tei.export import SCHEMA_DIR
 
 SAMPLE = FIXTURES / "export" / "sources"  # three letters of 003, with an [edition] table
 REGISTER = SOURCES / "persons.xml"
@@ -231,6 +232,8 @@ def test_real_chain_outputs_are_in_place(real_build) -> None:
     bag.validate()
     payload = set(bag.payload_files())
     assert {"data/cmif.xml", "data/tei/persons.xml"} <= payload
+    if (SCHEMA_DIR / "teitool.xsd").is_file():
+        assert "data/schema/teitool.xsd" in payload
     if "validate" in done:
         report = (out / "reports" / "validation.txt").read_text()
         # Checked in the staging folder, reported under the final paths.

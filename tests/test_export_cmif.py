@@ -346,3 +346,19 @@ def test_bibl_id_is_stable_and_an_xml_name(cmif) -> None:
     uuid_pattern = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     assert re.fullmatch(f"edition-{uuid_pattern}", bibl_id)
     assert bibl_id == load_edition_metadata(METADATA).bibl_xml_id
+
+
+def test_cmif_of_the_real_edition(encoded_edition: Path, tmp_path: Path) -> None:
+    """The encoded sources with the project's own [edition] metadata: every letter, no breach."""
+    from conftest import SOURCES
+
+    out = tmp_path / "cmif.xml"
+    result = export_cmif(encoded_edition, out, metadata_path=SOURCES / "metadata.toml", now=NOW)
+    tree = parse_file(out)
+    assert check_cmif(tree) == []
+    letters = sorted(p.stem for p in (encoded_edition / "letters").glob("*.xml"))
+    assert result.letters == len(letters) > 50
+    assert sorted(xp(tree, "//tei:correspDesc/@key")) == letters
+    # Every letter of the correspondence has a sender and a date; Stalin has a Wikidata URI.
+    assert not [w for w in result.warnings if "no usable date" in w or "no sender" in w]
+    assert xp(tree, "//tei:persName[@ref = 'http://www.wikidata.org/entity/Q855']")
