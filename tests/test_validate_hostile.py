@@ -1,0 +1,121 @@
+"""Hostile input: nothing is resolved or fetched, bombs and giants are refused fast."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, TEI_ALL_RNG
+
+from tei.validate import jing, validate_paths
+
+REGISTER = FIXTURES / "validate" / "valid" / "persons.xml"
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE TEI [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body><p>&xxe;</p></body></text></TEI>
+"""
+
+LAUGHS = b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n' + b"".join(
+    f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">\n'.encode()
+    for n in range(1, 10)
+) + b']>\n<lolz>&lol9;</lolz>\n'
+
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE TEI SYSTEM "http://192.0.2.1/tei.dtd">
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></TEI>
+"""
+
+
+def check(tmp_path: Path, name: str, data: bytes, **kwargs):  # noqa: ANN201
+    path = tmp_path / name
+    path.write_bytes(data)
+    return validate_paths([path], use_cache=False, register=REGISTER, **kwargs)
+
+
+def test_external_entity_is_reported_not_read(tmp_path: Path) -> None:
+    report = check(tmp_path, "xxe.xml", XXE)
+    assert [i.rule for i in report.issues] == ["entity-declaration"]
+    assert "root:" not in report.render("text") and "root:" not in report.render("json")
+    assert report.issues[0].line == 2
+    assert report.exit_code == 1
+
+
+@pytest.mark.skipif(not (TEI_ALL_RNG.exists() and jing.available()), reason="needs jing")
+def test_external_entity_never_reaches_jing(tmp_path: Path) -> None:
+    report = check(tmp_path, "xxe.xml", XXE, schemas=[TEI_ALL_RNG], builtin=False)
+    assert "root:" not in report.render("text")
+    assert [i.rule for i in report.issues] == ["entity-declaration"]
+
+
+def test_billion_laughs_refused_in_well_under_a_second(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    report = check(tmp_path, "lol.xml", LAUGHS)
+    assert time.perf_counter() - started < 1.0
+    assert [i.rule for i in report.issues] == ["entity-declaration"]
+
+
+@pytest.mark.skipif(not (TEI_ALL_RNG.exists() and jing.available()), reason="needs jing")
+def test_external_dtd_is_not_fetched(tmp_path: Path) -> None:
+    """192.0.2.1 is TEST-NET-1: a fetch would hang until a timeout; jing gets a masked copy."""
+    started = time.perf_counter()
+    report = check(tmp_path, "dtd.xml", EXTERNAL_DTD, schemas=[TEI_ALL_RNG])
+    assert time.perf_counter() - started < 20
+    assert report.issues and all(i.line == 3 for i in report.issues if i.rule == "tei_all.rng")
+
+
+def test_mask_doctype_keeps_lines_and_columns() -> None:
+    masked = jing.mask_doctype(EXTERNAL_DTD)
+    assert len(masked) == len(EXTERNAL_DTD) and masked.count(b"\n") == EXTERNAL_DTD.count(b"\n")
+    assert b"DOCTYPE" not in masked and b"192.0.2.1" not in masked
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "rule", "words"),
+    [
+        ("binary.xml", bytes(range(256)) * 64, "not-xml", "binary"),
+        ("empty.xml", b"", "not-xml", "empty"),
+        ("text.xml", b"Dear Lazar,\nthis is a letter, not XML.\n", "well-formed", "not well-formed"),
+        ("truncated.xml", b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>', "well-formed",
+         "not well-formed"),
+    ],
+)
+def test_non_xml_is_one_clear_error(tmp_path: Path, name: str, data: bytes, rule: str,
+                                    words: str) -> None:
+    report = check(tmp_path, name, data)
+    assert len(report.issues) == 1
+    assert report.issues[0].rule == rule and words in report.issues[0].message
+
+
+def test_a_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """Generated here (about a second); checked in a child process to measure its memory."""
+    big = tmp_path / "big.xml"
+    paragraph = b"<p>" + b"The Politburo met again and decided the same. " * 20 + b"</p>\n"
+    with big.open("wb") as out:
+        out.write(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body>\n')
+        block = paragraph * 1000
+        for _ in range(200 * 2**20 // len(block) + 1):
+            out.write(block)
+        out.write(b"</body></text></TEI>\n")
+    assert big.stat().st_size > 200 * 10**6
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "tei", "validate", str(big), "--no-cache", "--format", "json"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert time.perf_counter() - started < 10
+    assert done.returncode == 1, done.stderr
+    assert '"rule": "too-large"' in done.stdout and "split it" in done.stdout
+    probe = (
+        "import resource, sys\n"
+        "from tei.validate import validate_paths\n"
+        "validate_paths([sys.argv[1]], use_cache=False)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(big)], capture_output=True,
+                          text=True, timeout=60)
+    peak_mib = int(done.stdout.split()[-1]) / 1024
+    assert peak_mib < 150, f"the check used {peak_mib:.0f} MiB"
