@@ -272,3 +272,33 @@ def test_cli_build_validation_failure_exits_1(tmp_path: Path, monkeypatch) -> No
     assert result.exit_code == 1
     assert "a.xml:1:1: error: bad [rule]" in result.stderr
     assert not (tmp_path / "b").exists()
+
+
+def test_sigterm_to_a_running_build_process_leaves_the_previous_outputs(tmp_path: Path) -> None:
+    """The real command on the real sources, stopped by SIGTERM in mid-build."""
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "build"
+    (out / "tei").mkdir(parents=True)
+    (out / "tei" / "old.xml").write_text("<old/>")
+    command = [sys.executable, "-m", "tei", "build", str(SOURCES), "-o", str(out), "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        # Wait until the build is under way: its staging folder exists beside the output.
+        while not [p for p in tmp_path.iterdir() if p.name.startswith(".build.")]:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert snapshot(out) == {"tei/old.xml": b"<old/>"}
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
