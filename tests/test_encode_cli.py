@@ -120,3 +120,14 @@ def test_help_has_examples() -> None:
     for command in (["--help"], ["encode", "--help"], ["persons", "suggest", "--help"]):
         exit_code, output = run(*command)
         assert exit_code == 0 and ("Example" in output or "teitool encode" in output)
+
+
+def test_rerun_removes_documents_it_no_longer_makes(tmp_path: Path) -> None:
+    out = tmp_path / "tei"
+    assert run("encode", str(LETTERS), "-o", str(out), "-q")[0] == 0
+    stale = out / "letters" / "L1932-01-01-old-id.xml"
+    stale.write_bytes((out / "letters" / "L1932-06-05-stalin-kaganovich.xml").read_bytes())
+    foreign = out / "letters" / "someone-elses.xml"
+    foreign.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
+    assert run("encode", str(LETTERS), "-o", str(out), "-q")[0] == 0
+    assert not stale.exists() and foreign.exists()

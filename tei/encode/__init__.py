@@ -6,6 +6,7 @@ been encoded are the files written, each atomically, so a failure leaves no part
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,10 @@ from tei.encode.lossless import LosslessError
 from tei.encode.persons import Register
 from tei.encode.reading import SourceText, read_source
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
-from tei.xmlio import serialize, write_atomic
+from tei.xmlio import NSMAP, XmlProblem, parse_file, serialize, write_atomic
 
 KINDS = ("auto", "letters", "chapter")
+OUTPUT_FOLDERS = ("front", "letters", "chapters")
 #: A source with fewer words than this holds nothing to encode.
 MIN_WORDS = 5
 
@@ -204,8 +206,31 @@ def encode_sources(
             )
             write_atomic(target, serialize(root))
             result.documents.append(target)
+        remove_stale(out_dir, {path.name for path in files}, set(result.documents))
     except OSError as exc:
         raise TeitoolError(
             f"{out_dir}: cannot write the output: {exc.strerror or exc}", EXIT_CANNOT_RUN
         ) from None
     return result
+
+
+def remove_stale(out_dir: Path, source_names: set[str], written: set[Path]) -> None:
+    """Delete documents an earlier run made from these sources that this run did not write.
+
+    A document names its source in ``publicationStmt`` ("Encoded with teitool from
+    sources/X.txt, …"); documents of other sources, and files teitool did not make, stay.
+    """
+    made_from = re.compile(r"Encoded with teitool from \S*?([^/\s,]+\.txt)")
+    for folder in OUTPUT_FOLDERS:
+        for path in sorted((out_dir / folder).glob("*.xml")):
+            if path in written:
+                continue
+            try:
+                statement = parse_file(path).findtext(
+                    ".//tei:publicationStmt/tei:p", namespaces=NSMAP
+                )
+            except XmlProblem:
+                continue
+            match = made_from.search(statement or "")
+            if match and match.group(1) in source_names:
+                path.unlink()
