@@ -331,13 +331,15 @@ def _edition_title(metadata: Path | None) -> str | None:
         return None  # the export step reports a broken [edition] table, with its reason
 
 
+EXPORT = "tei.export:export_cmif"
+
 #: The chain: (name, the library function it needs as "module:function", the step).
 STEPS: tuple[tuple[str, str, Callable[[_Context], StepResult]], ...] = (
     ("encode", "tei.encode:encode_sources", _encode),
     ("validate", "tei.validate:validate_paths", _validate),
     ("render web", "tei.render.web:render_web", _render_web),
     ("render print", "tei.render.pdf:render_print", _render_print),
-    ("export", "tei.export:export_cmif", _export),
+    ("export", EXPORT, _export),
 )
 
 
@@ -421,12 +423,18 @@ def build_edition(
     check_output_folder(settings.output, sources)
     metadata = settings.metadata or _beside(sources, "metadata.toml")
     register = settings.register or _beside(sources, "persons.xml")
+    chain = STEPS if steps is None else steps
+    if any(name == "export" for name, _, _ in chain) and unavailable(EXPORT) is None:
+        # Fail in a second, not after a minute of rendering: the exports need [edition].
+        from tei.export import DEFAULT_METADATA, load_edition_metadata
+
+        load_edition_metadata(metadata or DEFAULT_METADATA)
     result = BuildResult(settings.output)
     try:
         with sigterm_as_interrupt(), atomic_directory(settings.output) as staging:
             ctx = _Context(settings, staging, metadata, register)
             stopped = False
-            for name, module, function in STEPS if steps is None else steps:
+            for name, module, function in chain:
                 step = _run_step(name, module, function, ctx, runner, stopped)
                 result.steps.append(step)
                 if step.status == FAILED:

@@ -302,3 +302,17 @@ def test_sigterm_to_a_running_build_process_leaves_the_previous_outputs(tmp_path
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert snapshot(out) == {"tei/old.xml": b"<old/>"}
     assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_missing_edition_metadata_fails_before_any_work(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "metadata.toml").write_text('[sources."a.txt"]\ntitle = "A"\n')
+    settings = Settings(sources=(tmp_path / "src",), output=tmp_path / "build")
+    ran = []
+    steps = [
+        ("encode", "tei.build:build_edition", lambda ctx: ran.append(1) or StepResult("encode")),
+        fake_step("export", "export/c.xml"),
+    ]
+    with pytest.raises(TeitoolError, match=r"no \[edition\] table"):
+        build_edition(settings, steps=steps)
+    assert ran == [] and not settings.output.exists()
