@@ -192,7 +192,12 @@ def test_dates_places_and_groups_are_kept(cmif) -> None:
     tree, _ = cmif
     first, second, third = xp(tree, "//tei:correspDesc")
     sent = first.find("tei:correspAction[@type='sent']", NSMAP)
+    # Places through the register: its name and, where it has one, the GeoNames URI.
+    assert sent.find("tei:placeName", NSMAP).attrib == {"ref": "http://www.geonames.org/491422"}
     assert sent.findtext("tei:placeName", namespaces=NSMAP) == "Sochi"
+    assert second.findtext(
+        "tei:correspAction[@type='received']/tei:placeName", namespaces=NSMAP
+    ) == "Moscow"
     assert sent.find("tei:date", NSMAP).attrib == {"when": "1932-06-05"}
     date = second.find("tei:correspAction[@type='sent']/tei:date", NSMAP)
     assert dict(date.attrib) == {"notAfter": "1932-06-12", "cert": "medium"}

@@ -51,7 +51,7 @@
   <xsl:variable name="date-attributes" as="xs:string+"
       select="('when', 'from', 'to', 'notBefore', 'notAfter')"/>
 
-  <xsl:key name="entry" match="tei:person | tei:org" use="@xml:id"/>
+  <xsl:key name="entry" match="tei:person | tei:org | tei:place" use="@xml:id"/>
 
   <xsl:template match="/">
     <TEI>
@@ -135,19 +135,19 @@
           <persName>Unknown</persName>
         </xsl:otherwise>
       </xsl:choose>
-      <xsl:for-each select="($action/tei:placeName)[1]">
-        <placeName>{normalize-space(.)}</placeName>
-      </xsl:for-each>
+      <xsl:apply-templates select="($action/tei:placeName)[1]" mode="corresp">
+        <xsl:with-param name="id" select="$id" tunnel="yes"/>
+      </xsl:apply-templates>
       <xsl:apply-templates select="($action/tei:date)[1]" mode="corresp">
         <xsl:with-param name="id" select="$id" tunnel="yes"/>
       </xsl:apply-templates>
     </correspAction>
   </xsl:template>
 
-  <!-- A person or group: the register's regularised name and, where the register has an
-       authority id, its URI in @ref. A reference the register lacks keeps the name as
-       printed and is reported. -->
-  <xsl:template match="tei:persName | tei:orgName" mode="corresp">
+  <!-- A person, group or place: the register's regularised name and, where the register
+       has an authority id, its URI in @ref. A reference the register lacks keeps the name
+       as printed and is reported. -->
+  <xsl:template match="tei:persName | tei:orgName | tei:placeName" mode="corresp">
     <xsl:param name="id" as="xs:string" tunnel="yes"/>
     <xsl:variable name="key" as="xs:string" select="substring-after(@ref, '#')"/>
     <xsl:variable name="entry" as="element()?"
@@ -155,8 +155,9 @@
     <xsl:if test="@ref and empty($entry)">
       <xsl:message>{$id}: {local-name()} "{normalize-space(.)}" points to {@ref}, which the register lacks; written without an authority id</xsl:message>
     </xsl:if>
-    <xsl:variable name="name" as="xs:string" select="normalize-space(
-        ($entry/(tei:persName | tei:orgName)[@type = 'reg'], $entry/(tei:persName | tei:orgName), .)[1])"/>
+    <xsl:variable name="names" select="$entry/(tei:persName | tei:orgName | tei:placeName)"/>
+    <xsl:variable name="name" as="xs:string"
+        select="normalize-space(($names[@type = 'reg'], $names, .)[1])"/>
     <xsl:variable name="uri" as="xs:string?" select="cmif:authority-uri($entry)"/>
     <xsl:element name="{local-name()}" namespace="http://www.tei-c.org/ns/1.0">
       <xsl:if test="exists($uri)">
@@ -191,8 +192,11 @@
     <xsl:variable name="gnd" select="normalize-space(($entry/tei:idno[@type = 'gnd'])[1])"/>
     <xsl:variable name="viaf" select="normalize-space(($entry/tei:idno[@type = 'viaf'])[1])"/>
     <xsl:variable name="wikidata" select="normalize-space(($entry/tei:idno[@type = 'wikidata'])[1])"/>
+    <!-- places: GeoNames, the gazetteer the CMIF documentation recommends -->
+    <xsl:variable name="geonames" select="normalize-space(($entry/tei:idno[@type = 'geonames'])[1])"/>
     <xsl:sequence select="
-        if ($gnd) then 'http://d-nb.info/gnd/' || cmif:last-segment($gnd)
+        if ($geonames) then 'http://www.geonames.org/' || cmif:last-segment($geonames)
+        else if ($gnd) then 'http://d-nb.info/gnd/' || cmif:last-segment($gnd)
         else if ($viaf) then 'http://viaf.org/viaf/' || cmif:last-segment($viaf)
         else if ($wikidata) then 'http://www.wikidata.org/entity/' || cmif:last-segment($wikidata)
         else ()"/>
