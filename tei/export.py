@@ -691,7 +691,7 @@ def export_bag(
         for source, _ in parts
         if not source.exists()
     ]
-    out_dir = out_dir.resolve()
+    shown, out_dir = out_dir, out_dir.resolve()  # absolute: bagit changes the working folder
     with atomic_directory(out_dir) as staging:
         for source, place in parts:
             if source.exists():
@@ -707,4 +707,4 @@ def export_bag(
             bagit.Bag(str(staging)).validate()
         except (bagit.BagError, OSError) as exc:
             raise TeitoolError(f"{out_dir}: the bag does not validate: {exc}") from None
-    return BagResult(out_dir, len(payload), size, warnings)
+    return BagResult(shown, len(payload), size, warnings)
