@@ -235,9 +235,13 @@ class SchematronLayer(Layer):
     def __init__(self, spec: SchemaSpec) -> None:
         self.spec = spec
         self._xslt = compile_schematron(spec)
+        self._params: dict[str, dict[str, str]] = {}  # per register, built once
 
     def check(self, tree, path, locator, register):  # noqa: ANN001, D102
-        params = {k: etree.XSLT.strparam(v) for k, v in register.params().items()}
+        params = self._params.get(register.digest)
+        if params is None:
+            params = {k: etree.XSLT.strparam(v) for k, v in register.params().items()}
+            self._params[register.digest] = params
         try:
             svrl = self._xslt(tree, **params)
         except etree.XSLTApplyError as exc:
