@@ -19,7 +19,20 @@ from tei.errors import TeitoolError
 from tei.validate.model import ERROR, WARNING, Issue
 from tei.xmlio import TEI_NS, XmlProblem, parse_bytes, parse_file
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schema"
+
+
+def _schema_dir() -> Path:
+    """schema/ of the source tree (editable installs, the repository), else the installed copy."""
+    import sys
+
+    for folder in (Path(__file__).resolve().parent.parent.parent / "schema",
+                   Path(sys.prefix) / "share" / "teitool" / "schema"):
+        if (folder / "teitool.xsd").is_file():
+            return folder
+    raise TeitoolError("cannot find teitool's schemas (schema/teitool.xsd); reinstall teitool")
+
+
+SCHEMA_DIR = _schema_dir()
 BUILTIN_XSD = SCHEMA_DIR / "teitool.xsd"
 BUILTIN_SCH = SCHEMA_DIR / "teitool.sch"
 
