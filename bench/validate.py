@@ -57,9 +57,10 @@ def build_corpus(folder: Path, letters: int) -> list[Path]:
             old_id = original.stem
             new_id = f"{old_id}-v{n:03d}"
             text = text.replace(old_id, new_id)
-            # Shift every year by n (keeps dates valid and differing) and vary one sentence.
-            year = str(1932 + n % 60)
-            text = re.sub(r'(when|notBefore|notAfter|from|to)="1932', rf'\1="{year}', text)
+            # Shift every year alike (keeps dates and ranges valid, files differing) and vary one sentence.
+            shift = n % 60
+            text = re.sub(r'\b(when|notBefore|notAfter|from|to)="(\d{4})',
+                          lambda m, shift=shift: f'{m[1]}="{int(m[2]) + shift}', text)
             text = text.replace("</p>", f" (variant {n})</p>", 1)
             (tei / "letters" / f"{new_id}.xml").write_text(text, encoding="utf-8")
     return sorted(tei.rglob("*.xml"))

@@ -201,7 +201,6 @@ def validate(
       teitool validate my_tei --no-builtin --schema tei_all.rng --format sarif -o tei.sarif
     """
     from tei.validate import validate_paths
-    from tei.xmlio import write_atomic
 
     report = validate_paths(
         list(paths) or [Path("build/tei")],
@@ -215,6 +214,8 @@ def validate(
     )
     text = report.render(fmt)
     if output is not None:
+        from tei.xmlio import write_atomic
+
         write_atomic(output, text)
         click.echo(report.summary(), err=True)
     else:

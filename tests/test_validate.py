@@ -217,11 +217,11 @@ def test_github_escapes_newlines_and_separators() -> None:
     from tei.validate import Issue, ValidationReport
 
     issue = Issue("a,b:c.xml", 1, 2, "error", "two\nlines 100%", "r", "xsd")
-    text = ValidationReport(files=[], rules={}).render("github")
+    text = ValidationReport(files=[]).render("github")
     assert text.startswith("0 files")
     from tei.validate.model import FileResult
 
-    text = ValidationReport(files=[FileResult("a,b:c.xml", [issue])], rules={}).render("github")
+    text = ValidationReport(files=[FileResult("a,b:c.xml", [issue])]).render("github")
     assert text.splitlines()[0] == "::error file=a%2Cb%3Ac.xml,line=1,col=2,title=r::two%0Alines 100%25"
 
 
@@ -284,3 +284,19 @@ def test_cli_default_path_is_build_tei(tmp_path: Path, monkeypatch: pytest.Monke
     done = CliRunner().invoke(main, ["validate"])
     assert done.exit_code == 0 and done.output.startswith("4 files checked: all valid")
     assert (tmp_path / ".teitool-cache").is_dir()
+
+
+def test_cache_notices_a_same_size_edit_with_the_old_mtime(edition: Path, tmp_path: Path) -> None:
+    """Unchanged stat data lets a re-run skip reading; ctime and inode catch forged mtimes."""
+    import os
+
+    warn = edition / "letters" / "warn.xml"
+    assert run(edition, tmp_path).warnings == 1
+    before = warn.stat()
+    text = warn.read_text("utf-8")
+    fixed = text.replace('when="1932-06-29">29/VI 32', 'when="1932-06-05">05/VI 32')
+    assert len(fixed) == len(text) and fixed != text
+    warn.write_text(fixed, "utf-8")
+    os.utime(warn, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = run(edition, tmp_path)
+    assert again.warnings == 0 and again.cached == 5

@@ -37,6 +37,10 @@ class ResultCache:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, issues TEXT NOT NULL)"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER,"
+                " mtime INTEGER, ctime INTEGER, inode INTEGER, digest TEXT NOT NULL)"
+            )
         except (OSError, sqlite3.Error):
             self._db = None  # a read-only or broken cache folder must not stop a check
 
@@ -64,6 +68,36 @@ class ResultCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO results (key, issues) VALUES (?, ?)",
                 ((key, json.dumps(issues, ensure_ascii=False)) for key, issues in items),
+            )
+
+    def get_stats(self, paths: Iterable[str]) -> dict[str, tuple[tuple[int, ...], str]]:
+        """For files seen before: (size, mtime_ns, ctime_ns, inode) and content digest."""
+        if self._db is None:
+            return {}
+        wanted = list(dict.fromkeys(paths))
+        found: dict[str, tuple[tuple[int, ...], str]] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = self._db.execute(
+                    "SELECT path, size, mtime, ctime, inode, digest FROM files"
+                    f" WHERE path IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                for path, size, mtime, ctime, inode, digest in rows:
+                    found[path] = ((size, mtime, ctime, inode), digest)
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_stats(self, items: Iterable[tuple[str, tuple[int, ...], str]]) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files (path, size, mtime, ctime, inode, digest)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                ((path, *signature, digest) for path, signature, digest in items),
             )
 
     def close(self) -> None:

@@ -8,102 +8,27 @@ batch of files; this module handles what runs inside Python.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree, isoschematron
+from lxml import etree
 
 from tei.errors import TeitoolError
 from tei.validate.model import ERROR, WARNING, Issue
+from tei.validate.specs import Register, SchemaSpec
 from tei.xmlio import TEI_NS, XmlProblem, parse_bytes, parse_file
 
-
-
-def _schema_dir() -> Path:
-    """schema/ of the source tree (editable installs, the repository), else the installed copy."""
-    import sys
-
-    for folder in (Path(__file__).resolve().parent.parent.parent / "schema",
-                   Path(sys.prefix) / "share" / "teitool" / "schema"):
-        if (folder / "teitool.xsd").is_file():
-            return folder
-    raise TeitoolError("cannot find teitool's schemas (schema/teitool.xsd); reinstall teitool")
-
-
-SCHEMA_DIR = _schema_dir()
-BUILTIN_XSD = SCHEMA_DIR / "teitool.xsd"
-BUILTIN_SCH = SCHEMA_DIR / "teitool.sch"
-
-KINDS = {".xsd": "xsd", ".rng": "rng", ".rnc": "rnc", ".sch": "sch"}
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 
 
-@dataclass(frozen=True)
-class SchemaSpec:
-    """A schema to check against: its file, its kind, the rule name its findings carry."""
+def load_register(path: str | Path, digest: str = "") -> Register:
+    """Read the ids of ``person`` and ``org`` entries of a register; raise if unreadable.
 
-    path: Path
-    kind: str  # xsd | rng | rnc | sch
-    rule: str
-    digest: str
-    builtin: bool = False
-
-    @classmethod
-    def from_path(cls, path: str | Path, *, builtin: bool = False) -> SchemaSpec:
-        schema = Path(path)
-        kind = KINDS.get(schema.suffix.lower())
-        if kind is None:
-            raise TeitoolError(
-                f"{schema}: unknown schema type; use a .xsd (XML Schema), .rng/.rnc (RELAX NG)"
-                " or .sch (ISO Schematron) file"
-            )
-        try:
-            data = schema.read_bytes()
-        except OSError as exc:
-            raise TeitoolError(f"{schema}: cannot read the schema: {exc.strerror or exc}") from None
-        digest = hashlib.sha256(data)
-        if kind == "xsd":
-            # An XSD pulls in its neighbours (teitool.xsd imports xml.xsd): hash them too, so
-            # that editing one invalidates cached results.
-            for other in sorted(schema.resolve().parent.glob("*.xsd")):
-                digest.update(other.read_bytes())
-        return cls(schema, kind, schema.name, digest.hexdigest(), builtin)
-
-
-def builtin_specs() -> list[SchemaSpec]:
-    return [
-        SchemaSpec.from_path(BUILTIN_XSD, builtin=True),
-        SchemaSpec.from_path(BUILTIN_SCH, builtin=True),
-    ]
-
-
-@dataclass(frozen=True)
-class Register:
-    """The register of persons a document's @ref pointers go into (``persons.xml``)."""
-
-    path: str | None
-    person_ids: frozenset[str] = frozenset()
-    org_ids: frozenset[str] = frozenset()
-    digest: str = ""
-
-    def params(self) -> dict[str, str]:
-        """Values for the Schematron parameters person-ids, org-ids and register."""
-        return {
-            "person-ids": " " + " ".join(sorted(self.person_ids)) + " " if self.path else "",
-            "org-ids": " " + " ".join(sorted(self.org_ids)) + " " if self.path else "",
-            "register": Path(self.path).name if self.path else "persons.xml",
-        }
-
-
-NO_REGISTER = Register(None)
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-
-
-def load_register(path: str | Path) -> Register:
-    """Read the ids of ``person`` and ``org`` entries of a register; raise if unreadable."""
+    ``digest`` identifies the register's content in cache keys (the runner hashes the file).
+    """
     try:
         tree = parse_file(path)
     except XmlProblem as problem:
@@ -111,10 +36,7 @@ def load_register(path: str | Path) -> Register:
     root = tree.getroot()
     persons = frozenset(root.xpath("//tei:person/@xml:id", namespaces={"tei": TEI_NS}))
     orgs = frozenset(root.xpath("//tei:org/@xml:id", namespaces={"tei": TEI_NS}))
-    digest = hashlib.sha256(
-        ("persons:" + " ".join(sorted(persons)) + "\norgs:" + " ".join(sorted(orgs))).encode()
-    ).hexdigest()
-    return Register(str(path), persons, orgs, digest)
+    return Register(str(path), persons, orgs, digest or str(path))
 
 
 # --- locating findings ----------------------------------------------------------------------
@@ -202,6 +124,8 @@ def compile_schematron(spec: SchemaSpec) -> etree.XSLT:
     with the register's ids as parameters. The skeleton's location path for an attribute
     lacks the element path; it is patched so that findings on attributes get a line too.
     """
+    from lxml import isoschematron  # its import compiles the ISO skeleton: only when needed
+
     tree = _load_schema_tree(spec)
     try:
         schematron = isoschematron.Schematron(tree, store_xslt=True)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tei.errors import TeitoolError
-from tei.validate.checks import SchemaSpec
 from tei.validate.model import ERROR, WARNING, Issue
+from tei.validate.specs import SchemaSpec
 
 _UNSAFE = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*>", re.IGNORECASE)

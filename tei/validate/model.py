@@ -59,10 +59,19 @@ class ValidationReport:
     """The result of :func:`tei.validate.validate_paths`; render it with :meth:`render`."""
 
     files: list[FileResult]
-    rules: dict[str, str]  # rule id -> one-line description, for SARIF and JUnit
     strict: bool = False
     seconds: float = 0.0
     schemas: list[str] = field(default_factory=list)
+    #: rule id -> one-line description (SARIF); worked out from ``schemas`` when first needed
+    rules: dict[str, str] | None = None
+
+    @property
+    def rule_help(self) -> dict[str, str]:
+        if self.rules is None:
+            from tei.validate.runner import rule_descriptions
+
+            self.rules = rule_descriptions(self.schemas)
+        return self.rules
 
     @property
     def issues(self) -> list[Issue]:

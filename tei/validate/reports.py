@@ -10,8 +10,6 @@ import json
 from collections.abc import Callable
 from pathlib import PurePath
 
-from lxml import etree
-
 from tei import __version__
 from tei.validate.model import ERROR, FileResult, Issue, ValidationReport
 
@@ -69,6 +67,8 @@ def render_json(report: ValidationReport) -> str:
 
 def render_junit(report: ValidationReport) -> str:
     """JUnit XML as Jenkins, GitLab and the test-report actions read it: one testcase per file."""
+    from lxml import etree
+
     failures = sum(1 for r in report.files if report.failed(r))
     suites = etree.Element(
         "testsuites", name="teitool validate", tests=str(len(report.files)),
@@ -123,13 +123,13 @@ def _uri(path: str) -> str:
 
 def render_sarif(report: ValidationReport) -> str:
     """SARIF 2.1.0, as GitHub code scanning uploads it."""
-    rule_ids = sorted({i.rule for i in report.issues} | set(report.rules))
+    rule_ids = sorted({i.rule for i in report.issues} | set(report.rule_help))
     index = {rule: n for n, rule in enumerate(rule_ids)}
     rules = [
         {
             "id": rule,
             "name": rule,
-            "shortDescription": {"text": report.rules.get(rule, rule)},
+            "shortDescription": {"text": report.rule_help.get(rule, rule)},
             "defaultConfiguration": {"level": "error"},
         }
         for rule in rule_ids

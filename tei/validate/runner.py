@@ -8,26 +8,17 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-import lxml
+import lxml  # the package only (its version); lxml.etree is imported when a file is checked
 
 from tei import __version__
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
-from tei.validate import jing
 from tei.validate.cache import ResultCache, cache_dir
-from tei.validate.checks import (
-    NO_REGISTER,
-    Checker,
-    Register,
-    SchemaSpec,
-    builtin_specs,
-    load_register,
-)
 from tei.validate.model import ERROR, FileResult, Issue, ValidationReport
+from tei.validate.specs import KINDS, NO_REGISTER, Register, SchemaSpec, builtin_specs
 
 REGISTER_NAME = "persons.xml"
 #: A TEI file bigger than this is refused unread: parsing it would need several times its
@@ -54,11 +45,12 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             matches = [Path(text)]
         for path in matches:
             if path.is_dir():
-                for file in sorted(path.rglob("*.xml")):
-                    if file.is_file() and not any(
-                        part.startswith(".") for part in file.relative_to(path).parts
-                    ):
-                        found.setdefault(str(file), file)
+                for folder, subfolders, names in os.walk(path):
+                    subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+                    for name in names:
+                        if name.endswith(".xml") and not name.startswith("."):
+                            file = os.path.join(folder, name)
+                            found.setdefault(file, Path(file))
             elif path.exists():
                 found.setdefault(str(path), path)
             else:
@@ -84,6 +76,8 @@ _STATE: dict[str, Any] = {}
 def _init_worker(specs: tuple[SchemaSpec, ...], check_register: bool,
                  registers: dict[str, Register]) -> None:
     """Compile the schemas once per process (inherited from the parent when forked)."""
+    from tei.validate.checks import Checker
+
     key = (specs, check_register)
     if _STATE.get("key") != key:
         _STATE["key"] = key
@@ -92,7 +86,7 @@ def _init_worker(specs: tuple[SchemaSpec, ...], check_register: bool,
 
 
 def _check_batch(batch: list[tuple[str, bytes, str]]) -> list[list[dict]]:
-    checker: Checker = _STATE["checker"]
+    checker = _STATE["checker"]
     registers: dict[str, Register] = _STATE["registers"]
     return [
         [issue.to_dict() for issue in checker.check(path, data, registers.get(reg, NO_REGISTER))]
@@ -116,33 +110,35 @@ def _config_digest(specs: Sequence[SchemaSpec], check_register: bool) -> str:
     return digest.hexdigest()
 
 
-def _rule_descriptions(specs: Sequence[SchemaSpec]) -> dict[str, str]:
+def rule_descriptions(schemas: Sequence[str]) -> dict[str, str]:
+    """One line per rule a run can report (for SARIF's rule list)."""
     rules = {
         "well-formed": "The file is well-formed XML.",
         "not-xml": "The file is XML text, not empty and not binary.",
         "entity-declaration": "No entity declarations (external entities, entity bombs).",
         "too-large": "The file is small enough to check safely.",
         "io": "The file can be read.",
+        "id-unique": "Every xml:id is used once in its document.",
         "register-missing": "A register of persons (persons.xml) is there to check @ref.",
     }
-    for spec in specs:
-        if spec.kind == "sch":
-            from lxml import etree
+    for schema in map(Path, schemas):
+        kind = KINDS.get(schema.suffix.lower(), "schema")
+        if kind != "sch":
+            rules[schema.name] = f"The document is valid against {schema.name} ({kind})."
+            continue
+        from tei.xmlio import XmlProblem, parse_file
 
-            from tei.xmlio import parse_file
-
-            tree = parse_file(spec.path)
-            for node in tree.iter("{http://purl.oclc.org/dsdl/schematron}assert",
-                                  "{http://purl.oclc.org/dsdl/schematron}report"):
-                if node.get("id"):
-                    pattern = node.getparent().getparent()
-                    rules[node.get("id")] = (
-                        f"Schematron rule {node.get('id')} ({spec.rule}, pattern "
-                        f"{pattern.get('id') or '-'}, {node.get('role') or 'error'})"
-                    )
-            del etree
-        else:
-            rules[spec.rule] = f"The document is valid against {spec.rule} ({spec.kind})."
+        try:
+            tree = parse_file(schema)
+        except XmlProblem:
+            continue
+        sch = "{http://purl.oclc.org/dsdl/schematron}"
+        for node in tree.iter(f"{sch}assert", f"{sch}report"):
+            if node.get("id"):
+                pattern = node.getparent().getparent()
+                rules.setdefault(node.get("id"), (
+                    f"Schematron rule {node.get('id')} ({schema.name}, pattern "
+                    f"{pattern.get('id') or '-'}, {node.get('role') or 'error'})"))
     return rules
 
 
@@ -176,90 +172,125 @@ def validate_paths(
     specs = (builtin_specs() if builtin else []) + [SchemaSpec.from_path(s) for s in schemas]
     if rng_engine not in ("auto", "jing", "lxml"):
         raise TeitoolError(f"unknown RELAX NG engine {rng_engine!r}: use auto, jing or lxml")
-    use_jing = rng_engine == "jing" or (rng_engine == "auto" and jing.available())
-    jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
+    jing_specs: list[SchemaSpec] = []
+    if any(spec.kind in ("rng", "rnc") for spec in specs):
+        from tei.validate import jing
+
+        use_jing = rng_engine == "jing" or (rng_engine == "auto" and jing.available())
+        jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
     python_specs = tuple(s for s in specs if s not in jing_specs)
 
-    registers: dict[str, Register] = {}
-    if register is not None:
-        if not Path(register).is_file():
-            raise TeitoolError(f"{register}: no such register file", EXIT_CANNOT_RUN)
-        fixed = load_register(register)
-    folder_register: dict[Path, str] = {}
+    # Registers: hashed for the cache keys now, their ids read only if a file is checked.
+    register_paths: dict[str, Path] = {}
+    register_digests: dict[str, str] = {}
+    if register is not None and not Path(register).is_file():
+        raise TeitoolError(f"{register}: no such register file", EXIT_CANNOT_RUN)
+    folder_register: dict[str, str] = {}
 
-    def register_for(file: Path) -> str:
+    def register_for(display: str) -> str:
+        folder = os.path.dirname(display)
+        if folder in folder_register:
+            return folder_register[folder]
         if register is not None:
-            registers.setdefault("fixed", fixed)
-            return "fixed"
-        folder = file.parent
-        if folder not in folder_register:
-            found = find_register(folder)
-            key = str(found) if found else ""
-            if found and key not in registers:
-                registers[key] = load_register(found)
-            folder_register[folder] = key
-        return folder_register[folder]
+            found: Path | None = Path(register)
+        else:
+            found = find_register(Path(folder or "."))
+        if found is None:
+            folder_register[folder] = ""
+            return ""
+        key = str(found)
+        folder_register[folder] = key
+        if key not in register_digests:
+            try:
+                register_digests[key] = hashlib.sha256(found.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise TeitoolError(f"{found}: cannot read the register: {exc.strerror}",
+                                   EXIT_CANNOT_RUN) from None
+            register_paths[key] = found
+        return key
 
     config = _config_digest(specs, builtin)
-    results: dict[str, FileResult] = {}
-    pending: list[tuple[str, bytes, str, str]] = []  # display, data, register key, cache key
-    for file in files:
-        display = str(file)
-        try:
-            size = file.stat().st_size
-            if size > max_bytes:
-                results[display] = FileResult(display, [Issue(
-                    display, 0, 0, ERROR,
-                    f"the file is {size / 2**20:.0f} MiB, over the limit of "
-                    f"{max_bytes / 2**20:.0f} MiB for one TEI document: split it "
-                    "(one document per letter or chapter)", "too-large", "well-formed")])
-                continue
-            data = file.read_bytes()
-        except OSError as exc:
-            results[display] = FileResult(display, [Issue(
-                display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io", "well-formed")])
-            continue
-        reg = register_for(file)
-        reg_digest = registers[reg].digest if reg else ""
-        key = hashlib.sha256(
-            f"{config}\0{reg_digest}\0".encode() + hashlib.sha256(data).digest()
-        ).hexdigest()
-        pending.append((display, data, reg, key))
-
     cache = ResultCache(cache_dir(cache_directory)) if use_cache else None
+    results: dict[str, FileResult] = {}
+    # display path, file, content (None: not read yet), register key, cache key, stat, digest
+    pending: list[list[Any]] = []
     try:
+        absolute = {str(f): os.path.abspath(f) for f in files}
+        memo = cache.get_stats(absolute.values()) if cache is not None else {}
+        for file in files:
+            display = str(file)
+            try:
+                stat = file.stat()
+                if stat.st_size > max_bytes:
+                    results[display] = FileResult(display, [Issue(
+                        display, 0, 0, ERROR,
+                        f"the file is {stat.st_size / 2**20:.0f} MiB, over the limit of "
+                        f"{max_bytes / 2**20:.0f} MiB for one TEI document: split it "
+                        "(one document per letter or chapter)", "too-large", "well-formed")])
+                    continue
+                signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                known = memo.get(absolute[display])
+                # Like git's index: an unchanged size, mtime, ctime and inode means unchanged
+                # content, so a re-run reads no file it has seen before.
+                data = None if known and known[0] == signature else file.read_bytes()
+            except OSError as exc:
+                results[display] = FileResult(display, [Issue(
+                    display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io",
+                    "well-formed")])
+                continue
+            digest = known[1] if data is None else hashlib.sha256(data).hexdigest()
+            reg = register_for(display)
+            key = hashlib.sha256(
+                f"{config}\0{register_digests.get(reg, '')}\0{digest}".encode()).hexdigest()
+            pending.append([display, file, data, reg, key, signature, digest])
+
         if cache is not None:
-            hits = cache.get_many(key for *_, key in pending)
+            hits = cache.get_many(item[4] for item in pending)
             remaining = []
-            for display, data, reg, key in pending:
-                if key in hits:
-                    issues = [Issue.from_dict({**d, "path": display}) for d in hits[key]]
-                    results[display] = FileResult(display, issues, cached=True)
+            for item in pending:
+                if item[4] in hits:
+                    issues = [Issue.from_dict({**d, "path": item[0]}) for d in hits[item[4]]]
+                    results[item[0]] = FileResult(item[0], issues, cached=True)
                 else:
-                    remaining.append((display, data, reg, key))
+                    remaining.append(item)
             pending = remaining
 
+        for item in pending:
+            if item[2] is None:
+                item[2] = item[1].read_bytes()
+                item[6] = hashlib.sha256(item[2]).hexdigest()
         if pending:
+            from tei.validate.checks import load_register
+
+            registers = {key: load_register(path, register_digests[key])
+                         for key, path in register_paths.items()}
             jing_dir = cache.directory if cache is not None else None
+            if jing_specs:
+                from tei.validate import jing
             runs = [
-                jing.start(spec, [(d, d, data) for d, data, _, _ in pending
+                jing.start(spec, [(d, d, data) for d, _f, data, *_ in pending
                                   if jing.safe_for_jing(data)], jing_dir)
                 for spec in jing_specs
             ]
-            checked = _run_python_checks(pending, python_specs, builtin, registers, jobs, progress)
+            checked = _run_python_checks([(d, data, reg) for d, _f, data, reg, *_ in pending],
+                                         python_specs, builtin, registers, jobs, progress)
             extra: dict[str, list[Issue]] = {}
             for run in runs:
                 for display, issues in run.results().items():
                     extra.setdefault(display, []).extend(issues)
             fresh = []
-            for (display, _data, _reg, key), issues in zip(pending, checked, strict=True):
+            for item, issues in zip(pending, checked, strict=True):
+                display = item[0]
                 if not any(i.layer == "well-formed" for i in issues):
                     issues = issues + extra.get(display, [])
                 results[display] = FileResult(display, _sorted(issues))
-                fresh.append((key, [{k: v for k, v in i.to_dict().items() if k != "path"}
-                                    for i in results[display].issues]))
+                fresh.append((item[4], [{k: v for k, v in i.to_dict().items() if k != "path"}
+                                        for i in results[display].issues]))
             if cache is not None:
                 cache.put_many(fresh)
+        if cache is not None:
+            cache.put_stats([(absolute[item[0]], item[5], item[6]) for item in pending
+                             if item[5] != memo.get(absolute[item[0]], (None,))[0]])
     finally:
         if cache is not None:
             cache.close()
@@ -267,7 +298,6 @@ def validate_paths(
     ordered = [results[str(file)] for file in files]
     return ValidationReport(
         files=ordered,
-        rules=_rule_descriptions(specs),
         strict=strict,
         seconds=time.perf_counter() - started,
         schemas=[str(spec.path) for spec in specs],
@@ -279,7 +309,7 @@ def _sorted(issues: list[Issue]) -> list[Issue]:
 
 
 def _run_python_checks(
-    pending: list[tuple[str, bytes, str, str]],
+    items: list[tuple[str, bytes, str]],
     specs: tuple[SchemaSpec, ...],
     check_register: bool,
     registers: dict[str, Register],
@@ -287,7 +317,6 @@ def _run_python_checks(
     progress: bool,
 ) -> list[list[Issue]]:
     """Issues per pending file, in order; in worker processes when there are many files."""
-    items = [(display, data, reg) for display, data, reg, _ in pending]
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     show = progress and sys.stderr.isatty() and len(items) >= PARALLEL_THRESHOLD
     # Compile here first: forked workers inherit the compiled schemas, and a schema that does
@@ -309,6 +338,7 @@ def _run_python_checks(
                     bar.update(len(batch))
         else:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
             context = multiprocessing.get_context(method)

@@ -1,0 +1,89 @@
+"""What a check runs against: schema files and the register. No lxml here, so that a run whose
+results all come from the cache starts fast."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tei.errors import TeitoolError
+
+KINDS = {".xsd": "xsd", ".rng": "rng", ".rnc": "rnc", ".sch": "sch"}
+
+def _schema_dir() -> Path:
+    """schema/ of the source tree (editable installs, the repository), else the installed copy."""
+    import sys
+
+    for folder in (Path(__file__).resolve().parent.parent.parent / "schema",
+                   Path(sys.prefix) / "share" / "teitool" / "schema"):
+        if (folder / "teitool.xsd").is_file():
+            return folder
+    raise TeitoolError("cannot find teitool's schemas (schema/teitool.xsd); reinstall teitool")
+
+
+SCHEMA_DIR = _schema_dir()
+BUILTIN_XSD = SCHEMA_DIR / "teitool.xsd"
+BUILTIN_SCH = SCHEMA_DIR / "teitool.sch"
+
+KINDS = {".xsd": "xsd", ".rng": "rng", ".rnc": "rnc", ".sch": "sch"}
+
+
+@dataclass(frozen=True)
+class SchemaSpec:
+    """A schema to check against: its file, its kind, the rule name its findings carry."""
+
+    path: Path
+    kind: str  # xsd | rng | rnc | sch
+    rule: str
+    digest: str
+    builtin: bool = False
+
+    @classmethod
+    def from_path(cls, path: str | Path, *, builtin: bool = False) -> SchemaSpec:
+        schema = Path(path)
+        kind = KINDS.get(schema.suffix.lower())
+        if kind is None:
+            raise TeitoolError(
+                f"{schema}: unknown schema type; use a .xsd (XML Schema), .rng/.rnc (RELAX NG)"
+                " or .sch (ISO Schematron) file"
+            )
+        try:
+            data = schema.read_bytes()
+        except OSError as exc:
+            raise TeitoolError(f"{schema}: cannot read the schema: {exc.strerror or exc}") from None
+        digest = hashlib.sha256(data)
+        if kind == "xsd":
+            # An XSD pulls in its neighbours (teitool.xsd imports xml.xsd): hash them too, so
+            # that editing one invalidates cached results.
+            for other in sorted(schema.resolve().parent.glob("*.xsd")):
+                digest.update(other.read_bytes())
+        return cls(schema, kind, schema.name, digest.hexdigest(), builtin)
+
+
+def builtin_specs() -> list[SchemaSpec]:
+    return [
+        SchemaSpec.from_path(BUILTIN_XSD, builtin=True),
+        SchemaSpec.from_path(BUILTIN_SCH, builtin=True),
+    ]
+
+
+@dataclass(frozen=True)
+class Register:
+    """The register of persons a document's @ref pointers go into (``persons.xml``)."""
+
+    path: str | None
+    person_ids: frozenset[str] = frozenset()
+    org_ids: frozenset[str] = frozenset()
+    digest: str = ""
+
+    def params(self) -> dict[str, str]:
+        """Values for the Schematron parameters person-ids, org-ids and register."""
+        return {
+            "person-ids": " " + " ".join(sorted(self.person_ids)) + " " if self.path else "",
+            "org-ids": " " + " ".join(sorted(self.org_ids)) + " " if self.path else "",
+            "register": Path(self.path).name if self.path else "persons.xml",
+        }
+
+
+NO_REGISTER = Register(None)
