@@ -264,7 +264,8 @@ def validate_paths(
 
             registers = {key: load_register(path, register_digests[key])
                          for key, path in register_paths.items()}
-            jing_dir = cache.directory if cache is not None else None
+            # The JVM class-data archive is not a result: keep using it under --no-cache too.
+            jing_dir = cache.directory if cache is not None else cache_dir(cache_directory)
             if jing_specs:
                 from tei.validate import jing
             runs = [
