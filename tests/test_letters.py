@@ -499,3 +499,9 @@ def test_every_note_paragraph_kept(letters_edition: Path) -> None:
         for note in etree.parse(str(path)).iterfind(".//t:note[@place='foot']", NS):
             paragraphs += max(1, len(note.findall("t:p", NS)))
     assert paragraphs == 119
+
+
+def test_dateline_lines_are_read_one_by_one(letters_edition: Path) -> None:
+    # Line 1365-1367: "20/VI" over "23–30 2" is the 20th of June and a time, not 20/VI/(19)23.
+    tree = _by_line(_letters(letters_edition), 1354)
+    assert [d.get("when") for d in tree.iterfind(".//t:dateline/t:date", NS)] == ["1932-06-20"]

@@ -22,7 +22,7 @@ from tei.encode.inline import Span, fill
 from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
 from tei.encode.persons import NameMatch, Register
 from tei.encode.reading import SourceText
-from tei.encode.teidoc import XML_ID, E, new_document
+from tei.encode.teidoc import XML_ID, E, append_text, new_document
 
 MONTHS = [
     "January",
@@ -471,8 +471,13 @@ def _build_closer(items: list[Block], context: Context) -> etree._Element:
 
     def flush() -> None:
         if pending_dateline:
-            text = " ".join(b.text for b in pending_dateline)
-            closer.append(annotate(E.dateline(), text, context, dateline=True))
+            # Each line is read on its own: "20/VI" over "23–30" is a date and a time,
+            # not the date 20/VI/23.
+            dateline = E.dateline()
+            for index, block in enumerate(pending_dateline):
+                append_text(dateline, " " if index else "")
+                annotate(dateline, block.text, context, dateline=True)
+            closer.append(dateline)
             pending_dateline.clear()
 
     seen_signature = False
