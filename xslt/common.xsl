@@ -110,6 +110,11 @@
   </xsl:function>
 
   <!-- The id of a footnote: its @xml:id, else the document id and its number. -->
+  <xsl:function name="t:own-number" as="xs:boolean">
+    <xsl:param name="item" as="element(tei:item)"/>
+    <xsl:sequence select="exists($item/@n) and matches(normalize-space($item), '^\(?' || $item/@n || '\W')"/>
+  </xsl:function>
+
   <xsl:function name="t:note-id" as="xs:string">
     <xsl:param name="note" as="element(tei:note)"/>
     <xsl:sequence select="string(($note/@xml:id, ($note/ancestor::tei:TEI[1]/@xml:id, 'doc')[1] || '-n' || ($note/@n, count($note/preceding::tei:note) + 1)[1])[1])"/>
@@ -216,6 +221,12 @@
 
   <xsl:template match="tei:list[@type = 'ordered']">
     <ol><xsl:apply-templates/></ol>
+  </xsl:template>
+
+  <!-- Items that carry their number in their text ("1) About Mongolia", as the encoder keeps
+       every word) show it from there, not a second time as a list marker. -->
+  <xsl:template match="tei:list[tei:item][every $i in tei:item satisfies t:own-number($i)]" priority="2">
+    <ol class="own-numbers"><xsl:apply-templates/></ol>
   </xsl:template>
 
   <xsl:template match="tei:list">
