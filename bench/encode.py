@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from tei.encode import encode_sources
+from tei.encode.dates import MONTHS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -56,20 +57,7 @@ def main() -> None:
         letters = (SOURCES / "003_171032f87d76c798.txt").read_text(encoding="utf-8")
         corpus = out / "corpus"
         corpus.mkdir()
-        months = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
+        months = list(MONTHS)
         parts = []
         for copy in range(args.copies):
             year = 1900 + copy

@@ -17,28 +17,21 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei.encode import footnotes as fn
-from tei.encode.dates import DateValue, find_datelines, find_dates, find_header_date, find_times
+from tei.encode.dates import (
+    MONTHS,
+    DateValue,
+    find_datelines,
+    find_dates,
+    find_header_date,
+    find_times,
+)
 from tei.encode.inline import Span, fill
 from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
 from tei.encode.persons import NameMatch, Register
 from tei.encode.reading import SourceText
 from tei.encode.teidoc import XML_ID, E, append_text, new_document
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
+MONTH_NAMES = list(MONTHS)
 _ARCHIVE = re.compile(r"^\s*Archive:\s*(?P<rest>.*)$")
 _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
 _CORRESPONDENT = re.compile(r"^(?:the\s+)?[A-Z][\w.’'\- ]*$|^the members of the \w+$")
@@ -568,11 +561,11 @@ def _human_date(value: DateValue | None) -> str:
     def spell(iso: str) -> str:
         parts = iso.lstrip("-").split("-")
         if iso.startswith("--"):
-            return f"{int(parts[1])} {MONTHS[int(parts[0]) - 1]}"
+            return f"{int(parts[1])} {MONTH_NAMES[int(parts[0]) - 1]}"
         if len(parts) == 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+            return f"{int(parts[2])} {MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
         if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+            return f"{MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
         return parts[0]
 
     if value.when:
