@@ -321,12 +321,52 @@ class _Collect(logging.Handler):
 
 
 def _page_of_anchors(document: object) -> dict[str, int]:
-    """Anchor id → page number (1-based), as laid out."""
+    """Anchor id → page number (1-based), as laid out.
+
+    A footnote WeasyPrint first tries on one page and then moves to the next leaves its
+    anchors on both; the later page is where it is printed (and where the PDF's named
+    destination points), so the last occurrence wins.
+    """
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):  # type: ignore[attr-defined]
         for name in page.anchors:
-            pages.setdefault(name, number)
+            pages[name] = number
     return pages
+
+
+#: How many extra layouts may be spent on keeping notes with their markers.
+MAX_NOTE_FIXES = 3
+
+#: The elements whose start may be moved to a new page to keep a marker with its note.
+_BLOCKS = ("p", "li", "blockquote", "figure", "aside", "header", "section", "article")
+
+
+def separated_notes(anchors: dict[str, int]) -> list[str]:
+    """Notes laid out on another page than their marker (``call-<id>`` anchors)."""
+    return sorted(
+        name[len("call-") :]
+        for name, page in anchors.items()
+        if name.startswith("call-") and anchors.get(name[len("call-") :], page) != page
+    )
+
+
+def force_breaks(page_html: str, note_ids: Sequence[str]) -> str:
+    """The paged HTML with a page break before the block holding each note's marker."""
+    if not note_ids:
+        return page_html
+    from lxml import html as lxml_html
+
+    # Our own serialised output, not user input: the HTML parser is the right reader here.
+    doc = lxml_html.document_fromstring(page_html)
+    for note in note_ids:
+        calls = doc.xpath("//*[@id=$id]", id=f"call-{note}")
+        if not calls:
+            continue
+        block = next((a for a in calls[0].iterancestors() if a.tag in _BLOCKS), None)
+        if block is not None:
+            style = block.get("style", "")
+            block.set("style", f"{style}; break-before: page".lstrip("; "))
+    return lxml_html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def render_print(
@@ -385,8 +425,26 @@ def render_print(
         from weasyprint import HTML
 
         base = PRINT_DIR.as_uri() + "/"
-        layout = HTML(string=first.output, base_url=base).render()
+        page_html = first.output
+        layout = HTML(string=page_html, base_url=base).render()
         anchors = _page_of_anchors(layout)
+        # WeasyPrint sometimes moves a note to the next page while its marker stays (a full
+        # footnote area at the foot of a list item, for one). Start the block that holds such
+        # a marker on a new page and lay out again; the page numbers follow by themselves.
+        broken: list[str] = []
+        for _ in range(MAX_NOTE_FIXES):
+            parted = separated_notes(anchors)
+            if not parted:
+                break
+            broken += parted
+            page_html = force_breaks(first.output, broken)
+            layout = HTML(string=page_html, base_url=base).render()
+            anchors = _page_of_anchors(layout)
+        warnings += [
+            f"note {note}: its text is on page {anchors[note]}, its marker on page "
+            f"{anchors['call-' + note]}"
+            for note in separated_notes(anchors)
+        ]
         pages = list(layout.pages)
         index_html = None
         if "index" in anchors:
@@ -422,7 +480,7 @@ def render_print(
                 corpus,
                 {**params, "index-pages": mention_pages},  # type: ignore[dict-item]
             ).output
-        write_atomic(html_path, kept)
+        write_atomic(html_path, force_breaks(kept, broken))
     counts: dict[str, int] = {}
     for doc in docs:
         counts[doc.kind] = counts.get(doc.kind, 0) + 1

@@ -341,6 +341,17 @@
     <p class="head-as-printed"><xsl:apply-templates/></p>
   </xsl:template>
 
+  <!-- Items that carry their number in their text ("1) About Mongolia") print it from there,
+       not a second time as a list marker. -->
+  <xsl:template match="tei:list[@type = 'ordered'][tei:item][every $i in tei:item satisfies p:own-number($i)]">
+    <ol class="own-numbers"><xsl:apply-templates/></ol>
+  </xsl:template>
+
+  <xsl:function name="p:own-number" as="xs:boolean">
+    <xsl:param name="item" as="element(tei:item)"/>
+    <xsl:sequence select="exists($item/@n) and matches(normalize-space($item), '^\(?' || $item/@n || '\W')"/>
+  </xsl:function>
+
   <!-- Headings inside documents sit one level under the document title (h2). -->
   <xsl:template match="tei:div/tei:head">
     <xsl:element name="h{min((count(ancestor::tei:div) + 2, 6))}">
@@ -354,6 +365,9 @@
        printed is the note's own (@n), for both the call and the note. -->
   <xsl:template match="tei:note[t:is-footnote(.)]">
     <xsl:variable name="label" select="string((@n, '*')[1])"/>
+    <!-- An empty anchor where the call stands (the note itself moves to the page foot), so
+         the PDF keeps a destination for the marker as well as for the note. -->
+    <span class="call" id="call-{t:note-id(.)}"/>
     <span class="footnote" id="{t:note-id(.)}" data-n="{$label}"><xsl:apply-templates/></span>
   </xsl:template>
 
@@ -378,7 +392,7 @@
 
   <!-- Every name in the text carries an id, so the index can print the page of each mention. -->
   <xsl:template match="tei:persName[@ref] | tei:orgName[@ref]">
-    <span class="{local-name()}" id="{p:mention-id(.)}"><xsl:apply-templates/></span>
+    <span class="{local-name()}" id="{p:mention-id(.)}" data-ref="{t:ref-id(@ref)}"><xsl:apply-templates/></span>
   </xsl:template>
 
   <xsl:function name="p:mention-id" as="xs:string">
@@ -404,7 +418,10 @@
             <p class="index-entry" data-person="{@xml:id}">
               <span class="index-name">{t:reg-name(.)}</span>
               <xsl:for-each-group select="key('p:mentions', @xml:id, root($docs[1]))[$index-refs]"
-                  group-adjacent="string(($page-of(p:mention-id(.)), p:mention-id(.))[1])">
+                  group-by="string(($page-of(p:mention-id(.)), p:mention-id(.))[1])">
+                <!-- By page: a note moved to the next page puts a later page before an
+                     earlier one in document order. Without pages, document order stays. -->
+                <xsl:sort select="($page-of(p:mention-id(current-group()[1])), 0)[1]"/>
                 <a class="pageref" href="#{p:mention-id(.)}">
                   <xsl:if test="$index-only">{$page-of(p:mention-id(.))}</xsl:if>
                 </a>
