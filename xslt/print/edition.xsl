@@ -341,17 +341,6 @@
     <p class="head-as-printed"><xsl:apply-templates/></p>
   </xsl:template>
 
-  <!-- Items that carry their number in their text ("1) About Mongolia") print it from there,
-       not a second time as a list marker. -->
-  <xsl:template match="tei:list[@type = 'ordered'][tei:item][every $i in tei:item satisfies p:own-number($i)]">
-    <ol class="own-numbers"><xsl:apply-templates/></ol>
-  </xsl:template>
-
-  <xsl:function name="p:own-number" as="xs:boolean">
-    <xsl:param name="item" as="element(tei:item)"/>
-    <xsl:sequence select="exists($item/@n) and matches(normalize-space($item), '^\(?' || $item/@n || '\W')"/>
-  </xsl:function>
-
   <!-- Headings inside documents sit one level under the document title (h2). -->
   <xsl:template match="tei:div/tei:head">
     <xsl:element name="h{min((count(ancestor::tei:div) + 2, 6))}">
