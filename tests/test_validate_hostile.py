@@ -109,11 +109,14 @@ def test_a_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 10
     assert done.returncode == 1, done.stderr
     assert '"rule": "too-large"' in done.stdout and "split it" in done.stdout
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and exec, so a child of a
+    # big pytest process would report the parent's peak.
     probe = (
-        "import resource, sys\n"
+        "import re, sys\n"
         "from tei.validate import validate_paths\n"
         "validate_paths([sys.argv[1]], use_cache=False)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe, str(big)], capture_output=True,
                           text=True, timeout=60)
