@@ -38,6 +38,12 @@ BAD_SOURCES = [
     ),
     ("utf16.txt", "Stalin to Kaganovich June 4, 1932\n".encode("utf-16"), 2, "UTF-16"),
     ("tiny.txt", b"Hello.\n", 1, "nothing recognisable"),
+    (
+        "control.txt",
+        b"Stalin to Kaganovich June 4, 1932\nabc\x07def\n",
+        2,
+        "control character U+0007",
+    ),
 ]
 
 

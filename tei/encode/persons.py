@@ -25,6 +25,7 @@ the text, not of the name.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -124,6 +125,7 @@ class Register:
             if alternatives
             else r"(?!x)x"
         )
+        self._found: dict[str, tuple[NameMatch, ...]] = {}
         self._fuzzy_pool = sorted(
             {
                 form
@@ -178,6 +180,13 @@ class Register:
 
     def find_names(self, text: str) -> list[NameMatch]:
         """Every register name in ``text``, non-overlapping, in order (fuzzy ones included)."""
+        # The encoders ask about the same line several times (is it an address, a
+        # signature?) before annotating it: remember the answers.
+        if text not in self._found:
+            self._found[text] = tuple(self._find_names(text))
+        return list(self._found[text])
+
+    def _find_names(self, text: str) -> list[NameMatch]:
         found: list[NameMatch] = []
         taken: list[tuple[int, int]] = []
         for match in self._pattern.finditer(text):
@@ -202,6 +211,7 @@ class Register:
                 )
         return sorted(found, key=lambda m: m.start)
 
+    @functools.cache  # noqa: B019 - a register lives as long as the run that loaded it
     def fuzzy(self, word: str) -> tuple[Entry, float] | None:
         """The known person a misspelt ``word`` most likely names, with its similarity."""
         if len(word) < FUZZY_MIN_LENGTH or word in self._by_form:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 
 #: A plain-text source larger than this is not a source text but a mistake (a dump, an archive).
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
+#: Control characters no plain-text source contains (tab, line ends and form feed aside).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,11 @@ def decode_source(data: bytes, path: Path) -> str:
             f"{path}:{line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}); convert it, "
             f"e.g. iconv -f cp1252 -t UTF-8 {path.name} > out.txt"
         ) from None
-    controls = [c for c in text if ord(c) < 32 and c not in "\n\r\t\f"]
-    if controls:
-        offset = text.index(controls[0])
-        line = text.count("\n", 0, offset) + 1
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
         raise TeitoolError(
-            f"{path}:{line}: the file contains control character U+{ord(controls[0]):04X}; "
+            f"{path}:{line}: the file contains control character U+{ord(control.group()):04X}; "
             "it is not a plain-text source"
         )
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
