@@ -18,6 +18,14 @@ from tei import __version__
 from tei.errors import TeitoolError
 
 
+def path_option(*names: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An optional file or folder option (``--register``, ``--metadata``, …), None when absent."""
+    return click.option(*names, type=click.Path(path_type=Path), default=None, help=help)
+
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+
+
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library errors into one line on stderr and the error's exit code."""
 
@@ -72,19 +80,14 @@ def main() -> None:
     show_default=True,
     help="What the sources are; 'auto' recognises each source by its content.",
 )
-@click.option(
+@path_option(
     "--register",
-    type=click.Path(path_type=Path),
-    default=None,
     help="Register of persons (TEI listPerson). Default: persons.xml beside the sources.",
 )
-@click.option(
-    "--metadata",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Per-source metadata (TOML). Default: metadata.toml beside the sources.",
+@path_option(
+    "--metadata", help="Per-source metadata (TOML). Default: metadata.toml beside the sources."
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@quiet_option
 @reports_errors
 def encode(
     sources: tuple[Path, ...],
@@ -125,12 +128,7 @@ def persons() -> None:
 
 @persons.command("suggest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--register",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Register of persons. Default: persons.xml beside the sources.",
-)
+@path_option("--register", help="Register of persons. Default: persons.xml beside the sources.")
 @click.option("--min-count", type=int, default=1, show_default=True, help="Hide rarer names.")
 @reports_errors
 def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count: int) -> None:
@@ -150,7 +148,9 @@ def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count:
     for path in source_files(list(sources)):
         for suggestion in suggest(read_source(path).text, loaded):
             if suggestion.count >= min_count:
-                click.echo(f"{suggestion.count:5d}  {suggestion.name}  {path}:{suggestion.first_line}")
+                click.echo(
+                    f"{suggestion.count:5d}  {suggestion.name}  {path}:{suggestion.first_line}"
+                )
 
 
 # --- validate -------------------------------------------------------------------------------
@@ -158,24 +158,55 @@ def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--schema", "schemas", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Also check against this schema (.rng/.rnc RELAX NG, .xsd, .sch Schematron); "
-              "repeatable.")
-@click.option("--no-builtin", is_flag=True,
-              help="Skip schema/teitool.xsd and schema/teitool.sch (check only --schema files).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "junit", "github", "sarif"]),
-              default="text", show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the report to this file instead of standard output.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes.  [default: all cores]")
-@click.option("--no-cache", is_flag=True,
-              help="Check every file again (default: skip files unchanged since the last run, "
-              "cached in .teitool-cache/ or $TEITOOL_CACHE_DIR).")
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also check against this schema (.rng/.rnc RELAX NG, .xsd, .sch Schematron); repeatable.",
+)
+@click.option(
+    "--no-builtin",
+    is_flag=True,
+    help="Skip schema/teitool.xsd and schema/teitool.sch (check only --schema files).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes.  [default: all cores]",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again (default: skip files unchanged since the last run, "
+    "cached in .teitool-cache/ or $TEITOOL_CACHE_DIR).",
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--register", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Register of persons for @ref checks. Default: the nearest persons.xml "
-              "in the checked folder or above it.")
+@click.option(
+    "--register",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Register of persons for @ref checks. Default: the nearest persons.xml "
+    "in the checked folder or above it.",
+)
 @reports_errors
 def validate(
     paths: tuple[Path, ...],
@@ -243,7 +274,7 @@ def render() -> None:
 )
 @click.option("--title", default="The edition", show_default=True, help="The site's title.")
 @click.option("--lang", default="en", show_default=True, help="Language of the site's own words.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@quiet_option
 @reports_errors
 def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet: bool) -> None:
     """Render the TEI files in TEI_DIR as a static web site (open OUTPUT/index.html).
@@ -289,7 +320,7 @@ def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet
 )
 @click.option("--title", default=None, help="The edition's title (default: from the documents).")
 @click.option("--html", "keep_html", is_flag=True, help="Keep the paged HTML beside the PDF.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@quiet_option
 @reports_errors
 def render_print_command(
     tei_dir: Path,
@@ -339,20 +370,13 @@ def export() -> None:
     show_default=True,
     help="The CMIF file to write.",
 )
-@click.option(
+@path_option(
     "--metadata",
-    type=click.Path(path_type=Path),
-    default=None,
     help="Metadata file with the [edition] table (publisher, URLs, licence). "
     "Default: from teitool.toml / [tool.teitool], else sources/metadata.toml.",
 )
-@click.option(
-    "--register",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Register of persons. Default: persons.xml in TEI_DIR.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@path_option("--register", help="Register of persons. Default: persons.xml in TEI_DIR.")
+@quiet_option
 @reports_errors
 def export_cmif_command(
     tei_dir: Path, output: Path, metadata: Path | None, register: Path | None, quiet: bool
@@ -379,23 +403,13 @@ def export_cmif_command(
 
 
 @export.command("bag")
-@click.argument(
-    "build_dir", required=False, default=Path("build"), type=click.Path(path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="The bag folder to write. Default: BUILD_DIR/export/bag.",
-)
-@click.option(
+@click.argument("build_dir", required=False, default=Path("build"), type=click.Path(path_type=Path))
+@path_option("-o", "--output", help="The bag folder to write. Default: BUILD_DIR/export/bag.")
+@path_option(
     "--metadata",
-    type=click.Path(path_type=Path),
-    default=None,
     help="Metadata file with the [edition] table (organisation, contact, description).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@quiet_option
 @reports_errors
 def export_bag_command(
     build_dir: Path, output: Path | None, metadata: Path | None, quiet: bool
@@ -452,20 +466,44 @@ def _step_runner(show: bool) -> Callable[..., Any]:
     default=None,
     help="Build folder (replaced as a whole at the end).  [default: build]",
 )
-@click.option("--metadata", type=click.Path(path_type=Path), default=None,
-              help="Metadata file. Default: metadata.toml beside the sources.")
-@click.option("--register", type=click.Path(path_type=Path), default=None,
-              help="Register of persons. Default: persons.xml beside the sources.")
-@click.option("--paper", type=click.Choice(["a4", "letter", "a5"]), default=None,
-              help="Paper size of the PDF.  [default: a4]")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for validation.  [default: all cores]")
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-              default=None,
-              help="Settings file (teitool.toml or a pyproject.toml with [tool.teitool]). "
-              "Default: the nearest one at or above the current folder.")
-@click.option("--keep-going", is_flag=True,
-              help="Go on after validation errors (the build still exits with 1).")
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Metadata file. Default: metadata.toml beside the sources.",
+)
+@click.option(
+    "--register",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Register of persons. Default: persons.xml beside the sources.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter", "a5"]),
+    default=None,
+    help="Paper size of the PDF.  [default: a4]",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for validation.  [default: all cores]",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Settings file (teitool.toml or a pyproject.toml with [tool.teitool]). "
+    "Default: the nearest one at or above the current folder.",
+)
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Go on after validation errors (the build still exits with 1).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings, errors and the summary.")
 @reports_errors
 def build(
@@ -496,7 +534,11 @@ def build(
     from tei.config import load_settings
 
     settings = load_settings(config_file).with_options(
-        sources=sources, output=output, metadata=metadata, register=register, paper=paper,
+        sources=sources,
+        output=output,
+        metadata=metadata,
+        register=register,
+        paper=paper,
         jobs=jobs,
     )
     result = build_edition(settings, keep_going=keep_going, runner=_step_runner(not quiet))
