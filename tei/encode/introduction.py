@@ -9,8 +9,15 @@ from lxml import etree
 
 from tei.encode import footnotes as fn
 from tei.encode.dates import find_dates
-from tei.encode.letters import Context, Line, annotate, blocks, footnote_elements
-from tei.encode.lossless import UNANCHORED, check
+from tei.encode.letters import (
+    Context,
+    Line,
+    annotate,
+    blocks,
+    footnote_elements,
+    keep_unanchored,
+)
+from tei.encode.lossless import check
 from tei.encode.persons import Register
 from tei.encode.reading import SourceText
 from tei.encode.teidoc import E, new_document
@@ -46,10 +53,7 @@ def build_introduction(
     for block in text_items:
         in_headings = in_headings and len(block.text.split()) <= MAX_HEADING_WORDS
         div.append(annotate(E.head() if in_headings else E.p(), block.text, context))
-    for note in context.notes.values():
-        if note.getparent() is None:
-            note.set("type", UNANCHORED)
-            div.append(note)
+    keep_unanchored(div, context)
     metadata = metadata or {}
     heading = metadata.get("title") or (text_items[0].text if text_items else "")
     title = f"Introduction: {heading}" if heading else "Introduction"

@@ -388,7 +388,10 @@ def _marker_spans(
     markers, context.expected = fn.find_markers(
         text, numbers, context.expected, context.anchored, taken=taken
     )
-    ends_with_dateline = bool(re.search(r"/[IVX]+\.?\s?\d{0,2}\s+\d{1,2}\s*\.?$", text))
+    datelines = find_datelines(text, year=context.year)
+    ends_with_dateline = bool(datelines) and bool(
+        re.fullmatch(r"\s+\d{1,2}\s*\.?\s*", text[datelines[-1].end :])
+    )
     if (dateline or ends_with_dateline) and not any(
         m.end >= len(text.rstrip(" .")) for m in markers
     ):
@@ -424,6 +427,15 @@ def annotate(
     others = [s for s in others if not any(m.start < s.end and s.start < m.end for m in markers)]
     fill(parent, text, markers + others)
     return parent
+
+
+def keep_unanchored(div: etree._Element, context: Context) -> list[etree._Element]:
+    """Append the notes whose marker was not found to ``div``; never drop one. Return them."""
+    unanchored = [note for note in context.notes.values() if note.getparent() is None]
+    for note in unanchored:
+        note.set("type", UNANCHORED)
+        div.append(note)
+    return unanchored
 
 
 def _closer(items: list[Block], register: Register, year: int | None) -> int:
@@ -667,10 +679,7 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
         warnings.append(
             f'{where}: the header has no text under it; encoded with <gap reason="not-transcribed"/>'
         )
-    unanchored = [n for n in context.notes.values() if n.getparent() is None]
-    for note in unanchored:
-        note.set("type", UNANCHORED)
-        div.append(note)
+    for note in keep_unanchored(div, context):
         warnings.append(
             f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
         )
