@@ -160,10 +160,6 @@ def _beside(sources: Sequence[Path], name: str) -> Path | None:
     return None
 
 
-def _rel(path: Path, staging: Path) -> str:
-    return str(path.relative_to(staging))
-
-
 # --- the steps ----------------------------------------------------------------------------------
 
 

@@ -56,7 +56,6 @@ class Block:
     line: int
     number: int | None = None  # the list item's number
     lone_words: list[tuple[int, int]] = field(default_factory=list)
-    joined: int = 0  # how many line breaks inside a sentence were rejoined
 
 
 def _finished(text: str) -> bool:
@@ -102,7 +101,6 @@ def read_blocks(text: str) -> list[Block]:
             separator = "" if _NO_SPACE_BEFORE.match(body) else " "
             start = len(current.text) + len(separator)
             current.text += separator + body
-            current.joined += 1
             if _LONE_WORD.match(body):
                 current.lone_words.append((start, start + len(body)))
         else:

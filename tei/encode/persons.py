@@ -263,11 +263,3 @@ def suggest(text: str, register: Register) -> list[Suggestion]:
         line = text.count("\n", 0, offset.start()) + 1 if offset else 0
         suggestions.append(Suggestion(name, count, line))
     return sorted(suggestions, key=lambda s: (-s.count, s.name))
-
-
-def register_xml_ids(path: Path) -> set[str]:
-    """The xml:ids of a register (for checks that only need to know what exists)."""
-    tree = parse_file(path)
-    return {
-        node.get(_XML_ID) for node in tree.iter() if isinstance(node.tag, str) and node.get(_XML_ID)
-    }
