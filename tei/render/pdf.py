@@ -29,6 +29,7 @@ from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.render.xslt import XSLT_DIR, compile_stylesheet
+from tei.validate import find_register
 from tei.xmlio import TEI_NS, XML_NS, XmlProblem, parse_file, write_atomic
 
 PRINT_DIR = XSLT_DIR / "print"
@@ -253,11 +254,10 @@ def load_documents(tei_dir: Path) -> tuple[list[Document], etree._Element | None
             bounds = date_bounds(sent_date(member)) if kind == "letter" else None
             docs.append(Document(path, member, kind, doc_id, *(bounds or (None, None))))
     if register is None and tei_dir.is_file():
-        beside = tei_dir.parent / "persons.xml"
-        for candidate in (beside, tei_dir.parent.parent / "persons.xml"):
-            if candidate.is_file() and candidate != tei_dir:
-                register = _read(candidate)
-                break
+        # One file given: the register the validator would use for it, the nearest persons.xml.
+        found = find_register(tei_dir.parent)
+        if found is not None and found != tei_dir:
+            register = _read(found)
     return docs, register
 
 
