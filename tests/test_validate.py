@@ -130,9 +130,8 @@ def test_cache_skips_unchanged_files_only(edition: Path, tmp_path: Path) -> None
     assert first.cached == 0
     second = run(edition, tmp_path)
     assert second.cached == 6
-    assert second.render("json") == first.render("json").replace('"cached": false',
-                                                                 '"cached": true').replace(
-        '"cached": 0', '"cached": 6')
+    for fmt in ("json", "junit", "github", "sarif"):
+        assert second.render(fmt) == first.render(fmt)
     (edition / "letters" / "warn.xml").write_bytes(
         (FIX / "rules" / "dateline-date-pass.xml").read_bytes())
     third = run(edition, tmp_path)
@@ -177,7 +176,7 @@ def test_text_report(report) -> None:  # noqa: ANN001
 def test_json_report(report) -> None:  # noqa: ANN001
     data = json.loads(report.render("json"))
     assert data["valid"] is False
-    assert data["summary"] == {"files": 6, "invalid": 1, "errors": 1, "warnings": 1, "cached": 0}
+    assert data["summary"] == {"files": 6, "invalid": 1, "errors": 1, "warnings": 1}
     issue = next(i for f in data["files"] for i in f["issues"] if i["severity"] == "error")
     assert set(issue) == {"line", "column", "severity", "message", "rule", "layer"}
 
@@ -249,6 +248,8 @@ def test_sarif_report_has_the_required_structure(report) -> None:  # noqa: ANN00
 def test_machine_formats_are_deterministic(edition: Path) -> None:
     one = validate_paths([edition], use_cache=False)
     two = validate_paths([edition], use_cache=False, jobs=2)
+    # a slow run must not show: no timing reaches a machine format (CI once failed on 0.00 s vs 0.01 s)
+    two.seconds = one.seconds + 1.0
     for fmt in ("json", "junit", "github", "sarif"):
         assert one.render(fmt) == two.render(fmt)
 

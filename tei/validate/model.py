@@ -97,16 +97,20 @@ class ValidationReport:
     def exit_code(self) -> int:
         return EXIT_PROBLEMS if any(self.failed(result) for result in self.files) else EXIT_OK
 
-    def summary(self) -> str:
+    def summary(self, *, run_details: bool = True) -> str:
+        """One line of counts; ``run_details`` adds the cache hits and the time taken, which
+        differ from run to run and so stay out of the machine formats."""
         failing = sum(1 for result in self.files if self.failed(result))
         files = len(self.files)
         verdict = "all valid" if not failing else f"{failing} of {files} invalid"
-        return (
+        counts = (
             f"{files} file{'s' if files != 1 else ''} checked: {verdict}; "
             f"{self.errors} error{'s' if self.errors != 1 else ''}, "
             f"{self.warnings} warning{'s' if self.warnings != 1 else ''}"
-            f" ({self.cached} from cache, {self.seconds:.2f} s)"
         )
+        if not run_details:
+            return counts
+        return f"{counts} ({self.cached} from cache, {self.seconds:.2f} s)"
 
     def render(self, fmt: str = "text") -> str:
         """The report as text, json, junit, github or sarif (see :mod:`tei.validate.reports`)."""

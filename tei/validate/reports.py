@@ -1,7 +1,8 @@
 """Report formats: text for people, json, junit, github and sarif for machines.
 
-Each renderer is a pure function of the report; machine formats carry no timings, so the
-same files and schemas always give the same bytes.
+Each renderer is a pure function of the report; machine formats carry no timings and no
+cache state, so the same files and schemas always give the same bytes, in a cold run, a
+cached re-run or a parallel one.
 """
 
 from __future__ import annotations
@@ -48,13 +49,11 @@ def render_json(report: ValidationReport) -> str:
             "invalid": sum(1 for r in report.files if report.failed(r)),
             "errors": report.errors,
             "warnings": report.warnings,
-            "cached": report.cached,
         },
         "files": [
             {
                 "path": r.path,
                 "valid": not report.failed(r),
-                "cached": r.cached,
                 "issues": [
                     {k: v for k, v in i.to_dict().items() if k != "path"} for i in r.issues
                 ],
@@ -113,7 +112,7 @@ def render_github(report: ValidationReport) -> str:
         props.append(f"title={_gh_escape(issue.rule, prop=True)}")
         command = "error" if issue.severity == ERROR else "warning"
         out.append(f"::{command} {','.join(props)}::{_gh_escape(issue.message)}")
-    out.append(report.summary())
+    out.append(report.summary(run_details=False))
     return "\n".join(out) + "\n"
 
 
