@@ -8,8 +8,9 @@ order, times them, counts what they made and decides whether to go on:
   interrupt here), a full disk or a failing step leave the previous outputs as they were.
 * Validation errors stop the build (nothing is replaced) unless ``keep_going`` is set; then
   the build goes on, is put in place, and still ends with exit code 1.
-* A step whose module this installation lacks is shown as "not available" and the chain goes
-  on without it: the build never pretends a step ran.
+* Re-running on unchanged sources gives byte-identical outputs: the exports are dated by the
+  sources' latest change (or ``SOURCE_DATE_EPOCH``), and the reports name files relative to
+  the output folder, wherever that is.
 * Files in the output folder that the build does not make (screenshots, notes) are carried
   over into the new build by hard link, so replacing the folder loses nothing of them.
 
@@ -27,8 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib.util
-import inspect
+import datetime as dt
 import os
 import shutil
 import signal
@@ -37,16 +37,20 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tei.config import Settings
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
+from tei.export import DEFAULT_METADATA, EditionMetadata, build_time, load_edition_metadata
 from tei.xmlio import atomic_directory
+
+if TYPE_CHECKING:
+    from tei.validate.model import ValidationReport
 
 #: Names of what the build makes at the top of its folder; everything else is carried over.
 PRODUCTS = ("tei", "reports", "site", "print", "export")
 
-DONE, FAILED, SKIPPED, UNAVAILABLE = "done", "failed", "skipped", "not available"
+DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 
 
 @dataclass
@@ -58,7 +62,7 @@ class StepResult:
     seconds: float = 0.0
     outputs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: One line for the summary ("not available: …", "3 errors", "42 pages").
+    #: One line for the summary ("3 errors", "42 pages").
     detail: str = ""
     #: A report to show when the step fails (the validator's report).
     report: str = ""
@@ -126,31 +130,6 @@ def _plain_runner(name: str, work: Callable[[], StepResult]) -> StepResult:
     return work()
 
 
-def unavailable(target: str) -> str | None:
-    """Why ``"module:function"`` (a step's library function) cannot be used; None if it can.
-
-    A module that is absent, an empty package, or one that lacks the function all mean the
-    step is not part of this installation; the reason goes into the summary, never hidden.
-    """
-    module, _, attribute = target.partition(":")
-    try:
-        if importlib.util.find_spec(module) is None:
-            return f"{module} is not part of this installation"
-        loaded = importlib.import_module(module)
-    except ImportError as exc:
-        return f"{module} cannot be imported: {exc}"
-    if attribute and not hasattr(loaded, attribute):
-        return f"{module} has no {attribute}()"
-    return None
-
-
-def _accepts(function: Callable[..., Any], name: str) -> bool:
-    try:
-        return name in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def _beside(sources: Sequence[Path], name: str) -> Path | None:
     # The same rule the encoder uses for persons.xml and metadata.toml: beside the sources.
     for source in sources:
@@ -169,6 +148,9 @@ class _Context:
     staging: Path
     metadata: Path | None
     register: Path | None
+    edition: EditionMetadata
+    #: What the exports are dated by: the sources' latest change (see tei.export.build_time).
+    edition_time: dt.datetime
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -186,8 +168,8 @@ def _encode(ctx: _Context) -> StepResult:
         metadata_path=ctx.metadata,
     )
     ctx.counts["documents"] = len(result.documents)
-    ctx.counts["persons"] = len(getattr(result, "persons", ()))
-    ctx.counts["notes"] = getattr(result, "footnotes", 0) + getattr(result, "endnotes", 0)
+    ctx.counts["persons"] = len(result.persons)
+    ctx.counts["notes"] = result.footnotes + result.endnotes
     step = StepResult("encode", DONE, outputs=["tei/"], warnings=list(result.warnings))
     step.detail = f"{len(result.documents)} documents"
     if result.exit_code:
@@ -198,24 +180,29 @@ def _encode(ctx: _Context) -> StepResult:
 def _validate(ctx: _Context) -> StepResult:
     from tei.validate import validate_paths
 
-    kwargs: dict[str, Any] = {}
-    if _accepts(validate_paths, "jobs"):
-        kwargs["jobs"] = ctx.settings.jobs
-    if _accepts(validate_paths, "progress"):
-        kwargs["progress"] = False  # the build shows its own bar per step
-    report = validate_paths([ctx.tei], **kwargs)
-    # The files are checked in the staging folder, but the report is read after the build
-    # is moved into place: name them by their final paths.
-    report = _relocated(report, ctx.staging, ctx.settings.output)
-    return _validation_step(report, ctx.staging / "reports")
+    # progress=False: the build shows its own bar per step
+    report = validate_paths([ctx.tei], jobs=ctx.settings.jobs, progress=False)
+    # The files are checked in the staging folder, which is renamed at the end: the reports
+    # written into the build name them relative to its folder, so they read the same wherever
+    # the build is (and inside the bag); what is shown now names them by their final paths.
+    step = _validation_step(_relocated(report, ctx.staging, ""), ctx.staging / "reports")
+    shown = _relocated(report, ctx.staging, f"{ctx.settings.output}{os.sep}")
+    step.warnings = [
+        f"{i.path}:{i.line}:{i.column}: {i.message} [{i.rule}]"
+        for i in shown.issues
+        if i.severity == "warning"
+    ]
+    if step.status == FAILED:
+        step.report = shown.render("text")
+    return step
 
 
-def _relocated(report: Any, staging: Path, final: Path) -> Any:
-    """The validation report with paths under ``staging`` given as paths under ``final``."""
-    old, new = str(staging), str(final)
+def _relocated(report: ValidationReport, staging: Path, prefix: str) -> ValidationReport:
+    """The report with each path under ``staging`` given as ``prefix`` + its relative path."""
+    old = f"{staging}{os.sep}"
 
     def moved(path: str) -> str:
-        return new + path[len(old):] if path.startswith(old) else path
+        return prefix + path[len(old):] if path.startswith(old) else path
 
     files = [
         dataclasses.replace(
@@ -228,58 +215,26 @@ def _relocated(report: Any, staging: Path, final: Path) -> Any:
     return dataclasses.replace(report, files=files)
 
 
-def _validation_step(result: Any, reports: Path) -> StepResult:
-    """Write the validator's reports and turn its result into a step.
-
-    The validator's report is read through the interface its CLI uses as well:
-    ``exit_code``, the ``errors``/``warnings`` counts, and ``render(format)`` for the text
-    and JSON reports.
-    """
+def _validation_step(report: ValidationReport, reports: Path) -> StepResult:
+    """Write the validator's reports (text and JSON) and turn its result into a step."""
+    from tei.validate.reports import render_text
     from tei.xmlio import write_atomic
 
-    step = StepResult("validate", DONE)
-    outputs = []
-    for fmt, name in (("text", "validation.txt"), ("json", "validation.json")):
-        text = _render_report(result, fmt)
-        if text is not None:
-            write_atomic(reports / name, text)
-            outputs.append(f"reports/{name}")
-    step.outputs = outputs
-    errors, warnings = _count(result, "errors"), _count(result, "warnings")
-    step.detail = f"{errors} errors, {warnings} warnings"
-    step.warnings = [
-        f"{i.path}:{i.line}:{i.column}: {i.message} [{i.rule}]"
-        for i in getattr(result, "issues", [])
-        if i.severity == "warning"
-    ]
-    if getattr(result, "exit_code", EXIT_OK if not errors else EXIT_PROBLEMS):
+    write_atomic(reports / "validation.txt", render_text(report, run_details=False))
+    write_atomic(reports / "validation.json", report.render("json"))
+    step = StepResult(
+        "validate", DONE, outputs=["reports/validation.txt", "reports/validation.json"]
+    )
+    step.detail = f"{report.errors} errors, {report.warnings} warnings"
+    if report.exit_code:
         step.status = FAILED
-        step.report = _render_report(result, "text") or ""
     return step
-
-
-def _count(result: Any, name: str) -> int:
-    value = getattr(result, name, 0)
-    if callable(value):
-        value = value()
-    return value if isinstance(value, int) else len(value)
-
-
-def _render_report(result: Any, fmt: str) -> str | None:
-    render = getattr(result, "render", None)
-    if render is None:
-        return None
-    return render(fmt)
 
 
 def _render_web(ctx: _Context) -> StepResult:
     from tei.render.web import render_web
 
-    kwargs: dict[str, Any] = {}
-    title = _edition_title(ctx.metadata)
-    if title and _accepts(render_web, "title"):
-        kwargs["title"] = title
-    result = render_web(ctx.tei, ctx.staging / "site", **kwargs)
+    result = render_web(ctx.tei, ctx.staging / "site", title=ctx.edition.title)
     step = StepResult("render web", DONE, outputs=["site/index.html"], warnings=result.warnings)
     step.detail = f"{result.html_pages} pages"
     return step
@@ -302,40 +257,35 @@ def _export(ctx: _Context) -> StepResult:
     step = StepResult("export", DONE)
     if read_letters(ctx.tei):
         cmif = export_cmif(
-            ctx.tei, ctx.staging / "export" / "cmif.xml", metadata_path=ctx.metadata
+            ctx.tei,
+            ctx.staging / "export" / "cmif.xml",
+            metadata_path=ctx.metadata,
+            now=ctx.edition_time,
         )
         step.outputs.append("export/cmif.xml")
         step.warnings += cmif.warnings
         step.detail = f"{cmif.letters} letters in CMIF"
     else:
         step.warnings.append("no letters among the sources: no CMIF file")
-    bag = export_bag(ctx.staging, ctx.staging / "export" / "bag", metadata_path=ctx.metadata)
+    bag = export_bag(
+        ctx.staging,
+        ctx.staging / "export" / "bag",
+        metadata_path=ctx.metadata,
+        now=ctx.edition_time,
+    )
     step.outputs.append("export/bag/")
     step.warnings += bag.warnings
     step.detail = ", ".join(filter(None, [step.detail, f"bag of {bag.files} files"]))
     return step
 
 
-def _edition_title(metadata: Path | None) -> str | None:
-    if metadata is None:
-        return None
-    from tei.export import load_edition_metadata
-
-    try:
-        return load_edition_metadata(metadata).title
-    except TeitoolError:
-        return None  # the export step reports a broken [edition] table, with its reason
-
-
-EXPORT = "tei.export:export_cmif"
-
-#: The chain: (name, the library function it needs as "module:function", the step).
-STEPS: tuple[tuple[str, str, Callable[[_Context], StepResult]], ...] = (
-    ("encode", "tei.encode:encode_sources", _encode),
-    ("validate", "tei.validate:validate_paths", _validate),
-    ("render web", "tei.render.web:render_web", _render_web),
-    ("render print", "tei.render.pdf:render_print", _render_print),
-    ("export", EXPORT, _export),
+#: The chain, in order: (name, the step).
+STEPS: tuple[tuple[str, Callable[[_Context], StepResult]], ...] = (
+    ("encode", _encode),
+    ("validate", _validate),
+    ("render web", _render_web),
+    ("render print", _render_print),
+    ("export", _export),
 )
 
 
@@ -407,7 +357,7 @@ def build_edition(
     *,
     keep_going: bool = False,
     runner: StepRunner = _plain_runner,
-    steps: Sequence[tuple[str, str, Callable[[_Context], StepResult]]] | None = None,
+    steps: Sequence[tuple[str, Callable[[_Context], StepResult]]] | None = None,
 ) -> BuildResult:
     """Run the chain on ``settings.sources`` into ``settings.output``.
 
@@ -420,18 +370,18 @@ def build_edition(
     metadata = settings.metadata or _beside(sources, "metadata.toml")
     register = settings.register or _beside(sources, "persons.xml")
     chain = STEPS if steps is None else steps
-    if any(name == "export" for name, _, _ in chain) and unavailable(EXPORT) is None:
-        # Fail in a second, not after a minute of rendering: the exports need [edition].
-        from tei.export import DEFAULT_METADATA, load_edition_metadata
-
-        load_edition_metadata(metadata or DEFAULT_METADATA)
+    # Read now, to fail in a second rather than after a minute of rendering: the exports
+    # need the [edition] table, and the site takes its title from there.
+    edition = load_edition_metadata(metadata or DEFAULT_METADATA)
+    # Taken before anything is written: the sources' latest change, not the build's.
+    edition_time = build_time(inputs=[*sources, *filter(None, [metadata, register])])
     result = BuildResult(settings.output)
     try:
         with sigterm_as_interrupt(), atomic_directory(settings.output) as staging:
-            ctx = _Context(settings, staging, metadata, register)
+            ctx = _Context(settings, staging, metadata, register, edition, edition_time)
             stopped = False
-            for name, module, function in chain:
-                step = _run_step(name, module, function, ctx, runner, stopped)
+            for name, function in chain:
+                step = _run_step(name, function, ctx, runner, stopped)
                 result.steps.append(step)
                 if step.status == FAILED:
                     result.exit_code = EXIT_PROBLEMS
@@ -456,7 +406,6 @@ class _Discard(Exception):
 
 def _run_step(
     name: str,
-    module: str,
     function: Callable[[_Context], StepResult],
     ctx: _Context,
     runner: StepRunner,
@@ -464,9 +413,6 @@ def _run_step(
 ) -> StepResult:
     if stopped:
         return StepResult(name, SKIPPED, detail="an earlier step failed")
-    reason = unavailable(module)
-    if reason:
-        return StepResult(name, UNAVAILABLE, detail=reason)
     started = time.perf_counter()
 
     def work() -> StepResult:

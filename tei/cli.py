@@ -386,7 +386,8 @@ def export_cmif_command(
     \b
     One correspDesc per letter: sender, addressee, place, date, persons by authority URI
     (GND, VIAF, Wikidata) where the register has one. Letters without a usable date or
-    correspondent are kept and reported. SOURCE_DATE_EPOCH pins the file's time stamp.
+    correspondent are kept and reported. The file is dated by the newest of its inputs
+    (unchanged inputs give the same bytes); SOURCE_DATE_EPOCH pins the date instead.
 
     \b
     Examples:

@@ -20,7 +20,7 @@ import re
 import shutil
 import tomllib
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,14 +176,16 @@ def load_edition_metadata(path: Path | None = None) -> EditionMetadata:
     return EditionMetadata(**values, origin=str(path))
 
 
-# --- time stamps: reproducible when asked -----------------------------------------------------
+# --- time stamps: reproducible -----------------------------------------------------------------
 
 
-def build_time(now: dt.datetime | None = None) -> dt.datetime:
-    """The moment an export is made, in UTC, to the second.
+def build_time(now: dt.datetime | None = None, inputs: Iterable[Path] = ()) -> dt.datetime:
+    """The moment an export stands for, in UTC, to the second.
 
-    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it, so two builds of the
-    same sources give byte-identical exports; otherwise it is the current time.
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it. Otherwise it is the
+    newest modification time of ``inputs``: the edition as of its latest change, so that
+    exporting unchanged files again gives byte-identical output. With no inputs it is the
+    current time.
     """
     if now is not None:
         return now.astimezone(dt.UTC).replace(microsecond=0)
@@ -195,7 +197,22 @@ def build_time(now: dt.datetime | None = None) -> dt.datetime:
             raise TeitoolError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds", EXIT_CANNOT_RUN
             ) from None
+    newest = max((path.stat().st_mtime for path in _files_in(inputs)), default=None)
+    if newest is not None:
+        return dt.datetime.fromtimestamp(int(newest), dt.UTC)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _files_in(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files among ``paths`` and in the folders among them, hidden ones left out."""
+    for path in paths:
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            for found in path.rglob("*"):
+                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+                if found.is_file() and not hidden:
+                    yield found
 
 
 # --- CMIF: the rules ----------------------------------------------------------------------------
@@ -566,7 +583,8 @@ def export_cmif(
         raise TeitoolError(
             f"{tei_dir}: no letters (TEI[@type='letter']) to describe in CMIF", EXIT_PROBLEMS
         )
-    params: dict[str, Any] = cmif_parameters(meta, build_time(now))
+    inputs = [tei_dir, register_path or tei_dir / "persons.xml", Path(meta.origin)]
+    params: dict[str, Any] = cmif_parameters(meta, build_time(now, inputs))
     params["register"] = register
     result = compile_stylesheet(CMIF_XSL).transform(letters_corpus(letters), params)
     try:
@@ -698,7 +716,8 @@ def export_bag(
                 _copy_payload(source, staging / place)
         payload = [path for path in staging.rglob("*") if path.is_file()]
         size = sum(path.stat().st_size for path in payload)
-        info = bag_info(meta, size, build_time(now).date(), f"bagit.py {bagit.VERSION}")
+        inputs = [source for source, _ in parts] + [Path(meta.origin)]
+        info = bag_info(meta, size, build_time(now, inputs).date(), f"bagit.py {bagit.VERSION}")
         # bagit gives data/ the mode of the bag folder; mkdtemp made that private (0700).
         os.chmod(staging, 0o755)
         try:

@@ -30,6 +30,7 @@ https://github.com/TEI-Correspondence-SIG/CMIF):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ from tei.cli import main
 from tei.errors import TeitoolError
 from tei.export import (
     CMIF_RULES,
+    build_time,
     check_cmif,
     export_cmif,
     load_edition_metadata,
@@ -226,6 +228,46 @@ def test_export_is_deterministic_and_honours_source_date_epoch(tmp_path, monkeyp
     export_cmif(TEI_DIR, tmp_path / "b.xml", metadata_path=METADATA)
     assert (tmp_path / "a.xml").read_bytes() == (tmp_path / "b.xml").read_bytes()
     assert b'when="2023-11-14T22:13:20Z"' in (tmp_path / "a.xml").read_bytes()
+
+
+def test_without_source_date_epoch_the_export_is_dated_by_its_newest_input(
+    tmp_path, monkeypatch
+) -> None:
+    """Exporting unchanged files again gives the same bytes; a changed letter moves the date."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    tei = tmp_path / "tei"
+    shutil.copytree(TEI_DIR, tei)
+    metadata = tmp_path / "metadata.toml"
+    shutil.copyfile(METADATA, metadata)
+    for path in [*tei.rglob("*"), metadata]:
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    export_cmif(tei, tmp_path / "a.xml", metadata_path=metadata)
+    export_cmif(tei, tmp_path / "b.xml", metadata_path=metadata)
+    assert (tmp_path / "a.xml").read_bytes() == (tmp_path / "b.xml").read_bytes()
+    assert b'when="2020-09-13T12:26:40Z"' in (tmp_path / "a.xml").read_bytes()
+    os.utime(next(tei.rglob("L*.xml")), (1_700_000_000, 1_700_000_000))
+    export_cmif(tei, tmp_path / "c.xml", metadata_path=metadata)
+    assert b'when="2023-11-14T22:13:20Z"' in (tmp_path / "c.xml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("epoch", "now", "expected"),
+    [
+        ("1700000000", None, "2023-11-14T22:13:20+00:00"),  # pinned: beats the inputs
+        (None, dt.datetime(2001, 2, 3, 4, 5, 6, 789, dt.UTC), "2001-02-03T04:05:06+00:00"),
+        (None, None, "2020-09-13T12:26:40+00:00"),  # the newest input
+    ],
+)
+def test_build_time_precedence(tmp_path, monkeypatch, epoch, now, expected) -> None:
+    older, newer = tmp_path / "a", tmp_path / "b"
+    for path, stamp in ((older, 1_500_000_000), (newer, 1_600_000_000)):
+        path.write_text("x")
+        os.utime(path, (stamp, stamp))
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert build_time(now, [tmp_path]).isoformat() == expected
 
 
 def _mutated(tree: etree._ElementTree, path: str, action: str) -> etree._Element:

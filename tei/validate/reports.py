@@ -23,8 +23,12 @@ def _where(issue: Issue) -> str:
     return f"{issue.path}:{issue.line}:{issue.column}" if issue.line else issue.path
 
 
-def render_text(report: ValidationReport) -> str:
-    """``path:line:col: severity: message [rule]``, files in order, a blank line between them."""
+def render_text(report: ValidationReport, *, run_details: bool = True) -> str:
+    """``path:line:col: severity: message [rule]``, files in order, a blank line between them.
+
+    Without ``run_details`` the summary leaves out the time and cache hits: for a report kept
+    as a file that should not change when nothing else did.
+    """
     blocks = []
     for result in report.files:
         if result.issues:
@@ -33,7 +37,7 @@ def render_text(report: ValidationReport) -> str:
                     f"{_where(i)}: {i.severity}: {i.message} [{i.rule}]" for i in result.issues
                 )
             )
-    summary = report.summary()
+    summary = report.summary(run_details=run_details)
     return "\n\n".join([*blocks, summary]) + "\n"
 
 
