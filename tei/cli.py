@@ -204,8 +204,8 @@ def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count:
     "--register",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Register of persons for @ref checks. Default: the nearest persons.xml "
-    "in the checked folder or above it.",
+    help="Register of persons for @ref checks. Default: the nearest persons.xml in the "
+    "checked file's folder or up to three folders above it, within the project.",
 )
 @reports_errors
 def validate(

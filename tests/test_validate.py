@@ -13,7 +13,7 @@ from conftest import FIXTURES, TEI_ALL_RNG
 from lxml import etree
 
 from tei.cli import main
-from tei.validate import discover, jing, validate_paths
+from tei.validate import discover, find_register, jing, validate_paths
 
 FIX = FIXTURES / "validate"
 LETTER = FIX / "valid" / "letters" / "L1932-06-05-stalin-kaganovich.xml"
@@ -120,6 +120,29 @@ def test_schema_problems_are_exit_2(tmp_path: Path) -> None:
         with pytest.raises(TeitoolError) as caught:
             validate_paths([LETTER], schemas=[schema], use_cache=False)
         assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("register_at", "marker_at", "found"),
+    [
+        ("ed/tei/letters", None, True),  # beside the file
+        ("ed/tei", None, True),  # the build layout: tei/letters/*.xml, tei/persons.xml
+        ("ed", None, True),  # three levels up
+        ("", None, False),  # four levels up: an unrelated persons.xml in a shared folder
+        ("ed", "ed/tei", False),  # above the project's root (.git): not this project's
+        ("ed/tei", "ed/tei", True),  # in the project's root
+    ],
+)
+def test_find_register_stays_near_the_file_and_in_its_project(
+    tmp_path: Path, register_at: str, marker_at: str | None, found: bool
+) -> None:
+    folder = tmp_path / "ed" / "tei" / "letters" / "1932"
+    folder.mkdir(parents=True)
+    register = tmp_path / register_at / "persons.xml"
+    register.write_text("<listPerson/>")
+    if marker_at:
+        (tmp_path / marker_at / ".git").mkdir()
+    assert find_register(folder) == (register if found else None)
 
 
 # --- cache and parallel runs ------------------------------------------------------------------

@@ -58,13 +58,28 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return [found[key] for key in sorted(found)]
 
 
+#: How far above a TEI file's folder its register is looked for: enough for an edition's
+#: tei/letters/1932/*.xml beside tei/persons.xml, not so far that an unrelated persons.xml
+#: in a shared folder (the home folder, /tmp) is taken for it.
+REGISTER_SEARCH_LEVELS = 3
+
+#: A folder holding one of these is a project's root: the search for a register stops there.
+PROJECT_ROOT_MARKERS = (".git", "teitool.toml")
+
+
 def find_register(folder: Path) -> Path | None:
-    """persons.xml in ``folder`` or the nearest of its ancestors."""
+    """persons.xml in ``folder`` or the nearest of its ancestors.
+
+    The search goes up at most :data:`REGISTER_SEARCH_LEVELS` folders and never past the
+    root of the project (a folder with ``.git`` or ``teitool.toml``).
+    """
     folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
+    for candidate in (folder, *folder.parents)[: REGISTER_SEARCH_LEVELS + 1]:
         register = candidate / REGISTER_NAME
         if register.is_file():
             return register
+        if any((candidate / marker).exists() for marker in PROJECT_ROOT_MARKERS):
+            break
     return None
 
 
