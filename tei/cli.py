@@ -130,15 +130,25 @@ def persons() -> None:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @path_option("--register", help="Register of persons. Default: persons.xml beside the sources.")
 @click.option("--min-count", type=int, default=1, show_default=True, help="Hide rarer names.")
+@click.option(
+    "--likely-persons",
+    is_flag=True,
+    help="Only names seen after a form of address, a title or initials (Comrade X, F. Pope).",
+)
 @reports_errors
-def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count: int) -> None:
+def persons_suggest(
+    sources: tuple[Path, ...], register: Path | None, min_count: int, likely_persons: bool
+) -> None:
     """List capitalised names in SOURCES that the register does not know.
 
     \b
-    One line per name: count, name, first file:line. Names that start a sentence are left
-    out; add the real persons to the register (or their spelling as a variant).
+    One line per name: count, name, first file:line, and what marks it as a person's
+    (the form of address, title or initials seen before it), if anything does. Adjacent
+    capitalised words are one name; a lone word that starts a sentence is left out. Add
+    the real persons to the register (or their spelling as a variant).
     Example:
       teitool persons suggest sources/003_171032f87d76c798.txt --min-count 2
+      teitool persons suggest sources --likely-persons
     """
     from tei.encode import find_register, source_files
     from tei.encode.persons import Register, suggest
@@ -147,10 +157,12 @@ def persons_suggest(sources: tuple[Path, ...], register: Path | None, min_count:
     loaded = Register.load(register or find_register(list(sources)))
     for path in source_files(list(sources)):
         for suggestion in suggest(read_source(path).text, loaded):
-            if suggestion.count >= min_count:
-                click.echo(
-                    f"{suggestion.count:5d}  {suggestion.name}  {path}:{suggestion.first_line}"
-                )
+            if suggestion.count < min_count or (likely_persons and not suggestion.cue):
+                continue
+            cue = f"  (after {suggestion.cue})" if suggestion.cue else ""
+            click.echo(
+                f"{suggestion.count:5d}  {suggestion.name}  {path}:{suggestion.first_line}{cue}"
+            )
 
 
 # --- validate -------------------------------------------------------------------------------

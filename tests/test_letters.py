@@ -338,9 +338,32 @@ def test_unknown_names_suggested(register: Register) -> None:
     from tei.encode.persons import suggest
 
     text = "Yesterday we met Zhdanovsky. The plan was read by Zhdanovsky and Stalin in June."
-    assert [(s.name, s.count, s.first_line) for s in suggest(text, register)] == [
-        ("Zhdanovsky", 2, 1)
+    assert [(s.name, s.count, s.first_line, s.cue) for s in suggest(text, register)] == [
+        ("Zhdanovsky", 2, 1, "")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # initials do not end a sentence: they mark a person
+        ("The PB ordered N.I. Zhdanovsky to go.", [("Zhdanovsky", "N.I.")]),
+        ("He met Colonel F. Quayle in May.", [("Quayle", "F.")]),
+        ("A note from Comrade Quayle about it.", [("Quayle", "Comrade")]),
+        ("A talk with General Quayle.", [("Quayle", "General")]),
+        # adjacent words and particles make one name
+        ("He went to Nizhny Novgorod on foot.", [("Nizhny Novgorod", "")]),
+        ("They met Maud de Gouy there.", [("Maud de Gouy", "")]),
+        ("Kiev and Kharkov, he said.", [("Kharkov", "")]),  # a lone sentence opener is left out
+        ("North Caucasus was hit.", [("North Caucasus", "")]),  # a run is kept there
+        # common words, calendar words and register names are not suggested
+        ("In March the plan of Stalin was read; the plan failed.", []),
+    ],
+)
+def test_unknown_name_recognition(register: Register, text: str, expected: list) -> None:
+    from tei.encode.persons import suggest
+
+    assert [(s.name, s.cue) for s in suggest(text, register)] == expected
 
 
 # --- inline and lossless -----------------------------------------------------------------------

@@ -27,7 +27,6 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +45,29 @@ _CAPITALISED = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w])")
 _XML_ID = f"{{{XML_NS}}}id"
 _CALENDAR_WORDS = set(calendar.month_name[1:]) | set(calendar.day_name)
 _CALENDAR_WORDS = {word.lower() for word in _CALENDAR_WORDS}
+
+#: Forms of address before a name; they stay outside persName ("Comrade Stalin").
+FORMS_OF_ADDRESS = r"(?:Comrades?|Tov\.|T\.)"
+#: Titles and ranks written out before a name: cues, never part of a suggested name.
+_TITLES = (
+    "Lord",
+    "Lady",
+    "General",
+    "Marshal",
+    "Colonel",
+    "Admiral",
+    "Ambassador",
+    "Professor",
+    "Academician",
+)
+#: What, right before an unknown capitalised word, says it names a person: a form of
+#: address, a title or rank, or initials ("Colonel F. Pope", "Comrade Pyatnitsky").
+_PERSON_CUE = re.compile(
+    rf"(?:(?<![\w.]){FORMS_OF_ADDRESS}|\b(?:Cde|Mr|Mrs|Ms|Dr|Gen|Prof)\.|"
+    rf"\b(?:{'|'.join(_TITLES)})|(?<![\w.]){_INITIALS})\s*$"
+)
+#: Lower-case particles inside a name ("Werner von Blomberg", "Primo de Rivera").
+_NAME_PARTICLES = {"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"}
 
 
 @dataclass(frozen=True)
@@ -172,7 +194,7 @@ class Register:
 
     def resolve(self, name: str) -> NameMatch | None:
         """Resolve one name as written ("L. Kaganovich", "Tov. Stalin", "Rosengolz")."""
-        cleaned = re.sub(r"^(?:Comrade|Tov\.|T\.|Comrades)\s+", "", name.strip(" .,;:"))
+        cleaned = re.sub(rf"^{FORMS_OF_ADDRESS}\s+", "", name.strip(" .,;:"))
         matches = [m for m in self.find_names(cleaned) if m.end - m.start >= len(cleaned) - 1]
         if matches:
             return matches[0]
@@ -225,26 +247,56 @@ class Register:
                 best = (score, form)
         return (self._by_form[best[1]], round(best[0], 3)) if best else None
 
-    def unknown_names(self, text: str) -> Counter[str]:
-        """Capitalised words that may be names the register lacks.
+    def unknown_names(self, text: str) -> list[UnknownName]:
+        """Capitalised words and runs of them that may be names the register lacks, in order.
 
-        Left out: register names, words that start a sentence, calendar words, and words
-        the text also uses in lower case ("The", "Number", "may"): those are common words.
+        Left out: register names, calendar words, words the text also uses in lower case
+        ("The", "Number", "may": common words), and a lone word that starts a sentence.
+        Adjacent words, or words joined by a particle, make one name ("Nizhny Novgorod",
+        "Maud de Gouy"). Initials before a word do not end a sentence: they mark a person.
         """
         known = [(m.start, m.end) for m in self.find_names(text)]
         lower_case = {word for word in re.findall(r"\b[a-z][a-z]+\b", text)}
-        unknown: Counter[str] = Counter()
-        for match in _CAPITALISED.finditer(text):
-            word = match.group()
-            if any(a <= match.start() < b for a, b in known) or word.lower() in lower_case:
+        words = [
+            match
+            for match in _CAPITALISED.finditer(text)
+            if not any(a <= match.start() < b for a, b in known)
+            and match.group().lower() not in lower_case
+            and match.group().lower() not in _CALENDAR_WORDS
+            and not re.fullmatch(rf"{FORMS_OF_ADDRESS}|{'|'.join(_TITLES)}", match.group())
+        ]
+        runs: list[list[re.Match[str]]] = []
+        for word in words:
+            if runs and _joins(text[runs[-1][-1].end() : word.start()]):
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        found = []
+        for run in runs:
+            start, end = run[0].start(), run[-1].end()
+            before = text[:start].rstrip()
+            cue = _PERSON_CUE.search(before)
+            sentence_start = not before or before[-1] in '.!?:\n"“(—-' or text[start - 1] == "\n"
+            if sentence_start and not cue and len(run) == 1:
                 continue
-            if word.lower() in _CALENDAR_WORDS:
-                continue
-            before = text[: match.start()].rstrip()
-            if not before or before[-1] in '.!?:\n"“(—-' or text[max(0, match.start() - 1)] == "\n":
-                continue
-            unknown[word] += 1
-        return unknown
+            found.append(UnknownName(text[start:end], start, cue.group().strip() if cue else ""))
+        return found
+
+
+def _joins(gap: str) -> bool:
+    """Whether the text between two capitalised words keeps them in one name."""
+    return gap == " " or (
+        gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _NAME_PARTICLES
+    )
+
+
+@dataclass(frozen=True)
+class UnknownName:
+    """A name the register does not know, at ``start``; ``cue`` is what marks it a person's."""
+
+    name: str
+    start: int
+    cue: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,14 +304,22 @@ class Suggestion:
     name: str
     count: int
     first_line: int
+    #: The first form of address, title or initials seen before it ("Comrade", "F."), if any.
+    cue: str = ""
 
 
 def suggest(text: str, register: Register) -> list[Suggestion]:
-    """Capitalised names the register does not know, most frequent first, with a line number."""
-    counts = register.unknown_names(text)
-    suggestions = []
-    for name, count in counts.items():
-        offset = re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text)
-        line = text.count("\n", 0, offset.start()) + 1 if offset else 0
-        suggestions.append(Suggestion(name, count, line))
+    """Names the register does not know, most frequent first, with their first line."""
+    seen: dict[str, list[UnknownName]] = {}
+    for unknown in register.unknown_names(text):
+        seen.setdefault(unknown.name, []).append(unknown)
+    suggestions = [
+        Suggestion(
+            name,
+            len(found),
+            text.count("\n", 0, found[0].start) + 1,
+            next((u.cue for u in found if u.cue), ""),
+        )
+        for name, found in seen.items()
+    ]
     return sorted(suggestions, key=lambda s: (-s.count, s.name))
