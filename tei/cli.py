@@ -6,9 +6,10 @@ only parses options, reports, and maps :class:`tei.errors.TeitoolError` to exit 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -451,23 +452,36 @@ def export_bag_command(
 # --- build ----------------------------------------------------------------------------------
 
 
-def _step_runner(show: bool) -> Callable[..., Any]:
-    """Run each build step under a click progress bar on a terminal, a plain line otherwise."""
+@contextlib.contextmanager
+def _build_progress(show: bool, steps: int) -> Iterator[Callable[..., Any]]:
+    """One progress bar for the whole build on a terminal, naming the step under way; a
+    line per step otherwise (CI logs); nothing when quiet."""
+    if not show:
+        yield lambda name, work: work()
+        return
+    if not sys.stderr.isatty():
 
-    def run(name: str, work: Callable[[], Any]) -> Any:
-        if not show:
-            return work()
-        if not sys.stderr.isatty():
+        def announce(name: str, work: Callable[[], Any]) -> Any:
             click.echo(f"{name} …", err=True)
             return work()
-        with click.progressbar(
-            length=1, label=f"{name:<13}", file=sys.stderr, show_eta=False, show_percent=False
-        ) as bar:
-            step = work()
-            bar.update(1)
-        return step
 
-    return run
+        yield announce
+        return
+    with click.progressbar(
+        length=steps,
+        label="building",
+        file=sys.stderr,
+        show_eta=False,
+        item_show_func=lambda name: name,
+    ) as bar:
+
+        def run(name: str, work: Callable[[], Any]) -> Any:
+            bar.update(0, name)  # show the step before its work starts
+            step = work()
+            bar.update(1, name)
+            return step
+
+        yield run
 
 
 @main.command()
@@ -543,7 +557,7 @@ def build(
       teitool build sources -o build
       teitool build --paper letter --keep-going
     """
-    from tei.build import build_edition
+    from tei.build import STEPS, build_edition
     from tei.config import load_settings
 
     settings = load_settings(config_file).with_options(
@@ -554,7 +568,8 @@ def build(
         paper=paper,
         jobs=jobs,
     )
-    result = build_edition(settings, keep_going=keep_going, runner=_step_runner(not quiet))
+    with _build_progress(not quiet, len(STEPS)) as runner:
+        result = build_edition(settings, keep_going=keep_going, runner=runner)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for step in result.steps:
