@@ -21,6 +21,7 @@ from tei.encode.letters import (
 from tei.encode.lossless import LosslessError, check
 from tei.encode.persons import Register
 from tei.encode.teidoc import E
+from tei.xmlio import NSMAP, parse_file
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 LETTERS_SOURCE = SOURCES / "003_171032f87d76c798.txt"
@@ -235,6 +236,39 @@ def test_closer_lines(register: Register, text: str, kind: str | None) -> None:
 )
 def test_list_items(text: str, item: tuple[str, int] | None) -> None:
     assert list_item(text) == item
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("Ukraine - 5000", [("Ukraine", "5000")]),
+        ("North [northern] Caucasus - 1100", [("North [northern] Caucasus", "1100")]),
+        ("Moscow – 1,250.", [("Moscow", "1,250.")]),
+        # two lines run together in the source: two rows
+        ("Western — 270 Nizhny Novgorod — 260", [("Western", "270"), ("Nizhny Novgorod", "260")]),
+        # numbers and datelines with a dash are not figures
+        ("No. 7/s - 977/sh.", None),
+        ("13/VI - 32 Kaganovich.", None),
+        ("19/VI - 32", None),
+        ("We need more - 500 tractors", None),
+        ("Ukraine 5000", None),
+    ],
+)
+def test_figure_lines(text: str, pairs: list | None) -> None:
+    from tei.encode.figures import figure_pairs
+
+    assert figure_pairs(text) == pairs
+
+
+def test_lines_of_figures_become_a_table(letters_edition: Path) -> None:
+    """Source lines 65–105: 21 lines, one holding two pairs; a lone such line stays a p."""
+    tree = parse_file(letters_edition / "letters" / "L1932-06-04-kaganovich-stalin.xml")
+    (table,) = tree.iterfind(".//tei:table", NSMAP)
+    rows = [[cell.xpath("string()") for cell in row] for row in table.iterfind("tei:row", NSMAP)]
+    assert table.get("rows") == "22" == str(len(rows))
+    assert rows[0] == ["Ukraine", "5000"] and rows[-1] == ["Northern", "40"]
+    assert ["Western", "270"] in rows and ["Nizhny Novgorod", "260"] in rows
+    assert table.getprevious().xpath("string()").endswith("by mid-September:")
 
 
 # --- footnotes and markers -----------------------------------------------------------------------

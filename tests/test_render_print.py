@@ -411,3 +411,6 @@ def test_edition_pdf(edition_pdf: tuple[Path, Path, Path, frozenset[str]]) -> No
     # about a page for every letter or two, a few pages per chapter, front matter and index
     assert letters // 3 + 4 * chapters <= len(reader.pages) <= 2 * letters + 40 * chapters
     _check_edition(pdf, html_path, tei_dir, reported)
+    # The lines of figures of 4 June 1932 are typeset as a table, label beside figure.
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert re.search(r"Ukraine\s+5000\s+CCHO\s+1250", text)

@@ -390,4 +390,11 @@ def test_encoded_edition_renders_with_sound_links(encoded_edition: Path, tmp_pat
         " | //section[@class='notes']//span[contains(@class, 'unresolved')]")) for p in letters)
     assert linked == refs
     assert result.html_pages > len(letters)
+    # The lines of figures of 4 June 1932 are a table: labels as row headings, each row a
+    # search hit of its own.
+    page = _doc(out, "letters/L1932-06-04-kaganovich-stalin.html")
+    rows = page.xpath("//table[@class='figures']/tbody/tr")
+    assert len(rows) == 22 and rows[0].xpath("string(th[@scope='row'])") == "Ukraine"
+    assert rows[0].xpath("string(td)") == "5000" and rows[0].get("id")
+    assert '"Ukraine 5000"' in (out / "search-index.js").read_text(encoding="utf-8")
     etree.clear_error_log()

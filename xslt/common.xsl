@@ -240,6 +240,30 @@
     </li>
   </xsl:template>
 
+  <!-- A table of figures ("Ukraine - 5000" lines): labels as row headings, figures aligned. -->
+  <xsl:template match="tei:table">
+    <table class="figures">
+      <xsl:apply-templates select="tei:head"/>
+      <tbody><xsl:apply-templates select="tei:row"/></tbody>
+    </table>
+  </xsl:template>
+
+  <xsl:template match="tei:table/tei:head">
+    <caption><xsl:apply-templates/></caption>
+  </xsl:template>
+
+  <xsl:template match="tei:row">
+    <tr><xsl:apply-templates/></tr>
+  </xsl:template>
+
+  <xsl:template match="tei:cell[@role = 'label']">
+    <th scope="row"><xsl:apply-templates/></th>
+  </xsl:template>
+
+  <xsl:template match="tei:cell">
+    <td><xsl:apply-templates/></td>
+  </xsl:template>
+
   <xsl:template match="tei:cit">
     <figure class="cit"><xsl:apply-templates/></figure>
   </xsl:template>
@@ -423,6 +447,11 @@
   <!-- Plain reading text: the words without notes' texts (markers and notes are left out). -->
   <xsl:mode name="t:plain" on-no-match="text-only-copy"/>
   <xsl:template match="tei:note | tei:ref[@type = 'noteAnchor']" mode="t:plain"/>
+  <!-- Blocks written without whitespace between them keep their words apart. -->
+  <xsl:template match="tei:cell | tei:item" mode="t:plain">
+    <xsl:apply-templates mode="t:plain"/>
+    <xsl:text> </xsl:text>
+  </xsl:template>
   <xsl:template match="text()" mode="t:plain">
     <xsl:value-of select="."/>
   </xsl:template>

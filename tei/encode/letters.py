@@ -11,6 +11,7 @@ address and dateline.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from tei.encode.dates import (
     find_header_date,
     find_times,
 )
+from tei.encode.figures import MIN_TABLE_ROWS, figure_pairs
 from tei.encode.inline import Span, fill
 from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
 from tei.encode.persons import NameMatch, Register
@@ -508,9 +510,28 @@ def _build_closer(items: list[Block], context: Context) -> etree._Element:
     return closer
 
 
+def _figure_table(rows: list[list[tuple[str, str]]], context: Context) -> etree._Element:
+    table = E.table(cols="2")
+    for label, figure in (pair for pairs in rows for pair in pairs):
+        table.append(
+            E.row(annotate(E.cell(role="label"), label, context), E.cell(figure, role="data"))
+        )
+    table.set("rows", str(len(table)))
+    return table
+
+
 def _build_paragraphs(parent: etree._Element, items: list[Block], context: Context) -> None:
     current_list: etree._Element | None = None
-    for block in items:
+    index = 0
+    while index < len(items):
+        figure_rows = list(itertools.takewhile(bool, (figure_pairs(b.text) for b in items[index:])))
+        if len(figure_rows) >= MIN_TABLE_ROWS:
+            parent.append(_figure_table(figure_rows, context))
+            index += len(figure_rows)
+            current_list = None
+            continue
+        block = items[index]
+        index += 1
         item = list_item(block.text)
         if item:
             if current_list is None:

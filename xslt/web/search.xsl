@@ -19,7 +19,7 @@
   <!-- The smallest blocks: a block that contains another block is indexed through it. -->
   <xsl:function name="w:search-blocks" as="element()*">
     <xsl:param name="text" as="element(tei:text)?"/>
-    <xsl:sequence select="$text//(tei:p | tei:opener | tei:closer | tei:div/tei:head | tei:item)
+    <xsl:sequence select="$text//(tei:p | tei:opener | tei:closer | tei:div/tei:head | tei:item | tei:row)
       [not(ancestor::tei:note)]
       [not(descendant::tei:p or descendant::tei:item or descendant::tei:opener or descendant::tei:closer)]"/>
   </xsl:function>

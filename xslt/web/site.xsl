@@ -45,7 +45,7 @@
   <!-- Text blocks get anchors (b1, b2, …) so that search results land on the passage. -->
   <xsl:accumulator name="w:block" as="xs:integer" initial-value="0">
     <xsl:accumulator-rule match="tei:TEI" select="0"/>
-    <xsl:accumulator-rule match="tei:p | tei:opener | tei:closer | tei:div/tei:head | tei:item" select="$value + 1"/>
+    <xsl:accumulator-rule match="tei:p | tei:opener | tei:closer | tei:div/tei:head | tei:item | tei:row" select="$value + 1"/>
   </xsl:accumulator>
 
   <!-- ===================================================================== the edition -->
@@ -188,7 +188,7 @@
   </xsl:template>
 
   <!-- Blocks carry anchors for the search; otherwise as in common.xsl. -->
-  <xsl:template match="tei:p | tei:opener | tei:closer | tei:div/tei:head | tei:item" priority="5">
+  <xsl:template match="tei:p | tei:opener | tei:closer | tei:div/tei:head | tei:item | tei:row" priority="5">
     <xsl:variable name="id" select="w:block-id(.)"/>
     <xsl:variable name="rendered"><xsl:next-match/></xsl:variable>
     <xsl:for-each select="$rendered/node()">

@@ -1,0 +1,40 @@
+"""Lines of figures: "Ukraine - 5000", "Western — 270 Nizhny Novgorod — 260".
+
+A run of such lines in a letter is a table the typescript laid out as lines (a distribution
+of tractors, a plan by region); the encoder makes it a TEI ``table``, one ``row`` per
+label–figure pair. A single line of this shape is ordinary prose and stays a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Fewest consecutive lines of figures that make a table.
+MIN_TABLE_ROWS = 3
+
+#: A label without digits, a dash with spaces around it, a figure ("5000", "1,250", "2.5").
+_PAIR = re.compile(
+    r"(?P<label>[^\d\s–—-][^\d–—]*?)\s+[-–—]\s+(?P<figure>\d(?:[\d,.]*\d)?)(?=\s|\.?$)"
+)
+
+
+def figure_pairs(text: str) -> list[tuple[str, str]] | None:
+    """The (label, figure) pairs of a line made only of them, else None.
+
+    "Ukraine - 5000" → [("Ukraine", "5000")]; "Moscow - 300." → [("Moscow", "300.")];
+    "Western — 270 Nizhny Novgorod — 260" (two
+    lines run together) → two pairs; "No. 7/s - 977/sh." and "13/VI - 32" → None.
+    """
+    pairs = []
+    position = 0
+    for match in _PAIR.finditer(text):
+        if text[position : match.start()].strip():
+            return None
+        pairs.append((match.group("label").strip(), match.group("figure")))
+        position = match.end()
+    rest = text[position:]
+    if not pairs or rest.strip(" ."):
+        return None
+    if rest.strip():  # a closing full stop stays with the last figure
+        pairs[-1] = (pairs[-1][0], pairs[-1][1] + rest.strip())
+    return pairs
