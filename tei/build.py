@@ -180,7 +180,7 @@ def _encode(ctx: _Context) -> StepResult:
 def _validate(ctx: _Context) -> StepResult:
     from tei.validate import validate_paths
 
-    # progress=False: the build shows its own bar per step
+    # progress=False: the build shows its own progress bar
     report = validate_paths([ctx.tei], jobs=ctx.settings.jobs, progress=False)
     # The files are checked in the staging folder, which is renamed at the end: the reports
     # written into the build name them relative to its folder, so they read the same wherever
