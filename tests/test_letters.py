@@ -385,6 +385,9 @@ def test_unknown_names_suggested(register: Register) -> None:
         ("He met Colonel F. Quayle in May.", [("Quayle", "F.")]),
         ("A note from Comrade Quayle about it.", [("Quayle", "Comrade")]),
         ("A talk with General Quayle.", [("Quayle", "General")]),
+        ("I am turning to you, Mr. Quayle, with a request.", [("Quayle", "Mr.")]),
+        # archival and document references are not names
+        ("Ibid. F. 17. Op. 3. D. 888 (see document Ms 181).", []),
         # adjacent words and particles make one name
         ("He went to Nizhny Novgorod on foot.", [("Nizhny Novgorod", "")]),
         ("They met Maud de Gouy there.", [("Maud de Gouy", "")]),

@@ -48,23 +48,21 @@ _CALENDAR_WORDS = {word.lower() for word in _CALENDAR_WORDS}
 
 #: Forms of address before a name; they stay outside persName ("Comrade Stalin").
 FORMS_OF_ADDRESS = r"(?:Comrades?|Tov\.|T\.)"
-#: Titles and ranks written out before a name: cues, never part of a suggested name.
-_TITLES = (
-    "Lord",
-    "Lady",
-    "General",
-    "Marshal",
-    "Colonel",
-    "Admiral",
-    "Ambassador",
-    "Professor",
-    "Academician",
-)
+#: Titles and ranks before a name, written out or abbreviated: cues that a person follows,
+#: never part of a suggested name.
+_TITLES = ("Lord", "Lady", "General", "Marshal", "Colonel", "Admiral", "Ambassador",
+           "Professor", "Academician")  # fmt: skip
+_TITLE_ABBREVIATIONS = ("Tov", "Cde", "Mr", "Mrs", "Ms", "Dr", "Gen", "Prof")
 #: What, right before an unknown capitalised word, says it names a person: a form of
 #: address, a title or rank, or initials ("Colonel F. Pope", "Comrade Pyatnitsky").
 _PERSON_CUE = re.compile(
-    rf"(?:(?<![\w.]){FORMS_OF_ADDRESS}|\b(?:Cde|Mr|Mrs|Ms|Dr|Gen|Prof)\.|"
+    rf"(?:(?<![\w.]){FORMS_OF_ADDRESS}|\b(?:{'|'.join(_TITLE_ABBREVIATIONS)})\.|"
     rf"\b(?:{'|'.join(_TITLES)})|(?<![\w.]){_INITIALS})\s*$"
+)
+#: Capitalised words that are no names: forms of address, titles, and abbreviations before
+#: a number ("Op. 11", "Ms 181": the archival and document references).
+_NOT_A_NAME = re.compile(
+    rf"(?:Comrades?|{'|'.join(_TITLES + _TITLE_ABBREVIATIONS)})(?![\w])|[A-Z][a-z]{{,2}}\.?\s\d"
 )
 #: Lower-case particles inside a name ("Werner von Blomberg", "Primo de Rivera").
 _NAME_PARTICLES = {"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"}
@@ -263,7 +261,7 @@ class Register:
             if not any(a <= match.start() < b for a, b in known)
             and match.group().lower() not in lower_case
             and match.group().lower() not in _CALENDAR_WORDS
-            and not re.fullmatch(rf"{FORMS_OF_ADDRESS}|{'|'.join(_TITLES)}", match.group())
+            and not _NOT_A_NAME.match(text, match.start())
         ]
         runs: list[list[re.Match[str]]] = []
         for word in words:
