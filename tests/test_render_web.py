@@ -262,8 +262,10 @@ def test_unknown_elements_render_their_text(site: Path) -> None:
     source = parse_file(WEB_TEI / "other" / "foreign-poem.xml").getroot()
     text = source.find(f"{{{TEI_NS}}}text")
     expected = _words(" ".join(text.itertext()))
-    rendered = _words(_text(_doc(site, "texts/foreign-poem.html").xpath("//div[@class='text']")[0]))
-    assert rendered == expected
+    shown = _doc(site, "texts/foreign-poem.html").xpath("//div[@class='text']")[0]
+    for cell in shown.iter("td", "th"):  # a browser sets table cells apart; text_content does not
+        cell.tail = " " + (cell.tail or "")
+    assert _words(_text(shown)) == expected
     tree = _doc(site, "texts/foreign-poem.html")
     assert tree.xpath("//span[@class='tei-lg']/span[@class='tei-l']")
 
