@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from tei.config import Settings
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
 from tei.export import DEFAULT_METADATA, EditionMetadata, build_time, load_edition_metadata
+from tei.progress import Progress
 from tei.xmlio import atomic_directory
 
 if TYPE_CHECKING:
@@ -121,13 +122,14 @@ class BuildResult:
         return "\n".join(lines)
 
 
-#: Runs one step: given its name and a zero-argument function doing the work. The CLI passes
-#: one that shows a progress bar; the default just calls it.
-StepRunner = Callable[[str, Callable[[], StepResult]], StepResult]
+#: Runs one step: given its name and a function doing the work, which takes the callback
+#: that hears the step's progress (see tei.progress), or None. The CLI passes a runner that
+#: shows a progress bar per step; the default just does the work.
+StepRunner = Callable[[str, Callable[[Progress | None], StepResult]], StepResult]
 
 
-def _plain_runner(name: str, work: Callable[[], StepResult]) -> StepResult:
-    return work()
+def _plain_runner(name: str, work: Callable[[Progress | None], StepResult]) -> StepResult:
+    return work(None)
 
 
 def _beside(sources: Sequence[Path], name: str) -> Path | None:
@@ -152,6 +154,8 @@ class _Context:
     #: What the exports are dated by: the sources' latest change (see tei.export.build_time).
     edition_time: dt.datetime
     counts: dict[str, int] = field(default_factory=dict)
+    #: The running step's progress callback, if anyone listens.
+    progress: Progress | None = None
 
     @property
     def tei(self) -> Path:
@@ -166,6 +170,7 @@ def _encode(ctx: _Context) -> StepResult:
         ctx.tei,
         register_path=ctx.register,
         metadata_path=ctx.metadata,
+        progress=ctx.progress,
     )
     ctx.counts["documents"] = len(result.documents)
     ctx.counts["persons"] = len(result.persons)
@@ -180,8 +185,7 @@ def _encode(ctx: _Context) -> StepResult:
 def _validate(ctx: _Context) -> StepResult:
     from tei.validate import validate_paths
 
-    # progress=False: the build shows its own progress bar
-    report = validate_paths([ctx.tei], jobs=ctx.settings.jobs, progress=False)
+    report = validate_paths([ctx.tei], jobs=ctx.settings.jobs, progress=ctx.progress)
     # The files are checked in the staging folder, which is renamed at the end: the reports
     # written into the build name them relative to its folder, so they read the same wherever
     # the build is (and inside the bag); what is shown now names them by their final paths.
@@ -243,7 +247,12 @@ def _render_web(ctx: _Context) -> StepResult:
 def _render_print(ctx: _Context) -> StepResult:
     from tei.render.pdf import render_print
 
-    result = render_print(ctx.tei, ctx.staging / "print" / "edition.pdf", paper=ctx.settings.paper)
+    result = render_print(
+        ctx.tei,
+        ctx.staging / "print" / "edition.pdf",
+        paper=ctx.settings.paper,
+        progress=ctx.progress,
+    )
     step = StepResult(
         "render print", DONE, outputs=["print/edition.pdf"], warnings=list(result.warnings)
     )
@@ -265,6 +274,8 @@ def _export(ctx: _Context) -> StepResult:
         step.outputs.append("export/cmif.xml")
         step.warnings += cmif.warnings
         step.detail = f"{cmif.letters} letters in CMIF"
+        if ctx.progress is not None:
+            ctx.progress(1, 2)
     else:
         step.warnings.append("no letters among the sources: no CMIF file")
     bag = export_bag(
@@ -415,7 +426,8 @@ def _run_step(
         return StepResult(name, SKIPPED, detail="an earlier step failed")
     started = time.perf_counter()
 
-    def work() -> StepResult:
+    def work(progress: Progress | None) -> StepResult:
+        ctx.progress = progress
         try:
             return function(ctx)
         except TeitoolError as exc:

@@ -17,6 +17,7 @@ import click
 
 from tei import __version__
 from tei.errors import TeitoolError
+from tei.progress import Progress
 
 
 def path_option(*names: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -42,6 +43,36 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(130)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, show: bool = True) -> Iterator[Progress | None]:
+    """A :mod:`tei.progress` callback drawing a click progress bar on a terminal.
+
+    The bar appears at the first report, so work too small to report shows none; off a
+    terminal (CI logs, pipes) or when not ``show``, there is no callback at all.
+    """
+    if not show or not sys.stderr.isatty():
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def report(done: int, total: int | None) -> None:
+            length = max(total or 0, done, 1)
+            if not bars:
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(
+                            length=length, label=label, file=sys.stderr, show_eta=False
+                        )
+                    )
+                )
+            bar = bars[0]
+            bar.length = length  # a total learnt on the way (pages laid out) may grow
+            bar.update(done - bar.pos)
+
+        yield report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -246,16 +277,17 @@ def validate(
     """
     from tei.validate import validate_paths
 
-    report = validate_paths(
-        list(paths) or [Path("build/tei")],
-        schemas=schemas,
-        builtin=not no_builtin,
-        register=register,
-        jobs=jobs,
-        use_cache=not no_cache,
-        strict=strict,
-        progress=fmt == "text" and output is None,
-    )
+    with progress_bar("validating", show=fmt == "text" and output is None) as progress:
+        report = validate_paths(
+            list(paths) or [Path("build/tei")],
+            schemas=schemas,
+            builtin=not no_builtin,
+            register=register,
+            jobs=jobs,
+            use_cache=not no_cache,
+            strict=strict,
+            progress=progress,
+        )
     text = report.render(fmt)
     if output is not None:
         from tei.xmlio import write_atomic
@@ -452,36 +484,27 @@ def export_bag_command(
 # --- build ----------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _build_progress(show: bool, steps: int) -> Iterator[Callable[..., Any]]:
-    """One progress bar for the whole build on a terminal, naming the step under way; a
-    line per step otherwise (CI logs); nothing when quiet."""
-    if not show:
-        yield lambda name, work: work()
-        return
-    if not sys.stderr.isatty():
+def _step_runner(show: bool) -> Callable[..., Any]:
+    """Run each build step under a progress bar of its own on a terminal, fed by the step's
+    reports; a line per step off a terminal (CI logs); nothing when quiet."""
 
-        def announce(name: str, work: Callable[[], Any]) -> Any:
+    def run(name: str, work: Callable[[Progress | None], Any]) -> Any:
+        if show and not sys.stderr.isatty():
             click.echo(f"{name} …", err=True)
-            return work()
+        with progress_bar(f"{name:<13}", show) as progress:
+            if progress is None:
+                return work(None)
+            units = [1]
 
-        yield announce
-        return
-    with click.progressbar(
-        length=steps,
-        label="building",
-        file=sys.stderr,
-        show_eta=False,
-        item_show_func=lambda name: name,
-    ) as bar:
+            def report(done: int, total: int | None) -> None:
+                units[0] = max(units[0], done, total or 0)
+                progress(done, total)
 
-        def run(name: str, work: Callable[[], Any]) -> Any:
-            bar.update(0, name)  # show the step before its work starts
-            step = work()
-            bar.update(1, name)
-            return step
+            step = work(report)
+            progress(units[0], units[0])  # full, also for a step that reported nothing
+        return step
 
-        yield run
+    return run
 
 
 @main.command()
@@ -557,7 +580,7 @@ def build(
       teitool build sources -o build
       teitool build --paper letter --keep-going
     """
-    from tei.build import STEPS, build_edition
+    from tei.build import build_edition
     from tei.config import load_settings
 
     settings = load_settings(config_file).with_options(
@@ -568,8 +591,7 @@ def build(
         paper=paper,
         jobs=jobs,
     )
-    with _build_progress(not quiet, len(STEPS)) as runner:
-        result = build_edition(settings, keep_going=keep_going, runner=runner)
+    result = build_edition(settings, keep_going=keep_going, runner=_step_runner(not quiet))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for step in result.steps:

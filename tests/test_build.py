@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -207,6 +209,61 @@ def test_real_chain_reports_name_files_inside_the_build(real_build) -> None:
     files = json.loads((out / "reports" / "validation.json").read_text())["files"]
     assert files and all(entry["path"].startswith("tei/") for entry in files)
     assert str(out) not in report and ".tmp" not in report
+
+
+def test_each_step_reports_its_progress(tmp_path: Path) -> None:
+    """What the CLI's progress bars show: every step's reports, in units the step knows."""
+    heard: dict[str, list[tuple[int, int | None]]] = {}
+
+    def runner(name, work):
+        heard[name] = []
+        return work(lambda done, total: heard[name].append((done, total)))
+
+    settings = Settings(sources=(SAMPLE,), output=tmp_path / "build", register=REGISTER, jobs=1)
+    build_edition(settings, keep_going=True, runner=runner)
+    source_bytes = sum(p.stat().st_size for p in SAMPLE.glob("*.txt"))
+    assert heard["encode"] == [(0, source_bytes)]  # one source: reported before its work
+    pages = heard["render print"]
+    assert pages[0][0] == 0 and pages[-1][0] == pages[-1][1] > 0
+    assert all(a[0] <= b[0] for a, b in zip(pages, pages[1:], strict=False))
+    assert heard["export"] == [(1, 2)]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_draws_a_bar_per_step_on_a_terminal_and_lines_elsewhere(monkeypatch) -> None:
+    from tei.cli import _step_runner
+
+    def work(progress):
+        if progress is not None:
+            progress(3, 10)
+        return "step"
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert _step_runner(True)("render print", work) == "step"
+    assert _step_runner(True)("render web", lambda progress: "quiet step") == "quiet step"
+    drawn = terminal.getvalue()
+    assert "render print" in drawn and " 30%" in drawn and "render web" in drawn
+    assert drawn.count("100%") == 2  # each bar ends full, also for a step that said nothing
+
+    log = io.StringIO()  # not a terminal: CI logs get a line per step
+    monkeypatch.setattr(sys, "stderr", log)
+    _step_runner(True)("render print", work)
+    assert log.getvalue() == "render print …\n"
+
+
+@pytest.mark.parametrize(
+    ("chars", "paper", "pages"),
+    [(266_800, "a4", 81), (266_800, "a5", 162), (10, "letter", 1), (0, "a4", 1)],
+)
+def test_print_progress_estimates_pages_from_text(chars: int, paper: str, pages: int) -> None:
+    from tei.render.pdf import estimated_pages
+
+    assert estimated_pages(chars, paper) == pages
 
 
 def test_a_rebuild_of_unchanged_sources_is_byte_identical(real_build, tmp_path: Path) -> None:

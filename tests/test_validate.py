@@ -268,6 +268,18 @@ def test_sarif_report_has_the_required_structure(report) -> None:  # noqa: ANN00
         assert location["region"]["startLine"] >= 1 and location["region"]["startColumn"] >= 1
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_reported_per_batch_of_files(encoded_edition: Path, jobs: int) -> None:
+    heard: list[tuple[int, int | None]] = []
+    report = validate_paths(
+        [encoded_edition], use_cache=False, jobs=jobs, progress=lambda d, t: heard.append((d, t))
+    )
+    files = len(report.files)
+    assert files >= 48  # enough files to be worth a bar
+    assert heard[-1] == (files, files)
+    assert [done for done, _ in heard] == sorted({done for done, _ in heard})
+
+
 def test_machine_formats_are_deterministic(edition: Path) -> None:
     one = validate_paths([edition], use_cache=False)
     two = validate_paths([edition], use_cache=False, jobs=2)

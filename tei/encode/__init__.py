@@ -20,6 +20,7 @@ from tei.encode.lossless import LosslessError
 from tei.encode.persons import Register
 from tei.encode.reading import SourceText, read_source
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
+from tei.progress import Progress
 from tei.xmlio import NSMAP, XmlProblem, parse_file, serialize, write_atomic
 
 KINDS = ("auto", "letters", "chapter")
@@ -164,9 +165,11 @@ def encode_sources(
     kind: str = "auto",
     register_path: Path | None = None,
     metadata_path: Path | None = None,
+    progress: Progress | None = None,
 ) -> EncodeResult:
     """Encode ``sources`` (files or folders of *.txt) into ``out_dir``.
 
+    ``progress`` (see :mod:`tei.progress`) hears of each source encoded, in bytes of source.
     Raises :class:`TeitoolError` (nothing written) when a source cannot be read or encoded.
     """
     if kind not in KINDS:
@@ -178,7 +181,10 @@ def encode_sources(
 
     result = EncodeResult()
     outputs: list[tuple[str, etree._Element]] = []
-    for path in files:
+    sizes = [path.stat().st_size for path in files]
+    for done, path in enumerate(files):
+        if progress is not None:
+            progress(sum(sizes[:done]), sum(sizes))
         source = read_source(path)
         if len(source.text.split()) < MIN_WORDS:
             raise TeitoolError(

@@ -5,10 +5,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import lxml  # the package only (its version); lxml.etree is imported when a fil
 
 from tei import __version__
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
+from tei.progress import Progress
 from tei.validate.cache import ResultCache, cache_dir
 from tei.validate.model import ERROR, FileResult, Issue, ValidationReport
 from tei.validate.specs import KINDS, NO_REGISTER, Register, SchemaSpec, builtin_specs
@@ -166,7 +165,7 @@ def validate_paths(
     jobs: int | None = None,
     use_cache: bool = True,
     strict: bool = False,
-    progress: bool = False,
+    progress: Progress | None = None,
     cache_directory: str | os.PathLike[str] | None = None,
     rng_engine: str = "auto",
     max_bytes: int = MAX_BYTES,
@@ -177,8 +176,9 @@ def validate_paths(
     (unless ``builtin`` is false) and every file in ``schemas`` (.xsd, .rng, .rnc, .sch).
     ``register`` is the persons.xml that ``@ref`` pointers resolve into; by default each
     file's nearest persons.xml. ``rng_engine``: ``auto`` (jing when Java is there, else
-    lxml), ``jing`` or ``lxml``. Raises :class:`TeitoolError` when the check cannot run
-    (a missing path or schema, a schema that does not compile).
+    lxml), ``jing`` or ``lxml``. ``progress`` (see :mod:`tei.progress`) hears how many files
+    have been checked. Raises :class:`TeitoolError` when the check cannot run (a missing path
+    or schema, a schema that does not compile).
     """
     started = time.perf_counter()
     files = discover(paths)
@@ -330,42 +330,41 @@ def _run_python_checks(
     check_register: bool,
     registers: dict[str, Register],
     jobs: int | None,
-    progress: bool,
+    progress: Progress | None,
 ) -> list[list[Issue]]:
-    """Issues per pending file, in order; in worker processes when there are many files."""
+    """Issues per pending file, in order; in worker processes when there are many files.
+
+    ``progress`` hears of every batch checked, when there are enough files to be worth a bar.
+    """
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    show = progress and sys.stderr.isatty() and len(items) >= PARALLEL_THRESHOLD
+    report = progress if len(items) >= PARALLEL_THRESHOLD else None
     # Compile here first: forked workers inherit the compiled schemas, and a schema that does
     # not compile is reported once, as a run error, before any worker starts.
     _init_worker(specs, check_register, registers)
     size = max(4, min(64, len(items) // (workers * 4) or 1))
     batches = list(_batches(items, size))
     out: list[list[dict]] = []
-    bar_context: Any = nullcontext()
-    if show:
-        import click
 
-        bar_context = click.progressbar(length=len(items), label="validating", file=sys.stderr)
-    with bar_context as bar:
-        if workers == 1 or len(items) < PARALLEL_THRESHOLD:
-            for batch in batches:
-                out.extend(_check_batch(batch))
-                if show:
-                    bar.update(len(batch))
-        else:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+    def checked(result: list[list[dict]]) -> None:
+        out.extend(result)
+        if report is not None:
+            report(len(out), len(items))
 
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            context = multiprocessing.get_context(method)
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(batches)),
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=(specs, check_register, registers),
-            ) as pool:
-                for batch, result in zip(batches, pool.map(_check_batch, batches), strict=True):
-                    out.extend(result)
-                    if show:
-                        bar.update(len(batch))
+    if workers == 1 or len(items) < PARALLEL_THRESHOLD:
+        for batch in batches:
+            checked(_check_batch(batch))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(batches)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(specs, check_register, registers),
+        ) as pool:
+            for result in pool.map(_check_batch, batches):
+                checked(result)
     return [[Issue.from_dict(d) for d in issues] for issues in out]
