@@ -386,9 +386,16 @@ def render_print_command(
     """
     from tei.render.pdf import render_print
 
-    result = render_print(
-        tei_dir, output, paper=paper, select=select or None, keep_html=keep_html, title=title
-    )
+    with progress_bar("typesetting", show=not quiet) as progress:
+        result = render_print(
+            tei_dir,
+            output,
+            paper=paper,
+            select=select or None,
+            keep_html=keep_html,
+            title=title,
+            progress=progress,
+        )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
