@@ -394,7 +394,7 @@ def _page_of_anchors(document: object) -> dict[str, int]:
 
 #: How many extra layouts may be spent on keeping notes with their markers. A page break
 #: that reunites one note moves everything after it, which can part a later note from its
-#: marker, so the fixes go on while new notes are parted: the sample edition needs five
+#: marker, so the fixes go on while new notes are parted: the sample edition takes four
 #: (three left one note parted).
 MAX_NOTE_FIXES = 8
 
