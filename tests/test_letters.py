@@ -252,6 +252,8 @@ def test_list_items(text: str, item: tuple[str, int] | None) -> None:
         ("19/VI - 32", None),
         ("We need more - 500 tractors", None),
         ("Ukraine 5000", None),
+        # prose, however long (a search at every position made encode 3x slower: bench/encode.py)
+        ("Wang hopes - as we do - to hear from Nanking soon. " * 40, None),
     ],
 )
 def test_figure_lines(text: str, pairs: list | None) -> None:

@@ -13,28 +13,23 @@ import re
 MIN_TABLE_ROWS = 3
 
 #: A label without digits, a dash with spaces around it, a figure ("5000", "1,250", "2.5").
-_PAIR = re.compile(
-    r"(?P<label>[^\d\s–—-][^\d–—]*?)\s+[-–—]\s+(?P<figure>\d(?:[\d,.]*\d)?)(?=\s|\.?$)"
-)
+_PAIR = re.compile(r"(?P<label>[^\d\s–—-][^\d–—]*?)\s+[-–—]\s+(?P<figure>\d(?:[\d,.]*\d)?)")
+#: A whole line of pairs, perhaps with a closing full stop. Matched from the line's start
+#: only, so that a long paragraph is turned down in one pass, not tried at every position.
+_LINE = re.compile(rf"(?:{_PAIR.pattern}(?:\s+|(?=\.?$)))+\.?")
 
 
 def figure_pairs(text: str) -> list[tuple[str, str]] | None:
     """The (label, figure) pairs of a line made only of them, else None.
 
     "Ukraine - 5000" → [("Ukraine", "5000")]; "Moscow - 300." → [("Moscow", "300.")];
-    "Western — 270 Nizhny Novgorod — 260" (two
-    lines run together) → two pairs; "No. 7/s - 977/sh." and "13/VI - 32" → None.
+    "Western — 270 Nizhny Novgorod — 260" (two lines run together) → two pairs;
+    "No. 7/s - 977/sh." and "13/VI - 32" → None.
     """
-    pairs = []
-    position = 0
-    for match in _PAIR.finditer(text):
-        if text[position : match.start()].strip():
-            return None
-        pairs.append((match.group("label").strip(), match.group("figure")))
-        position = match.end()
-    rest = text[position:]
-    if not pairs or rest.strip(" ."):
+    line = text.strip()
+    if not _LINE.fullmatch(line):
         return None
-    if rest.strip():  # a closing full stop stays with the last figure
-        pairs[-1] = (pairs[-1][0], pairs[-1][1] + rest.strip())
+    pairs = [(m.group("label").strip(), m.group("figure")) for m in _PAIR.finditer(line)]
+    if line.endswith("."):  # a closing full stop stays with the last figure
+        pairs[-1] = (pairs[-1][0], pairs[-1][1] + ".")
     return pairs
