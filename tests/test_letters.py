@@ -217,6 +217,10 @@ def test_opener_lines(register: Register, text: str, salute: bool, address: bool
         ("13/VI - 32 Kaganovich.", "signed+dateline"),
         ("I. Stalin. 18/VI.32", "signed+dateline"),
         ("Today there was a PB, but I will write additionally tomorrow.", None),
+        # a name that the words before it govern is no signer; a postscript is text
+        ("Regards to Molotov.", None),
+        ("Thanks for Kaganovich's note.", None),
+        ("P.S. Regards to Molotov.", None),
     ],
 )
 def test_closer_lines(register: Register, text: str, kind: str | None) -> None:
@@ -388,6 +392,9 @@ def test_unknown_names_suggested(register: Register) -> None:
         ("A note from Comrade Quayle about it.", [("Quayle", "Comrade")]),
         ("A talk with General Quayle.", [("Quayle", "General")]),
         ("I am turning to you, Mr. Quayle, with a request.", [("Quayle", "Mr.")]),
+        # "P.S." is no pair of initials; a note's number does not hide its first word's place
+        ("The end.\n\nP.S. Regards to Quayle.", [("Quayle", "")]),
+        ("____\n\n1 See the decision of the Quayle commission.", [("Quayle", "")]),
         # archival and document references are not names
         ("Ibid. F. 17. Op. 3. D. 888 (see document Ms 181).", []),
         # adjacent words and particles make one name
@@ -567,3 +574,37 @@ def test_dateline_lines_are_read_one_by_one(letters_edition: Path) -> None:
     # Line 1365-1367: "20/VI" over "23–30 2" is the 20th of June and a time, not 20/VI/(19)23.
     tree = _by_line(_letters(letters_edition), 1354)
     assert [d.get("when") for d in tree.iterfind(".//t:dateline/t:date", NS)] == ["1932-06-20"]
+
+
+# --- a correspondence the encoder was not written against -------------------------------------
+
+
+def test_an_unseen_correspondence(tmp_path: Path) -> None:
+    """Other writers, another year, its own register (tests/fixtures/letters/unseen): the
+    same conventions, with a postscript before the signature and a bracketed date."""
+    from conftest import FIXTURES, TEI_ALL_RNG, jing
+
+    from tei.encode import encode_sources
+
+    unseen = FIXTURES / "letters" / "unseen"
+    result = encode_sources([unseen / "letters.txt"], tmp_path)
+    assert result.warnings == []
+    names = sorted(path.name for path in (tmp_path / "letters").glob("*.xml"))
+    assert names == [
+        "L1933-08-03-molotov-voroshilov.xml",
+        "L1933-08-09-voroshilov-molotov.xml",
+        "L1933-08-14-molotov-voroshilov.xml",
+    ]
+    ps_letter = parse_file(tmp_path / "letters" / names[1])
+    assert ps_letter.xpath("string(//tei:postscript/tei:p)", namespaces=NSMAP) == (
+        "P.S. Regards to Polina Semyonovna."
+    )
+    assert ps_letter.xpath("//tei:postscript//tei:signed/tei:persName/@ref", namespaces=NSMAP) == [
+        "persons.xml#voroshilov"
+    ]
+    when = ps_letter.xpath("//tei:correspAction[@type='sent']/tei:date", namespaces=NSMAP)[0]
+    assert (when.get("when"), when.get("cert")) == ("1933-08-09", "medium")
+    first = parse_file(tmp_path / "letters" / names[0])
+    assert len(first.xpath("//tei:table/tei:row", namespaces=NSMAP)) == 4
+    assert first.xpath("//tei:note/@n", namespaces=NSMAP) == ["1"]
+    assert jing(TEI_ALL_RNG, sorted(tmp_path.rglob("*.xml"))).returncode == 0

@@ -227,15 +227,21 @@ def closer_kind(text: str, register: Register, year: int | None) -> str | None:
 
 
 def is_signature(text: str, register: Register) -> bool:
-    """ "Stalin.", "Greetings! I. Stalin.", "Your L. Kaganovich.", "Kaganovich, Molotov." …"""
+    """ "Stalin.", "Greetings! I. Stalin.", "Your L. Kaganovich.", "Kaganovich, Molotov." …
+
+    Not a signature: a postscript ("P.S. Regards to Polina Semyonovna.") and a name that is
+    the object of the words before it ("Regards to …", "Thanks for …").
+    """
     names = [n for n in register.find_names(text) if n.tag == "persName"]
-    if not names:
+    if not names or _POSTSCRIPT.match(text.strip()):
         return False
     last = names[-1]
     tail = text[last.end :].strip()
     if re.sub(r"[\s.,!\d]", "", tail):
         return False
     head = text[: names[0].start]
+    if re.search(r"\b(?:to|for|of|with|about|from)\s*$", head, re.IGNORECASE):
+        return False
     between = "".join(text[a.end : b.start] for a, b in zip(names, names[1:], strict=False))
     if re.sub(r"[\s.,]|\band\b", "", between):
         return False

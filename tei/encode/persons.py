@@ -57,13 +57,15 @@ _TITLE_ABBREVIATIONS = ("Tov", "Cde", "Mr", "Mrs", "Ms", "Dr", "Gen", "Prof")
 #: address, a title or rank, or initials ("Colonel F. Pope", "Comrade Pyatnitsky").
 _PERSON_CUE = re.compile(
     rf"(?:(?<![\w.]){FORMS_OF_ADDRESS}|\b(?:{'|'.join(_TITLE_ABBREVIATIONS)})\.|"
-    rf"\b(?:{'|'.join(_TITLES)})|(?<![\w.]){_INITIALS})\s*$"
+    rf"\b(?:{'|'.join(_TITLES)})|(?<![\w.])(?!P\.\s?S\.){_INITIALS})\s*$"
 )
 #: Capitalised words that are no names: forms of address, titles, and abbreviations before
 #: a number ("Op. 11", "Ms 181": the archival and document references).
 _NOT_A_NAME = re.compile(
     rf"(?:Comrades?|{'|'.join(_TITLES + _TITLE_ABBREVIATIONS)})(?![\w])|[A-Z][a-z]{{,2}}\.?\s\d"
 )
+#: A note's number opening a line, before its first word.
+_NOTE_NUMBER_AT_LINE_START = re.compile(r"(?:^|\n)[ \t]*\d{1,3}$")
 #: Lower-case particles inside a name ("Werner von Blomberg", "Primo de Rivera").
 _NAME_PARTICLES = {"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"}
 
@@ -274,7 +276,12 @@ class Register:
             start, end = run[0].start(), run[-1].end()
             before = text[:start].rstrip()
             cue = _PERSON_CUE.search(before)
-            sentence_start = not before or before[-1] in '.!?:\n"“(—-' or text[start - 1] == "\n"
+            sentence_start = (
+                not before
+                or before[-1] in '.!?:\n"“(—-'
+                or text[start - 1] == "\n"
+                or bool(_NOTE_NUMBER_AT_LINE_START.search(before))  # "1 See the decision …"
+            )
             if sentence_start and not cue and len(run) == 1:
                 continue
             found.append(UnknownName(text[start:end], start, cue.group().strip() if cue else ""))
