@@ -36,6 +36,13 @@ def test_attrib_uses_tei_names_in_sorted_order() -> None:
         ("[June 10, 1932]", DateValue(when="1932-06-10", cert="medium")),
         ("[earlier June 12, 1932]", DateValue(not_after="1932-06-12")),
         ("[after June 21, 1932]", DateValue(not_before="1932-06-21")),
+        ("[not before August 20, 1933]", DateValue(not_before="1933-08-20")),
+        ("[no earlier than 20 August 1933]", DateValue(not_before="1933-08-20")),
+        ("[not after 12 June 1932]", DateValue(not_after="1932-06-12")),
+        ("[not later than June 12, 1932]", DateValue(not_after="1932-06-12")),
+        ("[by 1 July 1932]", DateValue(not_after="1932-07-01")),
+        ("Molotov to Voroshilov 3 August 1933", DateValue(when="1933-08-03")),  # day first
+        ("Molotov to Voroshilov 3 August [1933]", DateValue(when="1933-08-03", cert="medium")),
         ("Kaganovich to Stalin June 2 1932", DateValue(when="1932-06-02")),
         ("Stalin - Molotov, Kaganovich June 12, 1932", DateValue(when="1932-06-12")),
         ("June 31, 1932", None),  # no such day

@@ -608,3 +608,31 @@ def test_an_unseen_correspondence(tmp_path: Path) -> None:
     assert len(first.xpath("//tei:table/tei:row", namespaces=NSMAP)) == 4
     assert first.xpath("//tei:note/@n", namespaces=NSMAP) == ["1"]
     assert jing(TEI_ALL_RNG, sorted(tmp_path.rglob("*.xml"))).returncode == 0
+
+
+def test_an_unseen_correspondence_with_bounded_dates_and_a_headerless_letter(
+    tmp_path: Path,
+) -> None:
+    from conftest import FIXTURES
+
+    from tei.encode import encode_sources
+
+    unseen = FIXTURES / "letters" / "unseen"
+    encode_sources([unseen / "bounds.txt"], tmp_path)
+    letters = {p.name: parse_file(p) for p in sorted((tmp_path / "letters").glob("*.xml"))}
+    assert list(letters) == [
+        "L1933-08-20-molotov-voroshilov.xml",  # "[not before August 20, 1933]"
+        "L1933-08-25-voroshilov-molotov.xml",  # no header: from its signature and dateline
+        "L1933-09-02-voroshilov-molotov.xml",  # two addressees
+    ]
+
+    def sent_date(name: str) -> dict[str, str]:
+        path = "//tei:correspAction[@type='sent']/tei:date"
+        return dict(letters[name].xpath(path, namespaces=NSMAP)[0].attrib)
+
+    assert sent_date("L1933-08-20-molotov-voroshilov.xml") == {"notBefore": "1933-08-20"}
+    assert sent_date("L1933-08-25-voroshilov-molotov.xml") == {"when": "1933-08-25"}
+    received = letters["L1933-09-02-voroshilov-molotov.xml"].xpath(
+        "//tei:correspAction[@type='received']/tei:persName/@ref", namespaces=NSMAP
+    )
+    assert received == ["persons.xml#molotov", "persons.xml#ordzhonikidze"]

@@ -5,7 +5,8 @@ chapters agree on what a date is and which W3C value it gets (``docs/encoding.md
 
 * a printed date → ``@when`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``);
 * a date the editors supplied in brackets → ``@when`` + ``@cert="medium"``;
-  "[earlier June 12, 1932]" → ``@notAfter``, "[after June 21, 1932]" → ``@notBefore``;
+  "[earlier June 12, 1932]", "[not after 12 June 1932]" → ``@notAfter``,
+  "[after June 21, 1932]", "[not before June 21, 1932]" → ``@notBefore``;
 * seasons and vague spans ("spring 1932", "early 1951", "late fall") → ``@from``/``@to``;
 * a date printed without its year takes the year of its context (the letter's year, the
   chapter's nearest preceding explicit year). When no year is known the value is an
@@ -420,11 +421,24 @@ def context_year(matches: Iterable[DateMatch], current: int | None) -> int | Non
 
 # --------------------------------------------------------------------------- letter headers
 
+#: Editors' words before a bracketed date that bound it: the letter was written by then
+#: (→ @notAfter) or from then on (→ @notBefore). Longest first, so "not before" is not read
+#: as "before".
+_BOUND_NOT_AFTER = ("not later than", "no later than", "earlier than", "not after", "earlier",
+                    "before", "by")  # fmt: skip
+_BOUND_NOT_BEFORE = ("not earlier than", "no earlier than", "later than", "not before", "after")
+_BOUNDS = "|".join(
+    word.replace(" ", r"\s+")
+    for word in sorted(_BOUND_NOT_AFTER + _BOUND_NOT_BEFORE, key=len, reverse=True)
+)
+#: "June 4, 1932" and "4 June 1932", named so that either order reads the same.
+_MONTH_DAY_YEAR = (
+    rf"(?:(?P<{{p}}month>{_M})\s+(?P<{{p}}day>{_DAY}),?"
+    rf"|(?P<{{p}}day2>{_DAY})\s+(?P<{{p}}month2>{_M}),?)\s+"
+)
 _HEADER = re.compile(
-    rf"\[(?P<b_q>earlier|not\s+later\s+than|before|after|not\s+earlier\s+than|later\s+than)?\s*"
-    rf"(?P<b_month>{_M})\s+(?P<b_day>{_DAY}),?\s+(?P<b_year>{_YEAR})\s*\]"
-    rf"|(?P<month>{_M})\s+(?P<day>{_DAY}),?\s+"
-    rf"(?:(?P<year>{_YEAR})|\[(?P<byear>{_YEAR})\])(?!\d)"
+    rf"\[(?P<b_q>{_BOUNDS})?\s*{_MONTH_DAY_YEAR.format(p='b_')}(?P<b_year>{_YEAR})\s*\]"
+    rf"|{_MONTH_DAY_YEAR.format(p='')}(?:(?P<year>{_YEAR})|\[(?P<byear>{_YEAR})\])(?!\d)"
 )
 
 
@@ -442,20 +456,24 @@ def find_header_date(text: str) -> HeaderDate | None:
     m = _HEADER.search(text)
     if m is None:
         return None
-    if m.group("b_month") is not None:
-        value = _value(m.group("b_year"), m.group("b_month"), m.group("b_day"))
+    if m.group("b_year") is not None:
+        value = _value(
+            m.group("b_year"),
+            m.group("b_month") or m.group("b_month2"),
+            m.group("b_day") or m.group("b_day2"),
+        )
         if value is None:
             return None
         qualifier = re.sub(r"\s+", " ", m.group("b_q") or "")
-        if qualifier in ("earlier", "not later than", "before"):
+        if qualifier in _BOUND_NOT_AFTER:
             result = DateValue(not_after=value)
-        elif qualifier in ("after", "not earlier than", "later than"):
+        elif qualifier in _BOUND_NOT_BEFORE:
             result = DateValue(not_before=value)
         else:
             result = DateValue(when=value, cert="medium")
         return HeaderDate(m.start(), m.end(), result)
     year = m.group("year") or m.group("byear")
-    value = _value(year, m.group("month"), m.group("day"))
+    value = _value(year, m.group("month") or m.group("month2"), m.group("day") or m.group("day2"))
     if value is None:
         return None
     cert = "medium" if m.group("byear") else None
