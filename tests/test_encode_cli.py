@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SOURCES
+from conftest import FIXTURES, SOURCES
 
 from tei.cli import main
 
@@ -137,3 +137,19 @@ def test_rerun_removes_documents_it_no_longer_makes(tmp_path: Path) -> None:
     foreign.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
     assert run("encode", str(LETTERS), "-o", str(out), "-q")[0] == 0
     assert not stale.exists() and foreign.exists()
+
+
+def test_rerun_removes_a_folder_it_emptied(tmp_path: Path) -> None:
+    """A source edited so that it no longer has an introduction: no empty front/ is left."""
+    source = tmp_path / "src" / "letters.txt"
+    source.parent.mkdir()
+    unseen = FIXTURES / "letters" / "unseen"
+    source.write_text((unseen / "letters.txt").read_text())
+    out = tmp_path / "tei"
+    register = str(unseen / "persons.xml")
+    assert run("encode", str(source), "-o", str(out), "--register", register, "-q")[0] == 0
+    assert list((out / "front").glob("*.xml"))
+    text = source.read_text()
+    source.write_text(text[text.index("Molotov to Voroshilov August 3") :])
+    assert run("encode", str(source), "-o", str(out), "--register", register, "-q")[0] == 0
+    assert not (out / "front").exists() and len(list((out / "letters").glob("*.xml"))) == 3

@@ -240,3 +240,6 @@ def remove_stale(out_dir: Path, source_names: set[str], written: set[Path]) -> N
             match = made_from.search(statement or "")
             if match and match.group(1) in source_names:
                 path.unlink()
+        # A folder this removal emptied (the source no longer gives an introduction) goes too.
+        if (out_dir / folder).is_dir() and not any((out_dir / folder).iterdir()):
+            (out_dir / folder).rmdir()
