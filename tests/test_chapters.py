@@ -138,21 +138,33 @@ def test_is_heading(line: str, heading: bool) -> None:
     [
         (
             "signed between enemies.193PRESSURE FOR RETREAT",
-            ("signed between enemies.193", "PRESSURE FOR RETREAT"),
+            ("signed between enemies.193", "PRESSURE FOR RETREAT", ""),
         ),
         (
             "It was over.”348ENEMY WITH A PARTY CARD",
-            ("It was over.”348", "ENEMY WITH A PARTY CARD"),
+            ("It was over.”348", "ENEMY WITH A PARTY CARD", ""),
         ),
-        ("It was over.A PERSONAL BLOW", ("It was over.", "A PERSONAL BLOW")),
+        ("It was over.A PERSONAL BLOW", ("It was over.", "A PERSONAL BLOW", "")),
+        # glued to the first word of the paragraph after, or to both paragraphs
+        (
+            "THE FIRST OF DECEMBERKirov was shot.",
+            ("", "THE FIRST OF DECEMBER", "Kirov was shot."),
+        ),
+        (
+            "in the Kremlin.17THE FIRST OF DECEMBERKirov was shot.",
+            ("in the Kremlin.17", "THE FIRST OF DECEMBER", "Kirov was shot."),
+        ),
         ("decline in spring 1932.196Voices were being raised.", None),
         ("the USSR had no alliances.", None),
         ("a clause about the USSR", None),
         ("It was over.USSR", None),  # one glued capital word after a full stop: an acronym
+        ("NKVDOfficers came at night.", None),  # one capital word glued at the start: likewise
+        ("In the spring of 1934 Kirov returned.", None),
+        ("USSR troops crossed the border.", None),
         ("PRESSURE FOR RETREAT", None),  # a whole line is is_heading's business
     ],
 )
-def test_split_glued_heading(line: str, split: tuple[str, str] | None) -> None:
+def test_split_glued_heading(line: str, split: tuple[str, str, str] | None) -> None:
     assert split_glued_heading(line) == split
 
 
@@ -306,6 +318,23 @@ def test_chapter_without_markers(register: Register) -> None:
     doc = _encode("unmarked.txt", register)
     assert doc.markers == [] and doc.warnings == []
     assert doc.root.find(".//tei:date", NSMAP).get("when") == "1932"
+
+
+def test_heading_glued_to_the_paragraph_after(register: Register) -> None:
+    """A chapter the encoder was not written against: "THE FIRST OF DECEMBERKirov was shot"
+    (the heading glued to the first word after it), a quotation with a list, bounded dates."""
+    doc = _encode("glued-heading.txt", register)
+    assert doc.warnings == [] and doc.markers == list(range(12, 19))
+    assert doc.headings == ["THE FIRST OF DECEMBER"]
+    (second,) = doc.root.findall(".//tei:body/tei:div[tei:head]", NSMAP)
+    first_p = second.find("tei:p", NSMAP)
+    assert "".join(first_p.itertext()).startswith("Kirov was shot in the Smolny")
+    assert first_p.find("tei:persName", NSMAP).get("ref") == "persons.xml#kirov"
+    items = doc.root.findall(".//tei:cit/tei:quote/tei:list/tei:item", NSMAP)
+    assert [item.get("n") for item in items] == ["1", "2"]
+    spans = {d.text: (d.get("from"), d.get("to")) for d in doc.root.iterfind(".//tei:date", NSMAP)}
+    assert spans["spring of 1934"] == ("1934-03-01", "1934-05-31")
+    assert spans["late December"] == ("1934-12-21", "1934-12-31")
 
 
 def test_lossless_failure_is_raised(register: Register, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ from tei.encode.letters import (
     parse_archive,
     parse_header,
 )
-from tei.encode.lossless import LosslessError, check
+from tei.encode.lossless import LosslessError, check, words
 from tei.encode.persons import Register
 from tei.encode.teidoc import E
 from tei.xmlio import NSMAP, parse_file
@@ -574,6 +574,20 @@ def test_dateline_lines_are_read_one_by_one(letters_edition: Path) -> None:
     # Line 1365-1367: "20/VI" over "23–30 2" is the 20th of June and a time, not 20/VI/(19)23.
     tree = _by_line(_letters(letters_edition), 1354)
     assert [d.get("when") for d in tree.iterfind(".//t:dateline/t:date", NS)] == ["1932-06-20"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Manchuria.184 Quietly", ["Manchuria", "184", "Quietly"]),
+        ("1In", ["1", "In"]),
+        ("DECEMBERKirov was", ["DECEMBER", "Kirov", "was"]),  # a glued heading
+        ("McDonald of the USSR", ["McDonald", "of", "the", "USSR"]),
+        ("Kaganovich's", ["Kaganovich", "s"]),
+    ],
+)
+def test_lossless_words(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
 
 
 # --- a correspondence the encoder was not written against -------------------------------------

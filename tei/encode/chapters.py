@@ -96,8 +96,10 @@ def read_blocks(text: str) -> list[Block]:
             blocks.append(Block("item", line, number, number=item))
             continue
         glued = split_glued_heading(line)
-        body, heading = glued if glued else (line, None)
-        if current is not None and current.kind == "p" and not _finished(current.text):
+        body, heading, after = glued if glued else (line, None, "")
+        if not body:
+            pass  # the heading opens the line
+        elif current is not None and current.kind == "p" and not _finished(current.text):
             separator = "" if _NO_SPACE_BEFORE.match(body) else " "
             start = len(current.text) + len(separator)
             current.text += separator + body
@@ -109,6 +111,8 @@ def read_blocks(text: str) -> list[Block]:
         if heading is not None:
             flush()
             blocks.append(Block("head", heading, number))
+            if after:
+                current = Block("p", after, number)
     flush()
     return blocks
 

@@ -1,9 +1,10 @@
 """Section headings of a narrative chapter: lines in capitals, also glued to a paragraph end.
 
 The print edition sets section headings in small capitals; the scrape keeps them as a line
-in capitals ("THE FOUR HORSEMEN") or glues them to the end of the paragraph before,
-straight after its last sentence or endnote marker ("enemies.193PRESSURE FOR RETREAT").
-Running text never has a run of capitals glued to a sentence end, and a line with no
+in capitals ("THE FOUR HORSEMEN") or glues them to the paragraph before, straight after its
+last sentence or endnote marker ("enemies.193PRESSURE FOR RETREAT"), to the first word of
+the paragraph after ("THE FIRST OF DECEMBERKirov was shot"), or to both. Running text never
+has a run of capitals glued to a sentence end or to a capitalised word, and a line with no
 lower-case letter, a few words long and without a closing full stop, is not prose.
 """
 
@@ -18,8 +19,9 @@ MIN_HEADING_LETTERS = 3
 
 _CAPS_WORD = r"[A-Z][A-Z’'\-]*"
 _HEADING_WORDS = rf"{_CAPS_WORD}(?:[ ,:]+{_CAPS_WORD})*[?!]?"
-# Glued: right after a sentence end or an endnote number, a run of capital words to the end.
-_GLUED = re.compile(rf"(?<=[.?!”’\")\]\d])(?P<head>{_HEADING_WORDS})\s*$")
+# Glued: a run of capital words right after a sentence end or an endnote number, or at the
+# start of the line; running to the line's end, or to a capitalised word it is glued to.
+_GLUED = re.compile(rf"(?:(?<=[.?!”’\")\]\d])|^)(?P<head>{_HEADING_WORDS})(?:\s*$|(?=[A-Z][a-z]))")
 
 
 def is_heading(line: str) -> bool:
@@ -36,18 +38,22 @@ def is_heading(line: str) -> bool:
     )
 
 
-def split_glued_heading(line: str) -> tuple[str, str] | None:
-    """("…enemies.193", "PRESSURE FOR RETREAT") for a heading glued to the paragraph end."""
-    match = _GLUED.search(line)
-    if match is None or not line[: match.start()].strip():
-        return None
-    head = match.group("head")
-    if sum(c.isalpha() for c in head) < MIN_HEADING_LETTERS + 1 or len(head.split()) > (
-        MAX_HEADING_WORDS
-    ):
-        return None
-    # A single glued capital word is an acronym closing the sentence ("…in the USSR"), not a
-    # heading, unless it stands after an endnote number.
-    if len(head.split()) == 1 and not line[match.start() - 1].isdigit():
-        return None
-    return line[: match.start()], line[match.start() :].rstrip()
+def split_glued_heading(line: str) -> tuple[str, str, str] | None:
+    """(text before, heading, text after) for a heading glued into a line of prose.
+
+    "…enemies.193PRESSURE FOR RETREAT" → ("…enemies.193", "PRESSURE FOR RETREAT", "");
+    "THE FIRST OF DECEMBERKirov was shot" → ("", "THE FIRST OF DECEMBER", "Kirov was shot").
+    """
+    for match in _GLUED.finditer(line):
+        before, head, after = line[: match.start()], match.group("head"), line[match.end() :]
+        if not before.strip() and not after.strip():
+            return None  # a whole line is is_heading's business
+        words = len(head.split())
+        if sum(c.isalpha() for c in head) < MIN_HEADING_LETTERS + 1 or words > MAX_HEADING_WORDS:
+            continue
+        # A single glued capital word is an acronym ("…in the USSR", "NKVDOfficers"), not a
+        # heading, unless it stands after an endnote number.
+        if words == 1 and not (before and before[-1].isdigit()):
+            continue
+        return before, head, after.rstrip()
+    return None

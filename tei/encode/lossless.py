@@ -2,7 +2,8 @@
 
 Words are runs of letters or of digits (a number glued to a word, "1In", is two words), so
 punctuation and white space may move (a marker glued as "Manchuria.184" is "Manchuria"
-"184" on both sides). The TEI's words
+"184" on both sides); a run of capitals glued to a capitalised word ("DECEMBERKirov", a
+heading glued to its paragraph) is two words as well. The TEI's words
 are read in reading order with two editorial rules: an empty ``note`` (an endnote marker)
 reads as its ``@n``; a footnote reads as its ``@n`` where it stands (the marker) and as its
 number and text *after* the document's main text, where the source printed it (below the
@@ -33,8 +34,16 @@ class LosslessError(Exception):
     """The TEI lacks words of the source."""
 
 
+#: Inside a letter run: the end of a run of capitals before a capitalised word.
+_CAPITALS_THEN_WORD = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return [
+        part
+        for word in _WORD.findall(text)
+        for part in (_CAPITALS_THEN_WORD.split(word) if not word.islower() else (word,))
+    ]
 
 
 def _is_footnote(element: etree._Element) -> bool:
