@@ -298,6 +298,7 @@ class Checker:
                 issues.append(Issue(
                     path, line, column, WARNING,
                     "@ref pointers into the register are not checked: no persons.xml in this "
-                    "folder or its parents; put the register there or pass --register FILE",
+                    "folder or the three above it (within the project); put the register "
+                    "there or pass --register FILE",
                     "register-missing", "register"))
         return issues
