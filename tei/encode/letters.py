@@ -29,7 +29,7 @@ from tei.encode.dates import (
 from tei.encode.figures import MIN_TABLE_ROWS, figure_pairs
 from tei.encode.inline import Span, fill
 from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
-from tei.encode.persons import NameMatch, Register
+from tei.encode.persons import FORMS_OF_ADDRESS, NameMatch, Register
 from tei.encode.reading import SourceText
 from tei.encode.teidoc import XML_ID, E, append_text, new_document
 
@@ -169,7 +169,7 @@ def is_salutation(text: str, register: Register) -> bool:
         return False
     if re.match(r"^(?:Hello|Dear|Hi)\b", text):
         return True
-    return bool(re.match(r"^(?:Tov\.|Comrade|T\.)\s+[A-Z]", text)) and len(words) <= 4
+    return bool(re.match(rf"^{FORMS_OF_ADDRESS}\s+[A-Z]", text)) and len(words) <= 4
 
 
 def is_address(text: str, register: Register) -> bool:
