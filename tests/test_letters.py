@@ -328,6 +328,22 @@ def test_markers(text: str, numbers: set[int], expected: list[int]) -> None:
     assert [m.number for m in markers] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "date", "expected"),
+    [
+        ("the plan was approved on August 1 1 . Gamarnik agrees.", "August 1", [1]),
+        ("the plan was approved on August 1 . Gamarnik agrees.", "August 1", []),  # the date's 1
+        ("in 1932 1 , and later", "1932", [1]),
+        ("a loan of 20 1 million", None, []),  # a number after a number that is no date
+        ("in 1932 the plan", None, []),
+    ],
+)
+def test_marker_after_a_date(text: str, date: str | None, expected: list[int]) -> None:
+    taken = [(text.index(date), text.index(date) + len(date))] if date else []
+    markers, _ = fn.find_markers(text, {1}, 1, set(), taken=taken)
+    assert [m.number for m in markers] == expected
+
+
 def test_marker_in_sequence_after_earlier_ones() -> None:
     markers, following = fn.find_markers("Dirksen3—doesn't he; letters 4 and", {3, 4}, 3, set())
     assert [m.number for m in markers] == [3, 4] and following == 5
@@ -650,3 +666,20 @@ def test_an_unseen_correspondence_with_bounded_dates_and_a_headerless_letter(
         "//tei:correspAction[@type='received']/tei:persName/@ref", namespaces=NSMAP
     )
     assert received == ["persons.xml#molotov", "persons.xml#ordzhonikidze"]
+
+
+def test_an_unseen_correspondence_with_a_notes_heading_and_joint_signers(tmp_path: Path) -> None:
+    """"Notes:" instead of a rule, a marker right after a date ("on August 1 1 ."), two
+    signers after a closing formula, a comma before a day-first header date."""
+    from conftest import FIXTURES
+
+    from tei.encode import encode_sources
+
+    result = encode_sources([FIXTURES / "letters" / "unseen" / "notes-heading.txt"], tmp_path)
+    assert result.warnings == []
+    letter = parse_file(tmp_path / "letters" / "L1933-08-03-molotov-voroshilov.xml")
+    sent = letter.xpath("//tei:correspAction[@type='sent']/tei:persName/@ref", namespaces=NSMAP)
+    assert sent == ["persons.xml#molotov", "persons.xml#ordzhonikidze"]
+    (note,) = letter.xpath("//tei:note", namespaces=NSMAP)
+    assert note.get("type") is None and note.getparent().tag == f"{{{NSMAP['tei']}}}p"
+    assert note.getprevious().text == "August 1"

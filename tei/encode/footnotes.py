@@ -42,7 +42,7 @@ _SENTENCE_END_BEFORE = re.compile(r"[.?!]\s$")
 _SENTENCE_START_AFTER = re.compile(r"\s[A-Z]")
 #: How many lost markers a strongly marked number may skip ("matter 2 ." when 1 is lost).
 MAX_SKIP = 3
-_CANDIDATE = re.compile(r"(?<=[^\s\d])(?P<space>\s?)(?P<n>\d{1,2})(?!\d)")
+_CANDIDATE = re.compile(r"(?<=\S)(?P<space>\s?)(?P<n>\d{1,2})(?!\d)")
 
 
 @dataclass
@@ -115,6 +115,12 @@ def find_markers(
     for match in _CANDIDATE.finditer(text):
         number = int(match.group("n"))
         if any(start <= match.start("n") < end for start, end in taken or ()):
+            continue
+        # A digit right before is the same number ("1932"), or another one ("20 3"); but a
+        # date may end there: "on August 1 1 ." is the date and marker 1.
+        if text[match.start() - 1].isdigit() and not (
+            match.group("space") and any(end == match.start() for _, end in taken or ())
+        ):
             continue
         before = text[: match.start("n")]
         after = text[match.end() :]
