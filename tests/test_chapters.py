@@ -337,6 +337,21 @@ def test_heading_glued_to_the_paragraph_after(register: Register) -> None:
     assert spans["late December"] == ("1934-12-21", "1934-12-31")
 
 
+def test_quotation_introduced_after_an_endnote_marker(register: Register) -> None:
+    """"…with interest.41 Molotov wrote:" introduces a quotation (the marker is glued to the
+    sentence before); "the winter of 1932–33" is one winter; a marker glued to the next
+    sentence ("Ukraine.43In May") is found."""
+    doc = _encode("quote-after-marker.txt", register)
+    assert doc.warnings == [] and doc.markers == [41, 42, 43, 44, 45]
+    (cit,) = doc.root.findall(".//tei:cit", NSMAP)
+    quoted = "".join(cit.itertext())
+    assert quoted.startswith("The harvest has been gathered")
+    assert cit.find(".//tei:note", NSMAP).get("n") == "42"
+    winter = doc.root.find(".//tei:date[@from='1932-12-01']", NSMAP)
+    assert winter is not None and winter.text == "winter of 1932–33"
+    assert doc.headings == ["HUNGER AND TERROR"]
+
+
 def test_lossless_failure_is_raised(register: Register, monkeypatch: pytest.MonkeyPatch) -> None:
     from tei.encode import chapters
     from tei.encode.lossless import LosslessError

@@ -161,6 +161,13 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         ),
         ("winter 1932", {}, [("winter 1932", {"from": "1932-12-01", "to": "1933-02-28"})]),
         (
+            "In the winter of 1932–33 the famine",
+            {},
+            [("winter of 1932–33", {"from": "1932-12-01", "to": "1933-02-28"})],
+        ),
+        ("winter 1932/1933", {}, [("winter 1932/1933", {"from": "1932-12-01", "to": "1933-02-28"})]),
+        ("the winter 1932–35 campaign", {}, []),  # no one winter: no date rather than a wrong one
+        (
             "in the summer, without",
             {"year": 1932},
             [("summer", {"from": "1932-06-01", "to": "1932-08-31"})],

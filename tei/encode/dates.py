@@ -7,7 +7,8 @@ chapters agree on what a date is and which W3C value it gets (``docs/encoding.md
 * a date the editors supplied in brackets → ``@when`` + ``@cert="medium"``;
   "[earlier June 12, 1932]", "[not after 12 June 1932]" → ``@notAfter``,
   "[after June 21, 1932]", "[not before June 21, 1932]" → ``@notBefore``;
-* seasons and vague spans ("spring 1932", "early 1951", "late fall") → ``@from``/``@to``;
+* seasons and vague spans ("spring 1932", "early 1951", "late fall", "the winter of
+  1932–33") → ``@from``/``@to``;
 * a date printed without its year takes the year of its context (the letter's year, the
   chapter's nearest preceding explicit year). When no year is known the value is an
   ``xs:gMonthDay`` / ``xs:gMonth`` ("--06-29", "--06"), which TEI's W3C attributes allow,
@@ -139,6 +140,9 @@ _SCANNER = re.compile(
             rf"(?P<q_season>{_SEASON})(?:\s+(?:of\s+)?(?P<q_season_year>{_YEAR})\b)?"
             rf"|(?P<q_month>{_M})(?:,?\s+(?P<q_month_year>{_YEAR})\b)?"
             rf"|{_NUM_START}(?P<q_year>{_YEAR})\b{_NOT_NUMBER_TAIL})",
+            # the winter of 1932–33, winter 1932/33: the winter that begins in 1932
+            rf"(?P<w_season>[Ww]inter)\s+(?:of\s+)?(?P<w_year>{_YEAR})\s*[-–—/]\s*"
+            rf"(?P<w_next>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
             # spring 1932, summer of 1950
             rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
             # February-July 1932, April-May
@@ -268,6 +272,12 @@ def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[D
     g = m.groupdict()
     if g["q"] is not None:
         return _interpret_qualified(m, year)
+    if g["w_season"] is not None:
+        y = int(g["w_year"])
+        if int(g["w_next"]) not in (y + 1, (y + 1) % 100):
+            return ()  # "winter 1932–35" is no one winter: no date rather than a wrong one
+        start, end = _season_span(g["w_season"], y)
+        return (DateMatch(m.start(), m.end(), DateValue(from_=start, to=end), y),)
     if g["s_season"] is not None:
         y = int(g["s_year"])
         start, end = _season_span(g["s_season"], y)

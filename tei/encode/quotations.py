@@ -21,7 +21,12 @@ SPEECH_VERBS = (
     "cabled", "exclaimed",
 )  # fmt: skip
 
-_LAST_SENTENCE = re.compile(r"(?:^|(?<=[.?!”’]\s))[^.?!]*:\s*$")
+# The final sentence starts after a sentence end, or after the endnote marker glued to one
+# ("…with interest.41 Molotov wrote:").
+_LAST_SENTENCE = re.compile(
+    r"(?:^|(?<=[.?!”’]\s)|(?<=[.?!”’]\d\s)|(?<=[.?!”’]\d{2}\s)|(?<=[.?!”’]\d{3}\s))"
+    r"[^.?!]*:\s*$"
+)
 _VERB = re.compile(rf"\b(?:{'|'.join(SPEECH_VERBS)})\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She|They|It)\b")
 _LIST_ITEM = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s+\S")
