@@ -96,6 +96,9 @@ HEADERS = [
         ["kaganovich", "postyshev", "ordzhonikidze"],
         {"when": "1932-06-20"},
     ),
+    # a correspondent the register lacks: the header still stands (the name is reported)
+    ("Tukhachevsky to Stalin August 4, 1933", [], ["stalin"], {"when": "1933-08-04"}),
+    ("Stalin to Tukhachevsky August 4, 1933", ["stalin"], [], {"when": "1933-08-04"}),
 ]
 
 
@@ -118,6 +121,11 @@ def test_header_forms(
         "1932 June",
         "Sochi, Comrade Stalin.",
         "Please let us know your opinion 1 . No. 28/1171/sh.",
+        # words that are no names beside a known one
+        "Molotov wrote to Stalin June 5, 1932",
+        "The letter to Stalin June 5, 1932",
+        # no one known
+        "Tukhachevsky to Uborevich August 4, 1933",
     ],
 )
 def test_not_headers(register: Register, line: str) -> None:
@@ -683,3 +691,26 @@ def test_an_unseen_correspondence_with_a_notes_heading_and_joint_signers(tmp_pat
     (note,) = letter.xpath("//tei:note", namespaces=NSMAP)
     assert note.get("type") is None and note.getparent().tag == f"{{{NSMAP['tei']}}}p"
     assert note.getprevious().text == "August 1"
+
+
+def test_a_header_naming_someone_the_register_lacks_still_starts_a_letter(tmp_path: Path) -> None:
+    """"Tukhachevsky to Voroshilov August 4, 1933" with only Voroshilov in the register: once
+    swallowed as the last paragraph of the letter before, now a letter whose sender is kept
+    by name (no @ref) and reported."""
+    from conftest import FIXTURES
+
+    from tei.encode import encode_sources
+
+    result = encode_sources([FIXTURES / "letters" / "unseen" / "unknown-sender.txt"], tmp_path)
+    assert [w.split(": ", 1)[1] for w in result.warnings] == [
+        "correspondent «Tukhachevsky» is not in the register; add it to persons.xml"
+    ]
+    first = parse_file(tmp_path / "letters" / "L1933-08-03-molotov-voroshilov.xml")
+    assert first.xpath("count(//tei:closer/tei:signed | //tei:closer/tei:dateline)",
+                       namespaces=NSMAP) == 2
+    second = parse_file(tmp_path / "letters" / "L1933-08-04-tukhachevsky-voroshilov.xml")
+    (sender,) = second.xpath("//tei:correspAction[@type='sent']/tei:persName", namespaces=NSMAP)
+    assert sender.text == "Tukhachevsky" and sender.get("ref") is None
+    assert second.findtext(".//tei:titleStmt/tei:title", namespaces=NSMAP) == (
+        "Tukhachevsky to Voroshilov, 4 August 1933"
+    )

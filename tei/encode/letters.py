@@ -36,6 +36,7 @@ from tei.encode.teidoc import XML_ID, E, append_text, new_document
 MONTH_NAMES = list(MONTHS)
 _ARCHIVE = re.compile(r"^\s*Archive:\s*(?P<rest>.*)$")
 _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
+_UNKNOWN_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$")
 _CORRESPONDENT = re.compile(r"^(?:the\s+)?[A-Z][\w.’'\- ]*$|^the members of the \w+$")
 _LIST_ITEM = re.compile(r"^(?P<n>\d{1,2}|[a-z])\s?\)\s*(?=\S)|^(?P<m>\d{1,2})\.\s+(?=[A-Z\"“])")
 _POSTSCRIPT = re.compile(r"^(?:P\.\s?S\.|PS|PSM?)(?=[\s.])")
@@ -87,15 +88,20 @@ def _correspondents(part: str, register: Register) -> tuple[Correspondent, ...] 
     names = [n.strip(" .") for n in re.split(r",\s*|\s+and\s+", part) if n.strip(" .")]
     if not names or not all(_CORRESPONDENT.match(name) for name in names):
         return None
-    return tuple(Correspondent(name, register.resolve(name)) for name in names)
+    found = tuple(Correspondent(name, register.resolve(name)) for name in names)
+    # A name the register lacks must still look like one: capitalised words only.
+    if any(c.match is None and not _UNKNOWN_NAME.match(c.text) for c in found):
+        return None
+    return found
 
 
 def parse_header(line: str, register: Register) -> Header | None:
     """Read a header line, or None if ``line`` is not one.
 
     A header is correspondents, "to" (or a dash), correspondents and a header date, on a
-    line of its own; at least one sender must be in the register, so that a sentence such
-    as "On June 5 …" is never taken for a header.
+    line of its own. At least one correspondent must be in the register, so that a
+    sentence such as "On June 5 …" is never taken for a header; the others must look like
+    names ("Tukhachevsky to Voroshilov August 4, 1933" with only Voroshilov known).
     """
     text = line.strip()
     if not text or len(text) > 200:
@@ -109,7 +115,7 @@ def parse_header(line: str, register: Register) -> Header | None:
         return None
     senders = _correspondents(parts[0], register)
     recipients = _correspondents(parts[1], register)
-    if not senders or not recipients or not any(c.match for c in senders):
+    if not senders or not recipients or not any(c.match for c in senders + recipients):
         return None
     return Header(text, senders, recipients, found.start, found.end, found.value)
 
@@ -629,6 +635,15 @@ def _short_name(ref: str, register: Register) -> str:
     return entry.surname if entry else ref
 
 
+def _id_part(refs: list[str], unknown: list[str]) -> str:
+    """The first correspondent in a letter's id: the register id, or the name as printed."""
+    if refs:
+        return refs[0].partition("#")[2]
+    if unknown:
+        return re.sub(r"\W+", "-", unknown[0].lower()).strip("-") or "unknown"
+    return "unknown"
+
+
 def _corresp_names(element: etree._Element, register: Register) -> list[NameMatch]:
     """Names in ``element`` itself: the editors' notes inside it name other people."""
     text = "".join(element.xpath(".//text()[not(ancestor::*[local-name()='note'])]"))
@@ -723,8 +738,13 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
         for m in _corresp_names(el, register)
         if m.tag != "placeName"
     ]
-    senders = [c.match.ref for c in raw.header.senders if c.match] if raw.header else []
-    recipients = [c.match.ref for c in raw.header.recipients if c.match] if raw.header else []
+    header_senders = raw.header.senders if raw.header else ()
+    header_recipients = raw.header.recipients if raw.header else ()
+    senders = [c.match.ref for c in header_senders if c.match]
+    recipients = [c.match.ref for c in header_recipients if c.match]
+    # Correspondents the header names but the register lacks: kept by name, without @ref.
+    unknown_senders = [c.text for c in header_senders if c.match is None]
+    unknown_recipients = [c.text for c in header_recipients if c.match is None]
     signer_refs = list(dict.fromkeys(m.ref for m in signers))
     addressed_refs = list(dict.fromkeys(m.ref for m in addressed))
     if raw.header is None:
@@ -734,14 +754,18 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
                 f"{where}: a document without a header whose correspondents could not all be read from its signature and address"
             )
     elif signer_refs and not set(signer_refs) & set(senders):
+        named = [_short_name(r, register) for r in senders] + unknown_senders
         warnings.append(
-            f"{where}: the header names {', '.join(_short_name(r, register) for r in senders)} as sender, "
+            f"{where}: the header names {', '.join(named)} as sender, "
             f"but the letter is signed by {', '.join(_short_name(r, register) for r in signer_refs)}; "
             "correspDesc follows the signature and address"
         )
-        old_senders = senders
-        senders = signer_refs
-        recipients = [r for r in addressed_refs if r not in senders] or old_senders
+        addressed_others = [r for r in addressed_refs if r not in signer_refs]
+        if addressed_others:
+            recipients, unknown_recipients = addressed_others, []
+        else:  # the header's senders were the addressees
+            recipients, unknown_recipients = senders, unknown_senders
+        senders, unknown_senders = signer_refs, []
     if raw.header:
         for c in (*raw.header.senders, *raw.header.recipients):
             if c.match is None:
@@ -763,6 +787,8 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
     sent = E.correspAction(type="sent")
     for ref in senders:
         sent.append(_persname(ref, register))
+    for name in unknown_senders:
+        sent.append(E.persName(name))
     sent_from = place_sent_from(list(context.notes.values()), register)
     if sent_from:
         sent.append(_persname(sent_from, register))
@@ -771,25 +797,19 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
     received = E.correspAction(type="received")
     for ref in recipients:
         received.append(_persname(ref, register))
+    for name in unknown_recipients:
+        received.append(E.persName(name))
     received_at = place_addressed(div, register)
     if received_at:
         received.append(_persname(received_at, register))
     corresp = E.correspDesc(sent, received)
 
-    id_stem = (
-        "L"
-        + _date_key(date)
-        + "-"
-        + "-".join(
-            [
-                senders[0].partition("#")[2] if senders else "unknown",
-                recipients[0].partition("#")[2] if recipients else "unknown",
-            ]
-        )
-    )
+    id_stem = f"L{_date_key(date)}-{_id_part(senders, unknown_senders)}-{_id_part(recipients, unknown_recipients)}"
+    sender_names = [_short_name(r, register) for r in senders] + unknown_senders
+    recipient_names = [_short_name(r, register) for r in recipients] + unknown_recipients
     title = (
-        f"{', '.join(_short_name(r, register) for r in senders) or 'Unknown'} to "
-        f"{', '.join(_short_name(r, register) for r in recipients) or 'unknown'}, {_human_date(date)}"
+        f"{', '.join(sender_names) or 'Unknown'} to "
+        f"{', '.join(recipient_names) or 'unknown'}, {_human_date(date)}"
     )
     archive_p = E.p(raw.archive.text) if raw.archive else None
     if raw.archive:
