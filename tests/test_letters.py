@@ -225,6 +225,10 @@ def test_opener_lines(register: Register, text: str, salute: bool, address: bool
         ("13/VI - 32 Kaganovich.", "signed+dateline"),
         ("I. Stalin. 18/VI.32", "signed+dateline"),
         ("Today there was a PB, but I will write additionally tomorrow.", None),
+        # the place a dateline was written at; a written-out date as a dateline
+        ("Sochi, 7.VIII.33", "dateline"),
+        ("Moscow, August 3, 1933.", "dateline"),
+        ("In Moscow on August 3, 1933 we met.", None),
         # a name that the words before it govern is no signer; a postscript is text
         ("Regards to Molotov.", None),
         ("Thanks for Kaganovich's note.", None),
@@ -714,3 +718,18 @@ def test_a_header_naming_someone_the_register_lacks_still_starts_a_letter(tmp_pa
     assert second.findtext(".//tei:titleStmt/tei:title", namespaces=NSMAP) == (
         "Tukhachevsky to Voroshilov, 4 August 1933"
     )
+
+
+def test_datelines_with_their_place_in_opener_and_closer(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    from tei.encode import encode_sources
+
+    encode_sources([FIXTURES / "letters" / "unseen" / "place-datelines.txt"], tmp_path)
+    first = parse_file(tmp_path / "letters" / "L1933-08-03-molotov-voroshilov.xml")
+    (opening,) = first.xpath("//tei:opener/tei:dateline", namespaces=NSMAP)
+    assert "".join(opening.itertext()) == "Moscow, August 3, 1933."
+    second = parse_file(tmp_path / "letters" / "L1933-08-07-voroshilov-molotov.xml")
+    (closing,) = second.xpath("//tei:closer/tei:dateline", namespaces=NSMAP)
+    assert "".join(closing.itertext()).strip() == "Sochi, 7.VIII.33"
+    assert closing.find("tei:date", NSMAP).get("when") == "1933-08-07"

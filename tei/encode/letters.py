@@ -36,6 +36,8 @@ from tei.encode.teidoc import XML_ID, E, append_text, new_document
 MONTH_NAMES = list(MONTHS)
 _ARCHIVE = re.compile(r"^\s*Archive:\s*(?P<rest>.*)$")
 _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
+#: A place a dateline may open with: one or two capitalised words and a comma ("Sochi, ").
+_PLACE_BEFORE_DATELINE = re.compile(r"\s*[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?,\s*$")
 _UNKNOWN_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$")
 _CORRESPONDENT = re.compile(r"^(?:the\s+)?[A-Z][\w.’'\- ]*$|^the members of the \w+$")
 _LIST_ITEM = re.compile(r"^(?P<n>\d{1,2}|[a-z])\s?\)\s*(?=\S)|^(?P<m>\d{1,2})\.\s+(?=[A-Z\"“])")
@@ -202,11 +204,15 @@ def is_mark(text: str) -> bool:
 
 
 def is_dateline_only(text: str, year: int | None) -> bool:
-    """A line that is only a dateline, perhaps with a time or a marker: "29/VI 32", "12/V1"."""
-    found = find_datelines(text, year=year)
+    """A line that is only a dateline, perhaps with a time or a marker, or after the place
+    it was written at: "29/VI 32", "12/V1", "Sochi, 7.VIII.33", "Moscow, August 3, 1933."."""
+    found = find_datelines(text, year=year) or [
+        d for d in find_dates(text, year=year) if d.value.when and len(d.value.when) >= 8
+    ]
     if not found:
         return False
-    rest = text[: found[0].start] + text[found[0].end :]
+    place = _PLACE_BEFORE_DATELINE.match(text[: found[0].start])
+    rest = text[place.end() if place else 0 : found[0].start] + text[found[0].end :]
     return not re.sub(r"\b(?:year|g)\b|[\d\s.,–\-]", "", rest)
 
 
