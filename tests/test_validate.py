@@ -38,13 +38,21 @@ def run(edition: Path, tmp_path: Path, **kwargs):  # noqa: ANN201
 
 def test_discover_files_folders_and_globs(edition: Path) -> None:
     assert len(discover([edition])) == 6
-    assert discover([edition / "letters" / "bad.xml"]) == [edition / "letters" / "bad.xml"]
-    assert [p.name for p in discover([str(edition / "letters" / "*.xml")])] == [
+    assert discover([edition / "letters" / "bad.xml"]) == [str(edition / "letters" / "bad.xml")]
+    assert [Path(p).name for p in discover([str(edition / "letters" / "*.xml")])] == [
         "L1932-06-05-stalin-kaganovich.xml", "bad.xml", "warn.xml"]
     assert len(discover([str(edition / "**" / "*.xml")])) == 6
     (edition / ".teitool-cache").mkdir()
     (edition / ".teitool-cache" / "x.xml").write_text("<x/>")
     assert len(discover([edition, edition / "persons.xml"])) == 6  # hidden skipped, no doubles
+
+
+def test_discover_names_files_as_the_user_wrote_them(edition: Path, monkeypatch) -> None:
+    monkeypatch.chdir(edition.parent)
+    named = f"./{edition.name}/letters/"
+    assert discover([named]) == discover([f"{edition.name}/letters"]) == [
+        f"{edition.name}/letters/{name}"
+        for name in ("L1932-06-05-stalin-kaganovich.xml", "bad.xml", "warn.xml")]
 
 
 @pytest.mark.parametrize("bad", ["missing-folder", "nothing-*.xml"])

@@ -7,6 +7,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,30 +32,32 @@ _GLOB_CHARS = set("*?[")
 # --- finding files --------------------------------------------------------------------------
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files named, the *.xml under folders named, the matches of glob patterns; sorted."""
-    found: dict[str, Path] = {}
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files named, the *.xml under folders named, the matches of glob patterns; sorted.
+
+    Paths stay strings, as the user wrote them: a re-run over thousands of cached files
+    spends its time here, and Path objects cost more than the rest of that run.
+    """
+    found: set[str] = set()
     for raw in paths:
         text = os.fspath(raw)
-        if not Path(text).exists() and _GLOB_CHARS & set(text):
-            matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))]
+        if not os.path.exists(text) and _GLOB_CHARS & set(text):
+            matches = sorted(glob.glob(text, recursive=True))
             if not matches:
                 raise TeitoolError(f"{text}: no file matches this pattern", EXIT_CANNOT_RUN)
         else:
-            matches = [Path(text)]
-        for path in matches:
-            if path.is_dir():
+            matches = [text]
+        for path in map(os.path.normpath, matches):
+            if os.path.isdir(path):
                 for folder, subfolders, names in os.walk(path):
                     subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-                    for name in names:
-                        if name.endswith(".xml") and not name.startswith("."):
-                            file = os.path.join(folder, name)
-                            found.setdefault(file, Path(file))
-            elif path.exists():
-                found.setdefault(str(path), path)
+                    found.update(os.path.join(folder, name) for name in names
+                                 if name.endswith(".xml") and not name.startswith("."))
+            elif os.path.exists(path):
+                found.add(path)
             else:
                 raise TeitoolError(f"{text}: no such file or folder", EXIT_CANNOT_RUN)
-    return [found[key] for key in sorted(found)]
+    return sorted(found)
 
 
 #: How far above a TEI file's folder its register is looked for: enough for an edition's
@@ -227,15 +230,13 @@ def validate_paths(
     config = _config_digest(specs, builtin)
     cache = ResultCache(cache_dir(cache_directory)) if use_cache else None
     results: dict[str, FileResult] = {}
-    # display path, file, content (None: not read yet), register key, cache key, stat, digest
-    pending: list[list[Any]] = []
+    pending: list[_Pending] = []
     try:
-        absolute = {str(f): os.path.abspath(f) for f in files}
+        absolute = {display: os.path.abspath(display) for display in files}
         memo = cache.get_stats(absolute.values()) if cache is not None else {}
-        for file in files:
-            display = str(file)
+        for display in files:
             try:
-                stat = file.stat()
+                stat = os.stat(display)
                 if stat.st_size > max_bytes:
                     results[display] = FileResult(display, [Issue(
                         display, 0, 0, ERROR,
@@ -247,7 +248,7 @@ def validate_paths(
                 known = memo.get(absolute[display])
                 # Like git's index: an unchanged size, mtime, ctime and inode means unchanged
                 # content, so a re-run reads no file it has seen before.
-                data = None if known and known[0] == signature else file.read_bytes()
+                data = None if known and known[0] == signature else _read(display)
             except OSError as exc:
                 results[display] = FileResult(display, [Issue(
                     display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io",
@@ -257,23 +258,23 @@ def validate_paths(
             reg = register_for(display)
             key = hashlib.sha256(
                 f"{config}\0{register_digests.get(reg, '')}\0{digest}".encode()).hexdigest()
-            pending.append([display, file, data, reg, key, signature, digest])
+            pending.append(_Pending(display, data, reg, key, signature, digest))
 
         if cache is not None:
-            hits = cache.get_many(item[4] for item in pending)
+            hits = cache.get_many(item.key for item in pending)
             remaining = []
             for item in pending:
-                if item[4] in hits:
-                    issues = [Issue.from_dict({**d, "path": item[0]}) for d in hits[item[4]]]
-                    results[item[0]] = FileResult(item[0], issues, cached=True)
+                if item.key in hits:
+                    issues = [Issue.from_dict({**d, "path": item.display}) for d in hits[item.key]]
+                    results[item.display] = FileResult(item.display, issues, cached=True)
                 else:
                     remaining.append(item)
             pending = remaining
 
         for item in pending:
-            if item[2] is None:
-                item[2] = item[1].read_bytes()
-                item[6] = hashlib.sha256(item[2]).hexdigest()
+            if item.data is None:
+                item.data = _read(item.display)
+                item.digest = hashlib.sha256(item.data).hexdigest()
         if pending:
             from tei.validate.checks import load_register
 
@@ -284,40 +285,59 @@ def validate_paths(
             if jing_specs:
                 from tei.validate import jing
             runs = [
-                jing.start(spec, [(d, d, data) for d, _f, data, *_ in pending
-                                  if jing.safe_for_jing(data)], jing_dir)
+                jing.start(spec, [(item.display, item.display, item.data) for item in pending
+                                  if jing.safe_for_jing(item.data)], jing_dir)
                 for spec in jing_specs
             ]
-            checked = _run_python_checks([(d, data, reg) for d, _f, data, reg, *_ in pending],
-                                         python_specs, builtin, registers, jobs, progress)
+            checked = _run_python_checks(
+                [(item.display, item.data, item.register) for item in pending],
+                python_specs, builtin, registers, jobs, progress)
             extra: dict[str, list[Issue]] = {}
             for run in runs:
                 for display, issues in run.results().items():
                     extra.setdefault(display, []).extend(issues)
             fresh = []
             for item, issues in zip(pending, checked, strict=True):
-                display = item[0]
+                display = item.display
                 if not any(i.layer == "well-formed" for i in issues):
                     issues = issues + extra.get(display, [])
                 results[display] = FileResult(display, _sorted(issues))
-                fresh.append((item[4], [{k: v for k, v in i.to_dict().items() if k != "path"}
+                fresh.append((item.key, [{k: v for k, v in i.to_dict().items() if k != "path"}
                                         for i in results[display].issues]))
             if cache is not None:
                 cache.put_many(fresh)
         if cache is not None:
-            cache.put_stats([(absolute[item[0]], item[5], item[6]) for item in pending
-                             if item[5] != memo.get(absolute[item[0]], (None,))[0]])
+            cache.put_stats([(absolute[item.display], item.signature, item.digest)
+                             for item in pending
+                             if item.signature != memo.get(absolute[item.display], (None,))[0]])
     finally:
         if cache is not None:
             cache.close()
 
-    ordered = [results[str(file)] for file in files]
+    ordered = [results[display] for display in files]
     return ValidationReport(
         files=ordered,
         strict=strict,
         seconds=time.perf_counter() - started,
         schemas=[str(spec.path) for spec in specs],
     )
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A file whose result is not known yet: its content is read only if the cache lacks it."""
+
+    display: str
+    data: bytes | None
+    register: str
+    key: str
+    signature: tuple[int, ...]
+    digest: str
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as stream:
+        return stream.read()
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:
