@@ -13,6 +13,7 @@ from tei.encode.dates import (
     find_times,
     parse_dateline,
     parse_header_date,
+    supply_year,
 )
 
 
@@ -23,6 +24,20 @@ def test_attrib_uses_tei_names_in_sorted_order() -> None:
     assert list(value.attrib()) == ["cert", "from", "notAfter", "notBefore", "to", "when"]
     assert DateValue(when="1932").attrib() == {"when": "1932"}
     assert DateValue().attrib() == {}
+    # A value without its year is not written (the project's schema wants a year).
+    assert DateValue(when="--06-29", cert="medium").attrib() == {}
+    assert DateValue(from_="--11-01", to="1932-11-30").attrib() == {"to": "1932-11-30"}
+
+
+def test_supply_year_takes_the_year_nearest_the_letter_before() -> None:
+    undated = DateValue(when="--01-03", cert="medium")
+    assert supply_year(undated, "1932-12-28") == DateValue(when="1933-01-03", cert="medium")
+    late = DateValue(when="--06-29", cert="medium")
+    assert supply_year(late, "1932-07-01") == DateValue(when="1932-06-29", cert="medium")
+    assert supply_year(DateValue(when="--08-29"), "1930-08") == DateValue(
+        when="1930-08-29", cert="medium")
+    assert supply_year(DateValue(when="--02-29"), "1932-03-01") == DateValue(
+        when="1932-02-29", cert="medium")
 
 
 @pytest.mark.parametrize(
@@ -47,7 +62,23 @@ def test_attrib_uses_tei_names_in_sorted_order() -> None:
         ("Stalin - Molotov, Kaganovich June 12, 1932", DateValue(when="1932-06-12")),
         ("June 31, 1932", None),  # no such day
         ("Kaganovich to Stalin", None),
-        ("June 1932", None),  # a header date has a day
+        ("Stalin to Molotov June 1932", DateValue(when="1932-06")),  # dated to the month
+        ("Stalin to Molotov [September 1930]", DateValue(when="1930-09", cert="medium")),
+        (
+            "Molotov to Stalin [between September 20 and 25, 1930]",
+            DateValue(not_before="1930-09-20", not_after="1930-09-25"),
+        ),
+        (
+            "Kirov to Ordzhonikidze [end of July 1934]",
+            DateValue(not_before="1934-07-21", not_after="1934-07-31"),
+        ),
+        ("X to Y June 20–25, 1932", DateValue(not_before="1932-06-20", not_after="1932-06-25")),
+        ("[not before September 1930]", DateValue(not_before="1930-09")),
+        # a day without its year: the encoder supplies the year from the letter before
+        ("Stalin to Molotov August 29", DateValue(when="--08-29", cert="medium")),
+        ("Stalin to Molotov in September", None),  # no year, no day: too vague
+        ("Stalin to Molotov 1930", None),
+        ("Stalin to Molotov [after early June 1932]", None),  # a bound of a span: which end?
     ],
 )
 def test_parse_header_date(text: str, expected: DateValue | None) -> None:
@@ -110,7 +141,7 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         ("on June 29 Wang was received", {"year": 1932}, [("June 29", {"when": "1932-06-29"})]),
         ("the telegram dated May 28 on", {"year": 1932}, [("May 28", {"when": "1932-05-28"})]),
         ("and, on March 9, installed", {"year": 1932}, [("March 9", {"when": "1932-03-09"})]),
-        ("on March 9, installed", {}, [("March 9", {"when": "--03-09"})]),
+        ("on March 9, installed", {}, [("March 9", {})]),  # no year known: none made up
         ("on 1 July 1950.", {}, [("1 July 1950", {"when": "1950-07-01"})]),
         ("On 13 October Stalin", {"year": 1950}, [("13 October", {"when": "1950-10-13"})]),
         ("proposed on June 27th.", {"year": 1932}, [("June 27th", {"when": "1932-06-27"})]),
@@ -143,7 +174,20 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
             {"year": 1932},
             [("late fall", {"from": "1932-11-01", "to": "1932-11-30"})],
         ),
-        ("until late fall.", {}, [("late fall", {"from": "--11-01", "to": "--11-30"})]),
+        ("until late fall.", {}, [("late fall", {})]),
+        (
+            "between September 20 and 25, 1930",
+            {},
+            [("between September 20 and 25, 1930", {"from": "1930-09-20", "to": "1930-09-25"})],
+        ),
+        ("June 20–25, 1932", {}, [("June 20–25, 1932", {"from": "1932-06-20", "to": "1932-06-25"})]),
+        (
+            "from 20 to 25 September",
+            {"year": 1930},
+            [("from 20 to 25 September", {"from": "1930-09-20", "to": "1930-09-25"})],
+        ),
+        ("on June 5 and 6 they", {"year": 1932}, [("June 5", {"when": "1932-06-05"})]),
+        ("September 1930", {}, [("September 1930", {"when": "1930-09"})]),  # 19–30 is no range
         (
             "in early December 1932, elbowing",
             {},

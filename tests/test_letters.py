@@ -331,7 +331,18 @@ MARKERS = [
     ("to 30 percent of the loan, up to 35 percent", {30}, []),
     ("by 16.4 , for the 3rd by 33.8 .", {3, 4}, []),
     ("No. 29 and HP 6 and L. 14 .", {6, 14, 29}, []),
+    # Of two candidates for the next marker, the one punctuation sets off is it.
+    ("On August 12, 1 division will go east 1 .", {1}, [1]),
+    ('The decision reads: "1) Allocate', {1}, []),  # an opening quote: the list's number
+    ("(1) first, “2. second", {1, 2}, []),
+    ('to find the funds" 1 .', {1}, [1]),  # a closing quote: a marker
 ]
+
+
+def test_the_set_off_candidate_is_the_marker() -> None:
+    text = "On August 12, 1 division will go east 1 ."
+    (marker,) = fn.find_markers(text, {1}, 1, set())[0]
+    assert text[marker.start - 5 : marker.end] == "east 1"
 
 
 @pytest.mark.parametrize(("text", "numbers", "expected"), MARKERS)
@@ -733,3 +744,53 @@ def test_datelines_with_their_place_in_opener_and_closer(tmp_path: Path) -> None
     (closing,) = second.xpath("//tei:closer/tei:dateline", namespaces=NSMAP)
     assert "".join(closing.itertext()).strip() == "Sochi, 7.VIII.33"
     assert closing.find("tei:date", NSMAP).get("when") == "1933-08-07"
+
+
+def test_an_unseen_correspondence_with_other_header_dates_and_numbers_near_markers(
+    tmp_path: Path,
+) -> None:
+    """Headers dated by a month, a span, a bracketed range or a day without its year; a
+    number of the text before the marker of the same number; a quoted list."""
+    from conftest import FIXTURES
+
+    from tei.encode import encode_sources
+
+    result = encode_sources([FIXTURES / "letters" / "unseen" / "headers-and-markers.txt"], tmp_path)
+    assert result.warnings == []
+    letters = {p.stem: parse_file(p) for p in sorted((tmp_path / "letters").glob("*.xml"))}
+
+    def sent_date(letter: etree._Element) -> dict[str, str]:
+        path = "//tei:correspAction[@type='sent']/tei:date"
+        return dict(letter.xpath(path, namespaces=NSMAP)[0].attrib)
+
+    assert {stem: sent_date(letter) for stem, letter in letters.items()} == {
+        "L1933-08-02-molotov-voroshilov": {"when": "1933-08-02"},
+        # "August 29" after a letter of 1933: the year is supplied, so marked as such
+        "L1933-08-29-voroshilov-molotov": {"when": "1933-08-29", "cert": "medium"},
+        "L1933-09-voroshilov-molotov": {"when": "1933-09", "cert": "medium"},
+        "L1933-09-25-molotov-voroshilov": {"notBefore": "1933-09-20", "notAfter": "1933-09-25"},
+        "L1933-09-30-voroshilov-politburo": {"notBefore": "1933-09-21", "notAfter": "1933-09-30"},
+    }
+    received = letters["L1933-09-30-voroshilov-politburo"].xpath(
+        "//tei:correspAction[@type='received']/tei:orgName/@ref", namespaces=NSMAP)
+    assert received == ["persons.xml#politburo"]
+
+    first = letters["L1933-08-02-molotov-voroshilov"]
+    paragraph = first.xpath("//tei:body//tei:p", namespaces=NSMAP)[0]
+    text = "".join(paragraph.xpath("text()|*[not(self::tei:note)]//text()", namespaces=NSMAP))
+    # "3 divisions" keeps its number; the marker is the "3" the full stop sets off.
+    assert text.endswith("On August 12, 3 divisions will go east.")
+    marker = paragraph.xpath("tei:note", namespaces=NSMAP)[-1]
+    assert marker.getprevious().tail == ", 3 divisions will go east"
+
+    quoted = letters["L1933-08-29-voroshilov-molotov"]
+    items = quoted.xpath("//tei:list/tei:item", namespaces=NSMAP)
+    assert [item.get("n") for item in items] == ["1", "2"]
+    assert "".join(items[0].itertext()).startswith('"1) Allocate 12 million')
+    (note,) = quoted.xpath("//tei:note", namespaces=NSMAP)
+    assert note.getparent() is items[1]
+    # The bracketed span of a running-text date: one date from the 20th to the 25th.
+    span = letters["L1933-09-voroshilov-molotov"].xpath(
+        "//tei:body//tei:date[@from]", namespaces=NSMAP)[0]
+    assert (span.text, span.get("from"), span.get("to")) == (
+        "September 20–25, 1933", "1933-09-20", "1933-09-25")

@@ -10,9 +10,12 @@ chapters agree on what a date is and which W3C value it gets (``docs/encoding.md
 * seasons and vague spans ("spring 1932", "early 1951", "late fall", "the winter of
   1932–33") → ``@from``/``@to``;
 * a date printed without its year takes the year of its context (the letter's year, the
-  chapter's nearest preceding explicit year). When no year is known the value is an
-  ``xs:gMonthDay`` / ``xs:gMonth`` ("--06-29", "--06"), which TEI's W3C attributes allow,
-  rather than a made-up year.
+  chapter's nearest preceding explicit year). When no year is known the value is kept as
+  an ``xs:gMonthDay`` / ``xs:gMonth`` ("--06-29", "--06") while the year may still turn
+  up ("May 29 to August 27, 1932"), and is not written at all otherwise (see
+  :meth:`DateValue.attrib`) rather than given a made-up year.
+* day ranges ("June 20–25, 1932", "between September 20 and 25, 1930", "20–25 June")
+  → ``@from``/``@to``.
 
 The recognisers are regular expressions over the printed forms, combined into one scanner
 so that matches never overlap and the longest reading of a phrase wins ("early December
@@ -22,6 +25,7 @@ so that matches never overlap and the longest reading of a phrase wins ("early D
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -41,16 +45,29 @@ class DateValue:
     cert: str | None = None
 
     def attrib(self) -> dict[str, str]:
-        """TEI attribute names → values, only the set ones, in a fixed (sorted) order."""
+        """TEI attribute names → values, only the set ones, in a fixed (sorted) order.
+
+        A value without its year ("--06-29") is left out: the project's schema takes only
+        dates with a year, and a year made up would be worse than none. The ``date`` then
+        keeps the printed text alone, for the editor to date.
+        """
         pairs = {
             "when": self.when,
             "notBefore": self.not_before,
             "notAfter": self.not_after,
             "from": self.from_,
             "to": self.to,
-            "cert": self.cert,
         }
-        return {k: v for k, v in sorted(pairs.items()) if v is not None}
+        dated = {k: v for k, v in pairs.items() if v is not None and not v.startswith("--")}
+        if dated and self.cert is not None:
+            dated["cert"] = self.cert
+        return dict(sorted(dated.items()))
+
+    @property
+    def has_year(self) -> bool:
+        """Whether any of the values is a full date (not a year-less "--06-29")."""
+        values = (self.when, self.not_before, self.not_after, self.from_, self.to)
+        return any(v is not None and not v.startswith("--") for v in values)
 
 
 @dataclass(frozen=True)
@@ -147,6 +164,14 @@ _SCANNER = re.compile(
             rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
             # February-July 1932, April-May
             rf"(?P<mr_a>{_M})\s*[-–—]\s*(?P<mr_b>{_M})(?:,?\s+(?P<mr_year>{_YEAR})\b)?",
+            # June 20–25, 1932 · between September 20 and 25, 1930 · from June 1 to 5
+            rf"(?:\b(?P<dr_link>[Bb]etween|[Ff]rom)\s+)?(?P<dr_month>{_M})\s+"
+            rf"(?P<dr_a>{_DAY})\s*(?(dr_link)(?:[-–—]|and\b|to\b)|[-–—])\s*(?P<dr_b>{_DAY})(?!\d)"
+            rf"(?![.:,]\d)\b(?:,?\s+(?P<dr_year>{_YEAR})(?![\d,]\d))?",
+            # 20–25 June 1932 · between 20 and 25 September
+            rf"(?:\b(?P<rd_link>[Bb]etween|[Ff]rom)\s+)?{_NUM_START}(?P<rd_a>{_DAY})\s*"
+            rf"(?(rd_link)(?:[-–—]|and\b|to\b)|[-–—])\s*(?P<rd_b>{_DAY})\s+(?P<rd_month>{_M})"
+            rf"(?:,?\s+(?P<rd_year>{_YEAR})(?![\d,]\d))?",
             # June 5, 1932 · June 9 [1932] · March 9 · June 27th
             rf"(?P<md_month>{_M})\s+(?P<md_day>{_DAY})(?!\d)(?![.:]\d)\b"
             rf"(?:,?\s+(?:(?P<md_year>{_YEAR})|\[(?P<md_byear>{_YEAR})\])(?![\d,]\d))?",
@@ -284,6 +309,10 @@ def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[D
         return (DateMatch(m.start(), m.end(), DateValue(from_=start, to=end), y),)
     if g["mr_a"] is not None:
         return _interpret_month_range(m, year)
+    if g["dr_month"] is not None:
+        return _day_range(m, "dr", year)
+    if g["rd_month"] is not None:
+        return _day_range(m, "rd", year)
     if g["md_month"] is not None:
         return _full_date(m, "md", year)
     if g["dm_day"] is not None:
@@ -370,6 +399,18 @@ def _full_date(m: re.Match[str], prefix: str, year: int | None) -> tuple[DateMat
     anchor = int(printed) if printed else None
     start = m.start(f"{prefix}_day") if prefix == "dm" else m.start()
     return (DateMatch(start, m.end(), value, anchor),)
+
+
+def _day_range(m: re.Match[str], prefix: str, year: int | None) -> tuple[DateMatch, ...]:
+    g = m.groupdict()
+    month = _month_number(g[f"{prefix}_month"])
+    first, last = _day_number(g[f"{prefix}_a"]), _day_number(g[f"{prefix}_b"])
+    printed = int(g[f"{prefix}_year"]) if g[f"{prefix}_year"] else None
+    y = printed if printed is not None else year
+    if not (first < last and _valid_day(y, month, last)):
+        return ()
+    value = DateValue(from_=_ymd(y, month, first), to=_ymd(y, month, last))
+    return (DateMatch(m.start(), m.end(), value, printed),)
 
 
 def _borrow_years(text: str, matches: list[DateMatch], context: int | None) -> list[DateMatch]:
@@ -461,11 +502,23 @@ class HeaderDate:
     value: DateValue
 
 
+#: A bracketed date at the end of a header, in any form running text may use ("[September
+#: 1930]", "[end of July 1934]", "[between September 20 and 25, 1930]").
+_BRACKETED_TAIL = re.compile(rf"\[(?:(?P<q>{_BOUNDS})\s+)?(?P<inner>[^\[\]]+)\]\s*$")
+
+
 def find_header_date(text: str) -> HeaderDate | None:
-    """The first header-style date in ``text`` with its span (for the ``date`` in ``head``)."""
+    """The header-style date in ``text`` with its span (for the ``date`` in ``head``).
+
+    Besides the usual day, month and year (bracketed when the editors supplied it), a
+    header may end in any date of running text: a month ("[September 1930]"), a span
+    ("[end of July 1934]", "June 20–25, 1932"; the letter was written within it, so
+    ``@notBefore``/``@notAfter``) or a day without its year ("August 29": the year is the
+    encoder's to supply from the letters around it, see :func:`supply_year`).
+    """
     m = _HEADER.search(text)
     if m is None:
-        return None
+        return _header_date_at_end(text)
     if m.group("b_year") is not None:
         value = _value(
             m.group("b_year"),
@@ -488,6 +541,63 @@ def find_header_date(text: str) -> HeaderDate | None:
         return None
     cert = "medium" if m.group("byear") else None
     return HeaderDate(m.start(), m.end(), DateValue(when=value, cert=cert))
+
+
+def _header_date_at_end(text: str) -> HeaderDate | None:
+    bracket = _BRACKETED_TAIL.search(text)
+    if bracket is not None:
+        inner = bracket.group("inner")
+        found = [d for d in find_dates(inner) if d.value.has_year]
+        if len(found) != 1 or inner[: found[0].start].strip() or inner[found[0].end :].strip():
+            return None
+        value = _written_within(found[0].value, supplied=True)
+        qualifier = re.sub(r"\s+", " ", bracket.group("q") or "")
+        if qualifier and value.when is None:
+            return None  # "[after early June 1932]": no one bound to take
+        if qualifier in _BOUND_NOT_AFTER:
+            value = DateValue(not_after=value.when)
+        elif qualifier in _BOUND_NOT_BEFORE:
+            value = DateValue(not_before=value.when)
+        return HeaderDate(bracket.start(), bracket.end(), value)
+    found = find_dates(text)
+    if not found or text[found[-1].end :].strip():
+        return None
+    last = found[-1]
+    value = last.value
+    if not value.has_year and not (value.when and re.fullmatch(r"--\d\d-\d\d", value.when)):
+        return None  # a month or a season without a year is too vague to date a letter by
+    return HeaderDate(last.start, last.end, _written_within(value, supplied=not value.has_year))
+
+
+def _written_within(value: DateValue, *, supplied: bool) -> DateValue:
+    """A date of running text as the date of writing: a span bounds it."""
+    if value.when is not None:
+        return DateValue(when=value.when, cert="medium" if supplied else None)
+    return DateValue(not_before=value.from_, not_after=value.to)
+
+
+def supply_year(value: DateValue, previous: str) -> DateValue:
+    """Date a header printed without its year ("August 29") by the letter before it
+    (``previous``, an ISO date): the year that puts it nearest to that letter, since a
+    correspondence runs in order ("January 3" after "1932-12-28" is 1933)."""
+    if value.when is None or not value.when.startswith("--") or not previous[:4].isdigit():
+        return value
+    month, day = int(value.when[2:4]), int(value.when[5:7])
+    before = datetime.date.fromisoformat(_expand_iso(previous))
+    candidates = [
+        datetime.date(year, month, day)
+        for year in (before.year - 1, before.year, before.year + 1)
+        if _valid_day(year, month, day)
+    ]
+    if not candidates:
+        return value
+    nearest = min(candidates, key=lambda d: abs((d - before).days))
+    return replace(value, when=nearest.isoformat(), cert="medium")
+
+
+def _expand_iso(value: str) -> str:
+    """A year or month value as its first day, for comparing with full dates."""
+    return (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
 
 
 def parse_header_date(text: str) -> DateValue | None:

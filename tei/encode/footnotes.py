@@ -35,6 +35,9 @@ _REFERENCE_BEFORE = re.compile(
 )
 #: A digit and a point or comma before a number make it a decimal part ("16.4", "1,195").
 _DECIMAL_BEFORE = re.compile(r"\d[.,]$")
+#: An opening quote or bracket before a number makes it the text's ('"1) Allocate …'): a
+#: marker follows the word or the closing mark it refers to.
+_OPENING_BEFORE = re.compile(r"(?:[“‘(\[]|(?:^|\s)[\"'])\s?$")
 #: What follows a number that can only be a marker: punctuation or the end of the paragraph.
 _STRONG_AFTER = re.compile(r"\s?(?:[.,;:!?)\]—–]|$)")
 #: A number between two sentences ("How do you think? 4 It seems") is a marker too.
@@ -111,39 +114,61 @@ def find_markers(
     that was anchored before is a repeat marker. Numbers inside ``taken`` spans (dates:
     the "1" of "June 1") are never markers.
     """
+    candidates = [c for c in (_candidate(text, m, taken or []) for m in _CANDIDATE.finditer(text)) if c]
     markers: list[Marker] = []
-    for match in _CANDIDATE.finditer(text):
-        number = int(match.group("n"))
-        if any(start <= match.start("n") < end for start, end in taken or ()):
-            continue
-        # A digit right before is the same number ("1932"), or another one ("20 3"); but a
-        # date may end there: "on August 1 1 ." is the date and marker 1.
-        if text[match.start() - 1].isdigit() and not (
-            match.group("space") and any(end == match.start() for _, end in taken or ())
-        ):
-            continue
-        before = text[: match.start("n")]
-        after = text[match.end() :]
-        if (
-            _UNIT_AFTER.match(after)
-            or _REFERENCE_BEFORE.search(before)
-            or _DECIMAL_BEFORE.search(before)
-        ):
-            continue
-        if after[:1].isalpha() and not match.group("space") and not before[-1:].isalpha():
-            continue
+    for index, candidate in enumerate(candidates):
+        number = candidate.number
         in_sequence = number == expected
-        set_off = bool(_STRONG_AFTER.match(after)) or bool(
-            _SENTENCE_END_BEFORE.search(before) and _SENTENCE_START_AFTER.match(after)
-        )
-        skips_lost_marker = expected < number <= expected + MAX_SKIP and set_off
+        # "On August 12, 3 divisions will go east 3 .": of two candidates for the next
+        # marker, the one set off by punctuation is it; the other is a number of the text.
+        if in_sequence and not candidate.set_off and any(
+            later.number == number and later.set_off for later in candidates[index + 1 :]
+        ):
+            continue
+        skips_lost_marker = expected < number <= expected + MAX_SKIP and candidate.set_off
         if number in numbers and (in_sequence or skips_lost_marker):
-            markers.append(Marker(match.start("n"), match.end("n"), number))
+            markers.append(Marker(candidate.start, candidate.end, number))
             anchored.add(number)
             expected = number + 1
-        elif dateline and number in anchored and not after.strip(" ."):
-            markers.append(Marker(match.start("n"), match.end("n"), number, repeat=True))
+        elif dateline and number in anchored and not candidate.after.strip(" ."):
+            markers.append(Marker(candidate.start, candidate.end, number, repeat=True))
     return markers, expected
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    number: int
+    set_off: bool
+    after: str
+
+
+def _candidate(text: str, match: re.Match[str], taken: list[tuple[int, int]]) -> _Candidate | None:
+    """The number ``match`` found, if it may be a marker at all; None for a number of the text."""
+    if any(start <= match.start("n") < end for start, end in taken):
+        return None
+    # A digit right before is the same number ("1932"), or another one ("20 3"); but a
+    # date may end there: "on August 1 1 ." is the date and marker 1.
+    if text[match.start() - 1].isdigit() and not (
+        match.group("space") and any(end == match.start() for _, end in taken)
+    ):
+        return None
+    before = text[: match.start("n")]
+    after = text[match.end() :]
+    if (
+        _UNIT_AFTER.match(after)
+        or _REFERENCE_BEFORE.search(before)
+        or _DECIMAL_BEFORE.search(before)
+        or _OPENING_BEFORE.search(before)
+    ):
+        return None
+    if after[:1].isalpha() and not match.group("space") and not before[-1:].isalpha():
+        return None
+    set_off = bool(_STRONG_AFTER.match(after)) or bool(
+        _SENTENCE_END_BEFORE.search(before) and _SENTENCE_START_AFTER.match(after)
+    )
+    return _Candidate(match.start("n"), match.end("n"), int(match.group("n")), set_off, after)
 
 
 def trailing_dateline_marker(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -25,6 +25,7 @@ from tei.encode.dates import (
     find_dates,
     find_header_date,
     find_times,
+    supply_year,
 )
 from tei.encode.figures import MIN_TABLE_ROWS, figure_pairs
 from tei.encode.inline import Span, fill
@@ -40,7 +41,10 @@ _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
 _PLACE_BEFORE_DATELINE = re.compile(r"\s*[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?,\s*$")
 _UNKNOWN_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$")
 _CORRESPONDENT = re.compile(r"^(?:the\s+)?[A-Z][\w.’'\- ]*$|^the members of the \w+$")
-_LIST_ITEM = re.compile(r"^(?P<n>\d{1,2}|[a-z])\s?\)\s*(?=\S)|^(?P<m>\d{1,2})\.\s+(?=[A-Z\"“])")
+# A quoted list opens with its quotation mark: '"1) Allocate …'.
+_LIST_ITEM = re.compile(
+    r"^[\"“]?(?:(?P<n>\d{1,2}|[a-z])\s?\)\s*(?=\S)|(?P<m>\d{1,2})\.\s+(?=[A-Z\"“]))"
+)
 _POSTSCRIPT = re.compile(r"^(?:P\.\s?S\.|PS|PSM?)(?=[\s.])")
 _GREETING = re.compile(
     r"^(?:Hello|Hi|Hey|Dear|Greetings|Goodbye|Regards|All the best|I shake|Shake|Your|Yours)\b",
@@ -299,11 +303,16 @@ def split_documents(source: SourceText, register: Register) -> tuple[list[Line],
     prelude: list[Line] = []
     documents: list[RawDocument] = []
     current: RawDocument | None = None
+    previous: str | None = None  # the date of the last dated header, for one without a year
     for number, text in enumerate(source.lines, start=1):
         line = Line(text, number)
         header = parse_header(text, register)
         archive = parse_archive(text)
         if header:
+            if not header.date.has_year and previous is not None:
+                header = replace(header, date=supply_year(header.date, previous))
+            if header.date.has_year:
+                previous = _date_key(header.date)
             current = RawDocument(number, header=header, header_line=line)
             documents.append(current)
         elif archive and (current is None or current.archive or current.has_text):
@@ -621,6 +630,8 @@ def _human_date(value: DateValue | None) -> str:
 
     if value.when:
         return spell(value.when) + (" (date supplied)" if value.cert else "")
+    if value.not_before and value.not_after:
+        return f"between {spell(value.not_before)} and {spell(value.not_after)}"
     if value.not_after:
         return f"not after {spell(value.not_after)}"
     if value.not_before:

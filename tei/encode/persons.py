@@ -198,6 +198,9 @@ class Register:
         matches = [m for m in self.find_names(cleaned) if m.end - m.start >= len(cleaned) - 1]
         if matches:
             return matches[0]
+        # "the Politburo": the article is no part of the body's name.
+        if cleaned.lower().startswith("the "):
+            return self.resolve(cleaned[4:])
         return None
 
     def find_names(self, text: str) -> list[NameMatch]:
