@@ -127,6 +127,14 @@ def test_out_of_sequence_strong_form_is_reported() -> None:
         ("Stalin knew.", False),
         ("vozhd", False),
         ("THE STATE IS A VERY LONG SHOUTED SENTENCE THAT GOES ON AND ON WITHOUT END", False),
+        # numbers, dashes, commas and abbreviations of a heading
+        ("THE 1937 CENSUS", True),
+        ("THE 17TH CONGRESS", True),
+        ("TERROR—AND TRIUMPH", True),
+        ("LENINGRAD, DECEMBER 1934", True),
+        ("THE U.S. RECOGNITION", True),
+        ("RSFSR 1,250", False),  # a figure of a table
+        ("UKRAINE - 5000", False),
     ],
 )
 def test_is_heading(line: str, heading: bool) -> None:
@@ -153,6 +161,10 @@ def test_is_heading(line: str, heading: bool) -> None:
         (
             "in the Kremlin.17THE FIRST OF DECEMBERKirov was shot.",
             ("in the Kremlin.17", "THE FIRST OF DECEMBER", "Kirov was shot."),
+        ),
+        (
+            "was already in the Lubyanka.8THE 1937 CENSUS",
+            ("was already in the Lubyanka.8", "THE 1937 CENSUS", ""),
         ),
         ("decline in spring 1932.196Voices were being raised.", None),
         ("the USSR had no alliances.", None),
@@ -183,6 +195,11 @@ def test_read_blocks_rejoins_a_sentence_cut_by_a_lone_word() -> None:
     assert blocks[0].text[start:end] == "vozhd"
 
 
+def test_read_blocks_joins_a_broken_word_keeping_its_hyphen() -> None:
+    (block,) = read_blocks("and the\nindus-\ntrialisation of the Five-\nYear Plan.")
+    assert block.text == "and the indus-trialisation of the Five-Year Plan."
+
+
 def test_read_blocks_joins_a_possessive_without_space() -> None:
     (block,) = read_blocks("copious evidence of the\nvozhd\n’s passion for projects.")
     assert block.text == "copious evidence of the vozhd’s passion for projects."
@@ -199,6 +216,10 @@ def test_read_blocks_joins_a_possessive_without_space() -> None:
         ("Text.\nTHE HEADING\nMore.", ["p", "head", "p"]),
         ("enemies.193PRESSURE FOR RETREAT\nA report.", ["p", "head", "p"]),
         ("A last line without an end", ["p"]),
+        # a line starting in lower case goes on with the sentence, however the last ended
+        ("as Voroshilov reported;\nand Molotov agreed.", ["p"]),
+        ("loans of 250 million U.S.\ndollars.", ["p"]),
+        ("less than 0.2\nmillion tons.", ["p"]),
     ],
 )
 def test_read_blocks_kinds(text: str, kinds: list[str]) -> None:
@@ -352,6 +373,21 @@ def test_quotation_introduced_after_an_endnote_marker(register: Register) -> Non
     winter = doc.root.find(".//tei:date[@from='1932-12-01']", NSMAP)
     assert winter is not None and winter.text == "winter of 1932–33"
     assert doc.headings == ["HUNGER AND TERROR"]
+
+
+def test_quotation_closed_by_the_marker_after_its_last_item(register: Register) -> None:
+    source = SourceText(Path("x.txt"), (
+        "A worker complained to Ordzhonikidze in 1932. He wrote:\n"
+        "Dear Comrade, we are living like dogs:\n"
+        "1. The bread we get is half bran.\n"
+        "2. Wages are paid two or three months late.75\n"
+        "Ordzhonikidze forwarded the letter.76 Nothing was done.\n"))
+    doc = encode_chapter(source, register, None)
+    (cit,) = doc.root.findall(".//tei:cit", NSMAP)
+    assert [n.get("n") for n in cit.iter(f"{{{NSMAP['tei']}}}note")] == ["75"]
+    after = cit.getnext()
+    assert after.tag == f"{{{NSMAP['tei']}}}p" and "".join(after.itertext()).startswith(
+        "Ordzhonikidze forwarded")
 
 
 def test_lossless_failure_is_raised(register: Register, monkeypatch: pytest.MonkeyPatch) -> None:

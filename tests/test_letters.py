@@ -408,6 +408,24 @@ def test_names_in_text(register: Register) -> None:
     assert found == [("Stalin", "stalin"), ("Stalin", "stalin"), ("L. Kaganovich", "kaganovich")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the trucks of the Stalin plant",
+        "a question about the Petrovsky Plant: to build it",
+        "in the Kirov Works and the Gorky Automobile Plant",
+        "At the Yaroslavsky station",
+    ],
+)
+def test_places_named_after_persons_are_no_mentions(register: Register, text: str) -> None:
+    assert [m for m in register.find_names(text) if m.tag == "persName"] == []
+
+
+def test_a_postscript_is_no_initials(register: Register) -> None:
+    (match,) = register.find_names("P.S. Polina Zhemchuzhina sends her regards.")
+    assert match.entry_id == "zhemchuzhina" and match.start == len("P.S. ")
+
+
 def test_fuzzy_matches_are_reported(register: Register) -> None:
     (match,) = register.find_names("The majority, especially Sheboddaev, supported")
     assert match.fuzzy_score is not None and match.fuzzy_score >= 0.92

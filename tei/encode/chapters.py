@@ -42,6 +42,12 @@ _FINISHED = re.compile(r"[.?!:;…”’\")\]]\s*$|[.?!”’\")\]]\d{1,4}\s*$")
 # A continuation line that starts with punctuation joins without a space ("vozhd" + "’s").
 _NO_SPACE_BEFORE = re.compile(r"^[’',.;:!?)\]”]")
 _LONE_WORD = re.compile(r"^[^\W\d_]+$")
+# A line that starts in lower case goes on with the sentence before, however that line ended
+# ("…as Voroshilov reported;" / "Molotov agreed" is two; "…less than 0.2" / "million tons" one).
+_CONTINUATION = re.compile(r"^[a-z]")
+# A word broken at the line's end keeps its hyphen but loses the space ("indus-" +
+# "trialisation"): whether the hyphen is the word's own ("Five-Year") cannot be known.
+_BROKEN_WORD = re.compile(r"[^\W\d_]-$")
 
 
 # --------------------------------------------------------------------------- pass 1: blocks
@@ -99,8 +105,11 @@ def read_blocks(text: str) -> list[Block]:
         body, heading, after = glued if glued else (line, None, "")
         if not body:
             pass  # the heading opens the line
-        elif current is not None and current.kind == "p" and not _finished(current.text):
-            separator = "" if _NO_SPACE_BEFORE.match(body) else " "
+        elif current is not None and current.kind == "p" and (
+            not _finished(current.text) or _CONTINUATION.match(body)
+        ):
+            glued = _NO_SPACE_BEFORE.match(body) or _BROKEN_WORD.search(current.text)
+            separator = "" if glued else " "
             start = len(current.text) + len(separator)
             current.text += separator + body
             if _LONE_WORD.match(body):
@@ -246,6 +255,8 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
                 parent.append(current)
             last = _annotate(E.item(n=str(block.number)), block, state)
             current.append(last)
+            if quote is not None and _ends_with_marker(last):
+                quote = None  # the source cited after its last item closes the quotation
         else:
             parent = container()
             last = _annotate(E.p(), block, state)

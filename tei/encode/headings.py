@@ -17,8 +17,16 @@ MAX_HEADING_WORDS = 12
 #: And at least this many capital letters ("WAR" is one; "A" or "I" is not).
 MIN_HEADING_LETTERS = 3
 
-_CAPS_WORD = r"[A-Z][A-Z’'\-]*"
-_HEADING_WORDS = rf"{_CAPS_WORD}(?:[ ,:]+{_CAPS_WORD})*[?!]?"
+# A word of a heading: capitals ("RETREAT", "CO-OPERATION", "U.S."), or a number of the
+# heading ("THE 1937 CENSUS", "THE 17TH CONGRESS", "THE 1930S").
+_CAPS_WORD = r"[A-Z][A-Z’'\-]*(?:\.[A-Z]+)*\.?"
+_NUMBER_WORD = r"\d{1,4}(?:ST|ND|RD|TH|S)?(?![\d,.])"
+# Between words: spaces, a comma or colon with a space, a dash ("TERROR—AND TRIUMPH"); never
+# a bare comma, so that figures ("1,250") are no heading.
+_SEPARATOR = r"(?:,?\s+|\s*[:—–]\s*)"
+_HEADING_WORDS = (
+    rf"{_CAPS_WORD}(?:{_SEPARATOR}(?:{_CAPS_WORD}|{_NUMBER_WORD}))*[?!]?"
+)
 # Glued: a run of capital words right after a sentence end or an endnote number, or at the
 # start of the line; running to the line's end, or to a capitalised word it is glued to.
 _GLUED = re.compile(rf"(?:(?<=[.?!”’\")\]\d])|^)(?P<head>{_HEADING_WORDS})(?:\s*$|(?=[A-Z][a-z]))")

@@ -66,6 +66,13 @@ _NOT_A_NAME = re.compile(
 )
 #: A note's number opening a line, before its first word.
 _NOTE_NUMBER_AT_LINE_START = re.compile(r"(?:^|\n)[ \t]*\d{1,3}$")
+#: Nouns of places and works named after people: a person's name before one of them (up
+#: to two capitalised words between) names the place.
+_NAMED_AFTER = re.compile(
+    r"(?:\s+[A-Z][a-z]+){0,2}\s+(?i:plant|works|factory|mills?|mines?|station|street|square|"
+    r"prospect|avenue|canal|dam|institute|academy|university|park|theat(?:re|er)|museum|"
+    r"stadium|bridge|combine|district|region|raion|province)\b"
+)
 #: Lower-case particles inside a name ("Werner von Blomberg", "Primo de Rivera").
 _NAME_PARTICLES = {"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"}
 
@@ -143,7 +150,8 @@ class Register:
             re.escape(form) for form in sorted(self._by_form, key=len, reverse=True)
         )
         self._pattern = re.compile(
-            rf"(?<![\w])(?P<initials>{_INITIALS})?(?P<name>{alternatives})(?=['’]s\b|[^\w]|$)"
+            rf"(?<![\w])(?P<initials>(?!P\.\s?S\.){_INITIALS})?(?P<name>{alternatives})"
+            r"(?=['’]s\b|[^\w]|$)"
             if alternatives
             else r"(?!x)x"
         )
@@ -218,6 +226,8 @@ class Register:
             entry = self._by_form[match.group("name")]
             initials = match.group("initials")
             start = match.start()
+            if entry.tag == "persName" and _names_a_thing(text, match):
+                continue
             whole = self._by_form.get(" ".join(match.group().split()))
             if whole is not None:
                 entry = whole
@@ -289,6 +299,13 @@ class Register:
                 continue
             found.append(UnknownName(text[start:end], start, cue.group().strip() if cue else ""))
         return found
+
+
+def _names_a_thing(text: str, match: re.Match[str]) -> bool:
+    """Whether a person's name here names a place or works called after them ("the Kirov
+    Works", "the Gorky Automobile Plant", "the Yaroslavsky station"): no mention of the
+    person. (A thing the person made or led, "the Ryutin group", still mentions them.)"""
+    return bool(_NAMED_AFTER.match(text, match.end("name")))
 
 
 def _joins(gap: str) -> bool:
