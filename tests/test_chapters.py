@@ -64,6 +64,11 @@ def _glued(text: str, expected: int | None) -> list[int]:
         ("(47,000 tons), along with food assistance (33,000)", 47, []),
         ("a realistic 13–14 percent per annum", 14, []),
         ("in the Nazis’ 11.7 million.", None, []),  # a decimal never opens a sequence
+        # a marker glued to a number where a sentence ends: the point is a full stop
+        ("before the end of 1937.4 The pilots flew the I-16.5", None, [4, 5]),
+        ("on the afternoon of December 1.22 Two weeks later", 21, [22]),
+        # a model's number is no marker, even the expected one
+        ("with the BT-7 tanks stationed within range of Tokyo.7 The", 7, [7]),
         ("in Manchuria.999 Quietly", 184, []),  # too far out of sequence
         ("in Manchuria.150 Quietly", 184, []),  # backwards
     ],

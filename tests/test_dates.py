@@ -286,7 +286,12 @@ def test_context_moves_with_anchoring_dates_not_bare_years() -> None:
 def test_context_year_carries_between_paragraphs() -> None:
     first = find_dates("In early 1951 they lost Seoul.", year=1950)
     assert context_year(first, 1950) == 1951
-    assert context_year(find_dates("By 1953 the army grew."), 1951) == 1951
+    assert context_year(find_dates("By 1953 the army grew."), 1951) == 1951  # a target
+    assert context_year(find_dates("down from 40 million in 1929."), 1932) == 1932
+    # "In 1937" opening a sentence sets the narrative's year
+    text = "Chiang asked for aircraft.3 In 1937 the terror reached the army. On June 11 the"
+    assert _dates(text, year=1939) == [("1937", {"when": "1937"}), ("June 11", {"when": "1937-06-11"})]
+    assert context_year(find_dates("In 1938, the purge took his staff."), 1937) == 1938
 
 
 @pytest.mark.parametrize(

@@ -145,6 +145,10 @@ _UNIT = (
 _NOT_NUMBER_TAIL = r"(?!\d|[.,]\d|\s*" + _UNIT + r"|-[a-z]|\s*[-–—]\s*\d)"
 _NUM_START = r"(?<![\d,.\-/–])"
 
+# The start of a sentence: the text's start, or a sentence end, perhaps with its endnote
+# number glued on ("…was arrested.43 In 1937 the …").
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.?!”’\"]\d{0,4})\s*$")
+
 # Connectors across which a year-less date borrows the year of the next one
 # ("May 29 to August 27, 1932", "September 28–October 2, 1932", "October and November 1952").
 _CONNECTOR = re.compile(r"\s*(?:to|and|or|through|until|till|-|–|—)\s*")
@@ -351,7 +355,15 @@ def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[D
         value = DateValue(when=_ymd(year, month, day))
         return (DateMatch(m.start("od_day"), m.end("od_day"), value),)
     if g["y_year"] is not None:
-        return (DateMatch(m.start("y_year"), m.end("y_year"), DateValue(when=g["y_year"])),)
+        # "In 1937 the terror reached the army. On June 11 …": "In" or "During" a year
+        # opening its sentence sets the time the narrative moves in; a year inside a
+        # sentence is mostly a comparison ("down from 40 million in 1929"), and "By 1953"
+        # a target: they do not.
+        opens = m.group().startswith(("In ", "During ")) and bool(
+            _SENTENCE_BEFORE.search(m.string, 0, m.start()))
+        value = DateValue(when=g["y_year"])
+        anchor = int(g["y_year"]) if opens else None
+        return (DateMatch(m.start("y_year"), m.end("y_year"), value, anchor),)
     return ()  # pragma: no cover - every alternative has a branch above
 
 

@@ -33,6 +33,9 @@ _SENTENCE_END = '.?!”’")]'
 # What may follow a marker: the end, or a new sentence (capital, opening quote or bracket),
 # directly ("196Voices") or after white space.
 _FOLLOW = re.compile(r"\s*$|\s*[A-Z“‘\"(\[—]|\s*[A-Z]")
+# After a number with a point before it, only the end or a new capitalised sentence makes
+# the point a full stop ("1937.4 The pilots", but "2.9 million", "2.5 (in tons)").
+_NEW_SENTENCE = re.compile(r"\s*$|\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -115,14 +118,19 @@ def classify(text: str, start: int, end: int, expected: int | None) -> str | Non
     after = text[end:]
     if after[:1].islower() or re.match(r"[.,]\d", after):
         return None  # "17th", "1.73" read from the wrong end
+    if before == "-" and before2.isalpha():
+        return None  # a model's number: "BT-7", "I-16", "T-34"
     follows_sentence = bool(_FOLLOW.match(after))
     # A number joined to a number before it ("1.73", "2:30", "13–14") is part of that number,
-    # unless it stands where a sentence ends ("114,000.350 Absorbing").
+    # unless it stands where a sentence ends ("114,000.350 Absorbing", "the end of 1937.4
+    # The pilots"): a decimal is followed by its unit or the sentence's own full stop.
     decimal_point = before in ".,:/–-" and before2.isdigit()
     number = int(text[start:end])
     if number == expected and (follows_sentence or not decimal_point):
         return "sequential"
-    if before in _SENTENCE_END and follows_sentence and not (decimal_point and number != expected):
+    if before in _SENTENCE_END and (
+        _NEW_SENTENCE.match(after) if decimal_point else follows_sentence
+    ):
         return "strong"
     return None
 
