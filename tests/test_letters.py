@@ -191,6 +191,11 @@ def test_archive_lines(
         ("For Kaganovich and other members of the PB.", False, True),
         ("Kaganovich, Molotov.", False, True),
         ("Sochi, Comrade Stalin.", False, True),
+        # a name called out
+        ("Klim!", True, False),
+        ("Kliment Efremovich!", True, False),
+        ("Vyacheslav, Lazar!", True, False),
+        ("Stop it!", False, False),
         ("Your letter of 2/VI received.", False, False),
         (
             "We outline the following distribution of tractors arriving for harvesting.",
@@ -229,6 +234,13 @@ def test_opener_lines(register: Register, text: str, salute: bool, address: bool
         ("Sochi, 7.VIII.33", "dateline"),
         ("Moscow, August 3, 1933.", "dateline"),
         ("In Moscow on August 3, 1933 we met.", None),
+        ("Kislovodsk. 3.VII.34", "dateline"),
+        ("9/VII.34 Leningrad", "dateline"),
+        ("29/VI 32 Stalin", "signed+dateline"),  # a person of the register is no place
+        # a signature of initials only; "P.S." and "N.B." are no one's
+        ("V. M.", "signed"),
+        ("K.V.", "signed"),
+        ("N.B.", None),
         # a name that the words before it govern is no signer; a postscript is text
         ("Regards to Molotov.", None),
         ("Thanks for Kaganovich's note.", None),
@@ -788,6 +800,7 @@ def test_an_unseen_correspondence_with_other_header_dates_and_numbers_near_marke
         "L1933-09-voroshilov-molotov": {"when": "1933-09", "cert": "medium"},
         "L1933-09-25-molotov-voroshilov": {"notBefore": "1933-09-20", "notAfter": "1933-09-25"},
         "L1933-09-30-voroshilov-politburo": {"notBefore": "1933-09-21", "notAfter": "1933-09-30"},
+        "L1933-10-02-gamarnik-voroshilov": {"when": "1933-10-02"},
     }
     received = letters["L1933-09-30-voroshilov-politburo"].xpath(
         "//tei:correspAction[@type='received']/tei:orgName/@ref", namespaces=NSMAP)
@@ -812,3 +825,16 @@ def test_an_unseen_correspondence_with_other_header_dates_and_numbers_near_marke
         "//tei:body//tei:date[@from]", namespaces=NSMAP)[0]
     assert (span.text, span.get("from"), span.get("to")) == (
         "September 20–25, 1933", "1933-09-20", "1933-09-25")
+
+    # "in October 1 .": the number set off like a marker is the marker, the date the month;
+    # a place and a full stop before the dateline; a signature of initials only.
+    last = letters["L1933-10-02-gamarnik-voroshilov"]
+    months = last.xpath("//tei:p/tei:date", namespaces=NSMAP)
+    assert [(d.text, d.get("when"), d.getnext().get("n")) for d in months] == [
+        ("October", "1933-10", "1"), ("November", "1933-11", "2")]
+    # a name called out is a salutation, known to the register or not
+    assert last.xpath("string(//tei:opener/tei:salute)", namespaces=NSMAP) == (
+        "Kliment Efremovich!")
+    dateline = last.xpath("//tei:opener/tei:dateline", namespaces=NSMAP)[0]
+    assert "".join(dateline.itertext()) == "Kislovodsk. 2.X.33"
+    assert last.xpath("string(//tei:closer/tei:signed)", namespaces=NSMAP) == "Y. G."

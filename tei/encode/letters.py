@@ -37,8 +37,12 @@ from tei.encode.teidoc import XML_ID, E, append_text, new_document
 MONTH_NAMES = list(MONTHS)
 _ARCHIVE = re.compile(r"^\s*Archive:\s*(?P<rest>.*)$")
 _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
-#: A place a dateline may open with: one or two capitalised words and a comma ("Sochi, ").
-_PLACE_BEFORE_DATELINE = re.compile(r"\s*[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?,\s*$")
+#: A place a dateline may open with: one or two capitalised words and a comma or full stop
+#: ("Sochi, ", "Kislovodsk. "); or end with ("9/VII.34 Leningrad").
+_PLACE_BEFORE_DATELINE = re.compile(r"\s*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)[,.]\s*$")
+_PLACE_AFTER_DATELINE = re.compile(r"[\s,.]*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\.?\s*$")
+#: A signature of initials only ("V. M.", "K.V."); "P.S." and "N.B." are no one's.
+_INITIALS_SIGNATURE = re.compile(r"^(?!P\.\s?S\.|N\.\s?B\.)(?:[A-Z][a-z]?\.\s?){1,3}$")
 _UNKNOWN_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$")
 _CORRESPONDENT = re.compile(r"^(?:the\s+)?[A-Z][\w.’'\- ]*$|^the members of the \w+$")
 # A quoted list opens with its quotation mark: '"1) Allocate …'.
@@ -50,6 +54,8 @@ _GREETING = re.compile(
     r"^(?:Hello|Hi|Hey|Dear|Greetings|Goodbye|Regards|All the best|I shake|Shake|Your|Yours)\b",
     re.I,
 )
+#: A name called out: "Klim!", "Kliment Efremovich!", "Vyacheslav, Lazar!".
+_VOCATIVE = re.compile(r"^[A-Z][\w’'\-]+(?:(?:,\s*|\s+(?:and\s+)?)[A-Z][\w’'\-]+){0,3}\s*!$")
 _NUMBER_LINE = re.compile(r"^(?:No\.?|#|HP|In\. No\.)\s*[\w/.,\- –]*\.?$")
 _TIME_LINE = re.compile(r"^\d{1,2}\s*[.:–\-]\s*\d{2}(?:\s+\d{1,2})?\s*\.?$")
 _FORM_WORDS = (
@@ -181,6 +187,8 @@ def is_salutation(text: str, register: Register) -> bool:
         return False
     if re.match(r"^(?:Hello|Dear|Hi)\b", text):
         return True
+    if _VOCATIVE.match(text):
+        return True
     return bool(re.match(rf"^{FORMS_OF_ADDRESS}\s+[A-Z]", text)) and len(words) <= 4
 
 
@@ -207,23 +215,37 @@ def is_mark(text: str) -> bool:
     return 0 < len(words) <= MAX_MARK_WORDS and not text.rstrip().endswith(("?", ":"))
 
 
-def is_dateline_only(text: str, year: int | None) -> bool:
-    """A line that is only a dateline, perhaps with a time or a marker, or after the place
-    it was written at: "29/VI 32", "12/V1", "Sochi, 7.VIII.33", "Moscow, August 3, 1933."."""
+def is_dateline_only(text: str, year: int | None, register: Register | None = None) -> bool:
+    """A line that is only a dateline, perhaps with a time or a marker, or with the place
+    it was written at: "29/VI 32", "12/V1", "Sochi, 7.VIII.33", "Moscow, August 3, 1933.",
+    "Kislovodsk. 3.VII.34", "9/VII.34 Leningrad". A person the ``register`` knows is no
+    place ("29/VI 32 Stalin" is signed)."""
     found = find_datelines(text, year=year) or [
         d for d in find_dates(text, year=year) if d.value.when and len(d.value.when) >= 8
     ]
     if not found:
         return False
-    place = _PLACE_BEFORE_DATELINE.match(text[: found[0].start])
-    rest = text[place.end() if place else 0 : found[0].start] + text[found[0].end :]
-    return not re.sub(r"\b(?:year|g)\b|[\d\s.,–\-]", "", rest)
+    before, after = text[: found[0].start], text[found[0].end :]
+    for pattern, part in ((_PLACE_BEFORE_DATELINE, "before"), (_PLACE_AFTER_DATELINE, "after")):
+        place = pattern.search(before if part == "before" else after)
+        if place is None or _names_a_person(place.group("place"), register):
+            continue
+        if part == "before" and place.start() == 0:
+            before = ""
+        elif part == "after":
+            after = after[: place.start()]
+    return not re.sub(r"\b(?:year|g)\b|[\d\s.,–\-]", "", before + after)
+
+
+def _names_a_person(text: str, register: Register | None) -> bool:
+    return register is not None and any(
+        n.tag == "persName" for n in register.find_names(text))
 
 
 def closer_kind(text: str, register: Register, year: int | None) -> str | None:
     """What a line at the end of a letter is: signed, dateline, number, time (or None)."""
     stripped = text.strip()
-    if is_dateline_only(stripped, year):
+    if is_dateline_only(stripped, year, register):
         return "dateline"
     if _TIME_LINE.match(stripped):
         return "time"
@@ -237,7 +259,7 @@ def closer_kind(text: str, register: Register, year: int | None) -> str | None:
             after and is_signature(after, register) and not before
         ):
             return "signed+dateline"
-    if is_signature(stripped, register):
+    if is_signature(stripped, register) or _INITIALS_SIGNATURE.match(stripped):
         return "signed"
     return None
 
@@ -395,7 +417,7 @@ def _name_spans(text: str, context: Context) -> list[Span]:
 
 def _date_spans(text: str, context: Context, dateline: bool = False) -> list[Span]:
     spans = [
-        Span(m.start, m.end, "date", m.value.attrib())
+        _month_before_marker(text, Span(m.start, m.end, "date", m.value.attrib()), context)
         for m in find_dates(text, year=context.year, month=context.month)
     ]
     if dateline:
@@ -407,6 +429,26 @@ def _date_spans(text: str, context: Context, dateline: bool = False) -> list[Spa
             Span(t.start, t.end, "time", {"when": t.when}) for t in find_times(text, dotted=True)
         ]
     return spans
+
+
+#: "in August 1 ." — a month and a number set off by a space before the punctuation, the
+#: way this source prints its note markers.
+_MONTH_AND_SET_OFF_NUMBER = re.compile(r"(?P<month>[A-Z][a-z]+\.?) (?P<n>\d{1,2})$")
+
+
+def _month_before_marker(text: str, span: Span, context: Context) -> Span:
+    """A month-day date whose day is the next note's marker ("6,000 tons in August 1 .") is
+    the month: the number is left to the markers."""
+    found = _MONTH_AND_SET_OFF_NUMBER.fullmatch(text, span.start, span.end)
+    if found is None or not re.match(r" [.,;:]", text[span.end : span.end + 2]):
+        return span
+    number = int(found.group("n"))
+    if number not in context.notes or not (
+        context.expected <= number <= context.expected + fn.MAX_SKIP
+    ):
+        return span
+    month = {k: v[:7] for k, v in span.attrib.items() if k == "when" and len(v) == 10}
+    return Span(span.start, found.end("month"), "date", month)
 
 
 def _marker_spans(
@@ -484,7 +526,7 @@ def _opener(items: list[Block], register: Register, year: int | None) -> list[tu
     """The opener lines at the start of the text, each with its kind."""
     opener: list[tuple[str, Block]] = []
     for block in items[:-1]:
-        if is_dateline_only(block.text, year):
+        if is_dateline_only(block.text, year, register):
             kind = "dateline"
         elif is_salutation(block.text, register):
             opener.append(("salute", block))
