@@ -433,6 +433,21 @@ def test_places_named_after_persons_are_no_mentions(register: Register, text: st
     assert [m for m in register.find_names(text) if m.tag == "persName"] == []
 
 
+def test_particles_and_a_variant_before_the_surname() -> None:
+    from tei.encode.persons import Entry
+
+    register = Register([
+        Entry("ribbentrop", "Ribbentrop, Joachim von"),
+        Entry("degaulle", "de Gaulle, Charles"),
+        Entry("ordzhonikidze", "Ordzhonikidze, Grigory", ["Sergo"]),
+    ])
+    text = ("Von Ribbentrop told him; signed by von Ribbentrop. De Gaulle and Charles de "
+            "Gaulle. Sergo Ordzhonikidze, Sergo and Ordzhonikidze.")
+    assert [text[m.start : m.end] for m in register.find_names(text)] == [
+        "Von Ribbentrop", "von Ribbentrop", "De Gaulle", "Charles de Gaulle",
+        "Sergo Ordzhonikidze", "Sergo", "Ordzhonikidze"]
+
+
 def test_a_postscript_is_no_initials(register: Register) -> None:
     (match,) = register.find_names("P.S. Polina Zhemchuzhina sends her regards.")
     assert match.entry_id == "zhemchuzhina" and match.start == len("P.S. ")

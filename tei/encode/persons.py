@@ -12,8 +12,12 @@ sources. Everything else is derived by rule, never listed in code:
 * name forms: the surname, "Forenames Surname", every variant, and each of those with
   initials in front ("I. Stalin", "B.I. Kozlovsky", "Zh.I. Meyerzon") when the initials
   agree with the forenames;
+* a particle of the forenames goes with the surname ("Papen, Franz von" → "von Papen"),
+  and a particle takes a capital at a sentence start ("Von Papen", "De Gaulle");
+* a variant right before the surname is one name with it ("Sergo Ordzhonikidze");
 * possessives ("Stalin's", "Stalin’s") resolve to the name; longer words do not
-  ("Stalingrad" is not Stalin);
+  ("Stalingrad" is not Stalin), nor does a name before a place or works named after the
+  person ("the Kirov Works");
 * a capitalised word that is no known form but is close to one (Jaro-Winkler similarity
   at or above :data:`FUZZY_THRESHOLD`, same first letter, length within two) is read as
   that person and *reported*, so the editor can add the variant or correct the text.
@@ -118,6 +122,14 @@ class Entry:
         forms = {self.surname, self.display_name, *self.variants}
         if self.tag != "persName":
             forms.add(self.regularised)
+        # The particle goes with the surname when the forenames are left out ("Papen, Franz
+        # von" → "von Papen"), and takes a capital where a sentence starts ("Von Papen",
+        # "De Gaulle" for "de Gaulle, Charles").
+        particles = re.search(rf"(?:\s(?:{'|'.join(_NAME_PARTICLES)}))+$", f" {self.forenames}")
+        if particles and self.tag == "persName":
+            forms.add(f"{particles.group().strip()} {self.surname}")
+        forms |= {form[0].upper() + form[1:] for form in forms
+                  if form.split(" ", 1)[0] in _NAME_PARTICLES}
         return {form for form in forms if form}
 
     def initials_agree(self, initials: str) -> bool:
@@ -233,7 +245,12 @@ class Register:
                 entry = whole
             elif initials and not entry.initials_agree(initials):
                 start = match.start("name")
-            found.append(NameMatch(start, match.end("name"), self.ref(entry), entry.tag))
+            ref = self.ref(entry)
+            # "Sergo Ordzhonikidze": a variant and the surname of one person, one name.
+            if found and found[-1].ref == ref and text[found[-1].end : start] == " ":
+                start = found.pop().start
+                taken.pop()
+            found.append(NameMatch(start, match.end("name"), ref, entry.tag))
             taken.append((start, match.end("name")))
         for match in _CAPITALISED.finditer(text):
             if any(a <= match.start() < b for a, b in taken):
