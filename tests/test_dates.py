@@ -188,6 +188,10 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         ),
         ("on June 5 and 6 they", {"year": 1932}, [("June 5", {"when": "1932-06-05"})]),
         ("September 1930", {}, [("September 1930", {"when": "1930-09"})]),  # 19–30 is no range
+        ("from 1933 to 1935 was", {}, [("from 1933 to 1935", {"from": "1933", "to": "1935"})]),
+        ("Between 1936 and 1938 some", {}, [("Between 1936 and 1938", {"from": "1936", "to": "1938"})]),
+        ("By the mid-1930s Gosplan", {}, [("mid-1930s", {"from": "1934", "to": "1936"})]),
+        ("in the late 1920s was", {}, [("late 1920s", {"from": "1927", "to": "1929"})]),
         (
             "in early December 1932, elbowing",
             {},

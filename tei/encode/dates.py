@@ -184,6 +184,11 @@ _SCANNER = re.compile(
             rf"(?:,?\s+(?P<dm_year>{_YEAR})(?![\d,]\d))?",
             # June 1932
             rf"(?P<my_month>{_M}),?\s+(?P<my_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+            # from 1933 to 1935, between 1936 and 1938
+            rf"\b(?:[Bb]etween|[Ff]rom)\s+{_NUM_START}(?P<ys_a>{_YEAR})\s+(?:and|to|until|till)\s+"
+            rf"(?P<ys_b>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+            # the early 1930s, the mid-1930s, late 1920s
+            rf"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b",
             # 1953–1955, 1932-33
             rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
             # the 1920s
@@ -325,6 +330,16 @@ def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[D
         y = int(g["my_year"])
         value = DateValue(when=_ymd(y, _month_number(g["my_month"])))
         return (DateMatch(m.start(), m.end(), value, y),)
+    if g["ys_a"] is not None:
+        first, second = int(g["ys_a"]), int(g["ys_b"])
+        if second <= first:
+            return ()
+        return (DateMatch(m.start(), m.end(), DateValue(from_=f"{first}", to=f"{second}")),)
+    if g["qd"] is not None:
+        decade = int(g["qd_decade"])
+        first, last = {0: (0, 3), 1: (4, 6), 2: (7, 9)}[_qualifier_part(g["qd"])]
+        value = DateValue(from_=f"{decade + first}", to=f"{decade + last}")
+        return (DateMatch(m.start(), m.end(), value),)
     if g["yr_a"] is not None:
         first = int(g["yr_a"])
         second_text = g["yr_b"]
