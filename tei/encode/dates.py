@@ -188,7 +188,7 @@ _SCANNER = re.compile(
             rf"\b(?:[Bb]etween|[Ff]rom)\s+{_NUM_START}(?P<ys_a>{_YEAR})\s+(?:and|to|until|till)\s+"
             rf"(?P<ys_b>{_YEAR})\b{_NOT_NUMBER_TAIL}",
             # the early 1930s, the mid-1930s, late 1920s
-            rf"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b",
+            r"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b",
             # 1953–1955, 1932-33
             rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
             # the 1920s
