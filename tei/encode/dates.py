@@ -168,19 +168,18 @@ _SCANNER = re.compile(
             rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
             # February-July 1932, April-May
             rf"(?P<mr_a>{_M})\s*[-–—]\s*(?P<mr_b>{_M})(?:,?\s+(?P<mr_year>{_YEAR})\b)?",
-            # June 20–25, 1932 · between September 20 and 25, 1930 · from June 1 to 5
-            rf"(?:\b(?P<dr_link>[Bb]etween|[Ff]rom)\s+)?(?P<dr_month>{_M})\s+"
-            rf"(?P<dr_a>{_DAY})\s*(?(dr_link)(?:[-–—]|and\b|to\b)|[-–—])\s*(?P<dr_b>{_DAY})(?!\d)"
-            rf"(?![.:,]\d)\b(?:,?\s+(?P<dr_year>{_YEAR})(?![\d,]\d))?",
-            # 20–25 June 1932 · between 20 and 25 September
-            rf"(?:\b(?P<rd_link>[Bb]etween|[Ff]rom)\s+)?{_NUM_START}(?P<rd_a>{_DAY})\s*"
-            rf"(?(rd_link)(?:[-–—]|and\b|to\b)|[-–—])\s*(?P<rd_b>{_DAY})\s+(?P<rd_month>{_M})"
-            rf"(?:,?\s+(?P<rd_year>{_YEAR})(?![\d,]\d))?",
-            # June 5, 1932 · June 9 [1932] · March 9 · June 27th
+            # between September 20 and 25, 1930 · from June 1 to 5 · between 20 and 25 June
+            rf"\b(?:[Bb]etween|[Ff]rom)\s+(?:(?P<lr_month>{_M})\s+(?P<lr_a>{_DAY})\s*"
+            rf"(?:[-–—]|and\b|to\b)\s*(?P<lr_b>{_DAY})(?!\d)(?![.:,]\d)\b"
+            rf"(?:,?\s+(?P<lr_year>{_YEAR})(?![\d,]\d))?"
+            rf"|{_NUM_START}(?P<lr_a2>{_DAY})\s*(?:[-–—]|and\b|to\b)\s*(?P<lr_b2>{_DAY})\s+"
+            rf"(?P<lr_month2>{_M})(?:,?\s+(?P<lr_year2>{_YEAR})(?![\d,]\d))?)",
+            # June 5, 1932 · June 9 [1932] · March 9 · June 27th · June 20–25, 1932
             rf"(?P<md_month>{_M})\s+(?P<md_day>{_DAY})(?!\d)(?![.:]\d)\b"
+            rf"(?:\s*[-–—]\s*(?P<md_day2>{_DAY})(?!\d)(?![.:,]\d)\b)?"
             rf"(?:,?\s+(?:(?P<md_year>{_YEAR})|\[(?P<md_byear>{_YEAR})\])(?![\d,]\d))?",
-            # 1 July 1950 · 13 October
-            rf"{_NUM_START}(?P<dm_day>{_DAY})\s+(?P<dm_month>{_M})"
+            # 1 July 1950 · 13 October · 20–25 June
+            rf"{_NUM_START}(?:(?P<dm_day0>{_DAY})\s*[-–—]\s*)?(?P<dm_day>{_DAY})\s+(?P<dm_month>{_M})"
             rf"(?:,?\s+(?P<dm_year>{_YEAR})(?![\d,]\d))?",
             # June 1932
             rf"(?P<my_month>{_M}),?\s+(?P<my_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
@@ -318,10 +317,14 @@ def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[D
         return (DateMatch(m.start(), m.end(), DateValue(from_=start, to=end), y),)
     if g["mr_a"] is not None:
         return _interpret_month_range(m, year)
-    if g["dr_month"] is not None:
-        return _day_range(m, "dr", year)
-    if g["rd_month"] is not None:
-        return _day_range(m, "rd", year)
+    if g["lr_month"] is not None:
+        return _day_range(m, g["lr_month"], g["lr_a"], g["lr_b"], g["lr_year"], year)
+    if g["lr_month2"] is not None:
+        return _day_range(m, g["lr_month2"], g["lr_a2"], g["lr_b2"], g["lr_year2"], year)
+    if g["md_day2"] is not None:
+        return _day_range(m, g["md_month"], g["md_day"], g["md_day2"], g["md_year"], year)
+    if g["dm_day0"] is not None:
+        return _day_range(m, g["dm_month"], g["dm_day0"], g["dm_day"], g["dm_year"], year)
     if g["md_month"] is not None:
         return _full_date(m, "md", year)
     if g["dm_day"] is not None:
@@ -428,11 +431,13 @@ def _full_date(m: re.Match[str], prefix: str, year: int | None) -> tuple[DateMat
     return (DateMatch(start, m.end(), value, anchor),)
 
 
-def _day_range(m: re.Match[str], prefix: str, year: int | None) -> tuple[DateMatch, ...]:
-    g = m.groupdict()
-    month = _month_number(g[f"{prefix}_month"])
-    first, last = _day_number(g[f"{prefix}_a"]), _day_number(g[f"{prefix}_b"])
-    printed = int(g[f"{prefix}_year"]) if g[f"{prefix}_year"] else None
+def _day_range(
+    m: re.Match[str], month_name: str, first_day: str, last_day: str, printed_year: str | None,
+    year: int | None,
+) -> tuple[DateMatch, ...]:
+    month = _month_number(month_name)
+    first, last = _day_number(first_day), _day_number(last_day)
+    printed = int(printed_year) if printed_year else None
     y = printed if printed is not None else year
     if not (first < last and _valid_day(y, month, last)):
         return ()
@@ -531,6 +536,7 @@ class HeaderDate:
 
 #: A bracketed date at the end of a header, in any form running text may use ("[September
 #: 1930]", "[end of July 1934]", "[between September 20 and 25, 1930]").
+_ENDS_LIKE_A_DATE = re.compile(r"[\d\]]\s*$")
 _BRACKETED_TAIL = re.compile(rf"\[(?:(?P<q>{_BOUNDS})\s+)?(?P<inner>[^\[\]]+)\]\s*$")
 
 
@@ -571,6 +577,8 @@ def find_header_date(text: str) -> HeaderDate | None:
 
 
 def _header_date_at_end(text: str) -> HeaderDate | None:
+    if not _ENDS_LIKE_A_DATE.search(text):
+        return None  # most lines of a source: no need to look for dates in them
     bracket = _BRACKETED_TAIL.search(text)
     if bracket is not None:
         inner = bracket.group("inner")
