@@ -246,6 +246,15 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         ),
         ("One report to Stalin in August had", {"year": 1932}, [("August", {"when": "1932-08"})]),
         ("On the 8th, the question", {"year": 1932, "month": 6}, [("8th", {"when": "1932-06-08"})]),
+        # a letter of September 1: "the 30th" is the 30th nearest it, in August
+        (
+            "The PB on the 30th adopted",
+            {"year": 1930, "month": 9, "day": 1},
+            [("30th", {"when": "1930-08-30"})],
+        ),
+        ("by the 15th", {"year": 1930, "month": 9, "day": 10}, [("15th", {"when": "1930-09-15"})]),
+        ("of the 2nd paragraph of your telegram", {"year": 1932, "month": 6}, []),
+        ("the remaining days of the 2nd quarter", {"year": 1932, "month": 6}, []),
         ("June 9 [1932] text", {}, [("June 9 [1932]", {"when": "1932-06-09", "cert": "medium"})]),
     ],
 )

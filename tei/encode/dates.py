@@ -149,6 +149,13 @@ _NUM_START = r"(?<![\d,.\-/–])"
 # number glued on ("…was arrested.43 In 1937 the …").
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.?!”’\"]\d{0,4})\s*$")
 
+# Nouns an ordinal counts ("the 2nd paragraph", "of the 17th congress"): no day then.
+_COUNTED = (
+    r"(?:paragraph|point|item|clause|section|article|page|line|chapter|part|time|quarter|"
+    r"year|century|anniversary|congress|conference|plenum|session|meeting|army|division|"
+    r"regiment|corps|floor|place|variant|option|draft|edition|issue|volume|question)"
+)
+
 # Connectors across which a year-less date borrows the year of the next one
 # ("May 29 to August 27, 1932", "September 28–October 2, 1932", "October and November 1952").
 _CONNECTOR = re.compile(r"\s*(?:to|and|or|through|until|till|-|–|—)\s*")
@@ -199,7 +206,7 @@ _SCANNER = re.compile(
             rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)",
             # on the 8th (only with a month from the context)
             r"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil|[Ff]rom|[Tt]o|[Oo]f)\s+the\s+"
-            r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b",
+            r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b(?!\s+" + _COUNTED + ")",
             # in 1932, the 1932 harvest, (b. 1890), [1932]
             rf"(?:\b{_TIME_PREP}\s+|(?<=[(\[]))(?P<y_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
         ]
@@ -280,17 +287,22 @@ def _qualifier_part(qualifier: str) -> int:
 # --------------------------------------------------------------------------- running text
 
 
-def find_dates(text: str, *, year: int | None = None, month: int | None = None) -> list[DateMatch]:
+def find_dates(
+    text: str, *, year: int | None = None, month: int | None = None, day: int | None = None
+) -> list[DateMatch]:
     """Dates in running text, in order and non-overlapping.
 
     ``year`` and ``month`` are the context for dates printed without them; inside ``text``
     the context moves on with every anchoring date (one printed with its year, not a bare
-    year), so that "On January 1, 1933 … On January 7" gives 1933-01-07.
+    year), so that "On January 1, 1933 … On January 7" gives 1933-01-07. With ``day`` too
+    (a letter's date), a day printed alone ("on the 30th") falls in the month that puts it
+    nearest that date: written on September 1, "the 30th" is August 30.
     """
     found: list[tuple[DateMatch, ...]] = []
     context = year
     for match in _SCANNER.finditer(text):
-        produced = _interpret(match, context, month)
+        # The letter's day only means something while the letter's year is the context.
+        produced = _interpret(match, context, month, day if context == year else None)
         if not produced:
             continue
         found.append(produced)
@@ -301,7 +313,9 @@ def find_dates(text: str, *, year: int | None = None, month: int | None = None) 
     return _borrow_years(text, flat, year)
 
 
-def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[DateMatch, ...]:
+def _interpret(
+    m: re.Match[str], year: int | None, month: int | None, day: int | None = None
+) -> tuple[DateMatch, ...]:
     g = m.groupdict()
     if g["q"] is not None:
         return _interpret_qualified(m, year)
@@ -367,11 +381,14 @@ def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[D
     if g["od_day"] is not None:
         if month is None:
             return ()
-        day = _day_number(g["od_day"])
-        if not _valid_day(year, month, day):
+        printed = _day_number(g["od_day"])
+        if year is not None and day is not None:
+            when = _nearest_day(printed, datetime.date(year, month, day))
+        else:
+            when = _ymd(year, month, printed) if _valid_day(year, month, printed) else None
+        if when is None:
             return ()
-        value = DateValue(when=_ymd(year, month, day))
-        return (DateMatch(m.start("od_day"), m.end("od_day"), value),)
+        return (DateMatch(m.start("od_day"), m.end("od_day"), DateValue(when=when)),)
     if g["y_year"] is not None:
         # "In 1937 the terror reached the army. On June 11 …": "In" or "During" a year
         # opening its sentence sets the time the narrative moves in; a year inside a
@@ -383,6 +400,20 @@ def _interpret(m: re.Match[str], year: int | None, month: int | None) -> tuple[D
         anchor = int(g["y_year"]) if opens else None
         return (DateMatch(m.start("y_year"), m.end("y_year"), value, anchor),)
     return ()  # pragma: no cover - every alternative has a branch above
+
+
+def _nearest_day(day: int, reference: datetime.date) -> str | None:
+    """The date with this day of the month nearest ``reference`` (its month or the ones
+    around it), as ISO."""
+    candidates = []
+    for shift in (-1, 0, 1):
+        month_index = reference.year * 12 + reference.month - 1 + shift
+        year, month = divmod(month_index, 12)
+        if _valid_day(year, month + 1, day):
+            candidates.append(datetime.date(year, month + 1, day))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: abs((d - reference).days)).isoformat()
 
 
 def _interpret_qualified(m: re.Match[str], year: int | None) -> tuple[DateMatch, ...]:

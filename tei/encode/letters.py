@@ -399,6 +399,7 @@ class Context:
     year: int | None
     month: int | None
     notes: dict[int, etree._Element]
+    day: int | None = None  # of the letter's date: "on the 30th" is the 30th nearest it
     expected: int = 1
     anchored: set[int] = field(default_factory=set)
     fuzzy: list[str] = field(default_factory=list)
@@ -418,7 +419,7 @@ def _name_spans(text: str, context: Context) -> list[Span]:
 def _date_spans(text: str, context: Context, dateline: bool = False) -> list[Span]:
     spans = [
         _month_before_marker(text, Span(m.start, m.end, "date", m.value.attrib()), context)
-        for m in find_dates(text, year=context.year, month=context.month)
+        for m in find_dates(text, year=context.year, month=context.month, day=context.day)
     ]
     if dateline:
         spans += [
@@ -725,6 +726,8 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
     provisional_id = PROVISIONAL_ID
     notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=99)
     context = Context(register, provisional_id, year, month, {})
+    if header_date is not None and header_date.when and len(header_date.when) == 10:
+        context.day = int(header_date.when[8:])
     context.notes = footnote_elements(notes, provisional_id, register, year)
     for note in notes:
         if note.number is None:
