@@ -255,6 +255,12 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         ("by the 15th", {"year": 1930, "month": 9, "day": 10}, [("15th", {"when": "1930-09-15"})]),
         ("of the 2nd paragraph of your telegram", {"year": 1932, "month": 6}, []),
         ("the remaining days of the 2nd quarter", {"year": 1932, "month": 6}, []),
+        (
+            "by the 20th of October. On the 1st of November 1936 we",
+            {"year": 1936, "month": 9, "day": 8},
+            [("20th of October", {"when": "1936-10-20"}),
+             ("1st of November 1936", {"when": "1936-11-01"})],
+        ),
         ("June 9 [1932] text", {}, [("June 9 [1932]", {"when": "1932-06-09", "cert": "medium"})]),
     ],
 )
@@ -318,6 +324,12 @@ def test_context_year_carries_between_paragraphs() -> None:
         ),
         ("Sent 21.25", True, [("21.25", "21:25:00")]),
         ("5.06 million in 1931", False, []),
+        # an hour alone with a.m./p.m.; a cipher's dashed time in a dateline
+        ("12.VII.33 3 p.m.", True, [("3 p.m.", "15:00:00")]),
+        ("at 11 p.m. and at 4 a.m.", False, [("11 p.m.", "23:00:00"), ("4 a.m.", "04:00:00")]),
+        ("No. 18. 12/VI 16–25", True, [("16–25", "16:25:00")]),
+        ("pages 16–25", False, []),
+        ("at 3 o'clock", False, []),
         ("5.06 million", True, [("5.06", "05:06:00")]),  # why dotted is opt-in
         ("at 12:15 a.m.", False, [("12:15 a.m.", "00:15:00")]),
         ("ratio 25:70", False, []),

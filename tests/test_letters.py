@@ -239,6 +239,8 @@ def test_opener_lines(register: Register, text: str, salute: bool, address: bool
         ("29/VI 32 Stalin", "signed+dateline"),  # a person of the register is no place
         # a signature of initials only; "P.S." and "N.B." are no one's
         ("V. M.", "signed"),
+        ("12.VII.33 3 p.m.", "dateline"),  # a time of day after the date
+        ("16/VIII.36 New York 1", "dateline"),  # a place and a note's marker
         ("K.V.", "signed"),
         ("N.B.", None),
         # a name that the words before it govern is no signer; a postscript is text
@@ -427,6 +429,7 @@ def test_names_in_text(register: Register) -> None:
         "a question about the Petrovsky Plant: to build it",
         "in the Kirov Works and the Gorky Automobile Plant",
         "At the Yaroslavsky station",
+        "Received the Order of Lenin and calmed down",
     ],
 )
 def test_places_named_after_persons_are_no_mentions(register: Register, text: str) -> None:
@@ -446,6 +449,11 @@ def test_particles_and_a_variant_before_the_surname() -> None:
     assert [text[m.start : m.end] for m in register.find_names(text)] == [
         "Von Ribbentrop", "von Ribbentrop", "De Gaulle", "Charles de Gaulle",
         "Sergo Ordzhonikidze", "Sergo", "Ordzhonikidze"]
+
+
+def test_a_name_with_a_marker_glued_on(register: Register) -> None:
+    text = "Kosior and Chubar1 insist"
+    assert [text[m.start : m.end] for m in register.find_names(text)] == ["Kosior", "Chubar"]
 
 
 def test_a_postscript_is_no_initials(register: Register) -> None:

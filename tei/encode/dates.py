@@ -204,9 +204,13 @@ _SCANNER = re.compile(
             # in the summer, until late fall is above; "in the spring" here
             rf"\b(?:[Ii]n|[Bb]y|[Uu]ntil|[Ss]ince|[Dd]uring|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat)"
             rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)",
+            # the 20th of October (1936)
+            rf"\b[Tt]he\s+(?P<om_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\s+of\s+"
+            rf"(?P<om_month>{_M})(?:,?\s+(?P<om_year>{_YEAR})(?![\d,]\d))?",
             # on the 8th (only with a month from the context)
             r"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil|[Ff]rom|[Tt]o|[Oo]f)\s+the\s+"
-            r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b(?!\s+" + _COUNTED + ")",
+            r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b"
+            rf"(?!\s+{_COUNTED}|\s+of\s+{_M})",
             # in 1932, the 1932 harvest, (b. 1890), [1932]
             rf"(?:\b{_TIME_PREP}\s+|(?<=[(\[]))(?P<y_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
         ]
@@ -378,6 +382,14 @@ def _interpret(
         return (
             DateMatch(m.start("bs_season"), m.end("bs_season"), DateValue(from_=start, to=end)),
         )
+    if g["om_day"] is not None:
+        printed = int(g["om_year"]) if g["om_year"] else None
+        y = printed if printed is not None else year
+        month_number, day_number = _month_number(g["om_month"]), _day_number(g["om_day"])
+        if not _valid_day(y, month_number, day_number):
+            return ()
+        value = DateValue(when=_ymd(y, month_number, day_number))
+        return (DateMatch(m.start("om_day"), m.end(), value, printed),)
     if g["od_day"] is not None:
         if month is None:
             return ()
@@ -726,20 +738,25 @@ def parse_dateline(text: str, century: int = 1900, *, year: int | None = None) -
 # --------------------------------------------------------------------------- times
 
 _TIME = re.compile(
-    r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?![\d]|[.,:]\d)"
+    r"(?<![\d.,:])(?P<h>2[0-3]|[01]?\d)(?!\d)(?:(?P<sep>[:.–-])(?P<m>[0-5]\d)(?![\d]|[.,:]\d))?"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\.?(?![a-z]))?"
 )
 _TIME_JOIN = re.compile(r"\s*(?:and|to|till|until|-|–|—)\s*")
 
 
 def find_times(text: str, *, dotted: bool = False) -> list[TimeMatch]:
-    """Clock times ("23:00", "2:30 and 8:05 p.m."; "21.25" too when ``dotted``).
+    """Clock times ("23:00", "2:30 and 8:05 p.m.", "3 p.m."; "21.25" and "16–25" too when
+    ``dotted``).
 
-    A dot separates hours and minutes only in datelines; in running text "5.06 million" is a
-    number, so dotted times are opt-in. A time without a.m./p.m. joined to one that has it
-    ("between 2:30 and 8:05 p.m.") shares it.
+    A dot or dash separates hours and minutes only in datelines; in running text "5.06
+    million" is a number, so they are opt-in. An hour alone is a time only with a.m./p.m. A
+    time without a.m./p.m. joined to one that has it ("between 2:30 and 8:05 p.m.") shares it.
     """
-    raw = [m for m in _TIME.finditer(text) if dotted or m.group("sep") == ":"]
+    raw = [
+        m for m in _TIME.finditer(text)
+        if (m.group("sep") == ":" or (dotted and m.group("sep")))
+        or (m.group("sep") is None and m.group("ampm") and int(m.group("h")) <= 12)
+    ]
     result: list[TimeMatch] = []
     for i, m in enumerate(raw):
         ampm = m.group("ampm")
@@ -754,5 +771,5 @@ def find_times(text: str, *, dotted: bool = False) -> list[TimeMatch]:
             hour += 12
         elif ampm == "a" and hour == 12:
             hour = 0
-        result.append(TimeMatch(m.start(), m.end(), f"{hour:02d}:{m.group('m')}:00"))
+        result.append(TimeMatch(m.start(), m.end(), f"{hour:02d}:{m.group('m') or '00'}:00"))
     return result

@@ -40,7 +40,9 @@ _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
 #: A place a dateline may open with: one or two capitalised words and a comma or full stop
 #: ("Sochi, ", "Kislovodsk. "); or end with ("9/VII.34 Leningrad").
 _PLACE_BEFORE_DATELINE = re.compile(r"\s*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)[,.]\s*$")
-_PLACE_AFTER_DATELINE = re.compile(r"[\s,.]*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\.?\s*$")
+_PLACE_AFTER_DATELINE = re.compile(
+    r"[\s,.]*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\.?(?:\s+\d{1,2}\s*\.?)?\s*$"
+)
 #: A signature of initials only ("V. M.", "K.V."); "P.S." and "N.B." are no one's.
 _INITIALS_SIGNATURE = re.compile(r"^(?!P\.\s?S\.|N\.\s?B\.)(?:[A-Z][a-z]?\.\s?){1,3}$")
 _UNKNOWN_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$")
@@ -234,7 +236,7 @@ def is_dateline_only(text: str, year: int | None, register: Register | None = No
             before = ""
         elif part == "after":
             after = after[: place.start()]
-    return not re.sub(r"\b(?:year|g)\b|[\d\s.,–\-]", "", before + after)
+    return not re.sub(r"\b(?:year|g|[ap]\.\s?m)\b|[\d\s.,–\-]", "", before + after)
 
 
 def _names_a_person(text: str, register: Register | None) -> bool:

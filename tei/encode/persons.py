@@ -77,6 +77,8 @@ _NAMED_AFTER = re.compile(
     r"prospect|avenue|canal|dam|institute|academy|university|park|theat(?:re|er)|museum|"
     r"stadium|bridge|combine|district|region|raion|province)\b"
 )
+#: Awards named after a person: "the Order of Lenin".
+_AWARD_BEFORE = re.compile(r"\b(?:Order|Prize|Medal)\s+of\s+$")
 #: Lower-case particles inside a name ("Werner von Blomberg", "Primo de Rivera").
 _NAME_PARTICLES = {"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"}
 
@@ -163,7 +165,7 @@ class Register:
         )
         self._pattern = re.compile(
             rf"(?<![\w])(?P<initials>(?!P\.\s?S\.){_INITIALS})?(?P<name>{alternatives})"
-            r"(?=['’]s\b|[^\w]|$)"
+            r"(?=['’]s\b|[^\w]|\d|$)"  # a digit: a note's marker glued on ("Chubar1")
             if alternatives
             else r"(?!x)x"
         )
@@ -319,10 +321,13 @@ class Register:
 
 
 def _names_a_thing(text: str, match: re.Match[str]) -> bool:
-    """Whether a person's name here names a place or works called after them ("the Kirov
-    Works", "the Gorky Automobile Plant", "the Yaroslavsky station"): no mention of the
+    """Whether a person's name here names a place, works or award called after them ("the
+    Kirov Works", "the Gorky Automobile Plant", "the Order of Lenin"): no mention of the
     person. (A thing the person made or led, "the Ryutin group", still mentions them.)"""
-    return bool(_NAMED_AFTER.match(text, match.end("name")))
+    return bool(
+        _NAMED_AFTER.match(text, match.end("name"))
+        or _AWARD_BEFORE.search(text, 0, match.start())
+    )
 
 
 def _joins(gap: str) -> bool:
