@@ -380,6 +380,24 @@ def test_quotation_introduced_after_an_endnote_marker(register: Register) -> Non
     assert doc.headings == ["HUNGER AND TERROR"]
 
 
+def test_page_numbers_the_extraction_left(register: Register) -> None:
+    """A number line inside a sentence, or one the markers after it go on below, is the
+    source's page number: a pb, never an endnote marker."""
+    source = SourceText(Path("x.txt"), (
+        "Kirov was shot in the Smolny.212\n"
+        "214\n"
+        "The decree was published on December 4.213 Zinoviev was arrested.214\n"
+        "Stalin had that name removed from the\n"
+        "216\n"
+        "memoirs of his comrades.215\n"))
+    doc = encode_chapter(source, register, None)
+    assert doc.markers == [212, 213, 214, 215]
+    assert [pb.get("n") for pb in doc.root.iter(f"{{{NSMAP['tei']}}}pb")] == ["214", "216"]
+    last = doc.root.findall(".//tei:p", NSMAP)[-1]
+    assert "".join(last.itertext()) == "Stalin had that name removed from the  memoirs of his comrades."
+    assert any("«214» is taken for a page number" in w for w in doc.warnings)
+
+
 def test_quotation_closed_by_the_marker_after_its_last_item(register: Register) -> None:
     source = SourceText(Path("x.txt"), (
         "A worker complained to Ordzhonikidze in 1932. He wrote:\n"

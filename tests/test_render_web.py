@@ -242,6 +242,8 @@ def test_chapter_sections_and_endnote_markers(site: Path) -> None:
     assert tree.xpath("//blockquote/ol/li")
     assert tree.xpath("//i[@class='foreign'][@lang='ru']")
     assert "A. Historian" in _text(tree.xpath("//dl[@class='meta']")[0])
+    # the source's page number, for citing it
+    assert [_text(s) for s in tree.xpath("//span[@class='pb']")] == ["[p. 12]"]
 
 
 def test_text_is_escaped(site: Path) -> None:

@@ -286,6 +286,11 @@
     <br/>
   </xsl:template>
 
+  <!-- The source's own page number, for citing it: set off in brackets. -->
+  <xsl:template match="tei:pb">
+    <span class="pb">[p. {@n}]</span>
+  </xsl:template>
+
   <!-- ===================================================================== inline -->
 
   <xsl:template match="tei:hi[@rend = ('italic', 'italics')] | tei:emph | tei:title[ancestor::tei:text]">

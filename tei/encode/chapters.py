@@ -30,7 +30,7 @@ from tei.encode.dates import context_year, find_dates, find_times
 from tei.encode.headings import is_heading, split_glued_heading
 from tei.encode.inline import Span, fill
 from tei.encode.lossless import check
-from tei.encode.markers import MarkerSequence
+from tei.encode.markers import MarkerSequence, first_strong_marker
 from tei.encode.persons import Register
 from tei.encode.quotations import introduces_quotation, last_sentence, list_number, names_writer
 from tei.encode.reading import SourceText
@@ -62,6 +62,7 @@ class Block:
     line: int
     number: int | None = None  # the list item's number
     lone_words: list[tuple[int, int]] = field(default_factory=list)
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)  # page numbers inside
 
 
 def _finished(text: str) -> bool:
@@ -85,6 +86,13 @@ def read_blocks(text: str) -> list[Block]:
             flush()
             continue
         if _MARKER_LINE.match(line):
+            if current is not None and current.kind == "p" and not _finished(current.text):
+                # A number inside a sentence is the page the sentence ran onto, not a marker
+                # (markers close sentences): the paragraph goes on after it.
+                start = len(current.text) + 1
+                current.text += " " + line
+                current.page_breaks.append((start, start + len(line)))
+                continue
             flush()
             blocks.append(Block("marker", line, number))
             continue
@@ -165,8 +173,14 @@ def chapter_id(source: SourceText) -> str:
 def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Element:
     """Fill ``parent`` with the block's text: endnote markers, names, dates, times, foreign."""
     text = block.text
+    for start, end in block.page_breaks:  # not read as markers, names or dates
+        text = text[:start] + " " * (end - start) + text[end:]
     markers = state.markers.glued_markers(text, state.where(block.line))
     spans = [
+        Span(start, end, "pb", {"n": block.text[start:end]}, replace=True)
+        for start, end in block.page_breaks
+    ]
+    spans += [
         Span(
             m.start,
             m.end,
@@ -201,13 +215,26 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
         language = state.foreign.get(text[start:end])
         if language:
             spans.append(Span(start, end, "foreign", {XML_LANG: language}))
-    fill(parent, text, spans)
+    fill(parent, block.text, spans)
     return parent
 
 
 def _endnote(number: int) -> etree._Element:
     # Same attribute order as the inline markers (fill() sorts them): stable output.
     return E.note({"n": str(number), "place": "end", "type": "endnote"})
+
+
+def _is_page_number(line: Block, after: list[Block]) -> bool:
+    """Whether a number on a line of its own is a page number the extraction left: the
+    markers after it go on below it ("214" followed by "…December 4.213"), where a marker
+    would be followed by the next number up."""
+    for block in after:
+        if block.kind == "marker":
+            return False
+        following = first_strong_marker(block.text) if block.kind in ("p", "item") else None
+        if following is not None:
+            return following <= int(line.text)
+    return False
 
 
 def _ends_with_marker(element: etree._Element) -> bool:
@@ -233,7 +260,7 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             pending = None
         return quote if quote is not None else div
 
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind == "head":
             quote, pending = None, None
             if len(div) or div.text:
@@ -242,6 +269,11 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             div.append(_annotate(E.head(), block, state))
             headings.append(block.text)
             last = None
+        elif block.kind == "marker" and _is_page_number(block, blocks[index + 1 :]):
+            state.warnings.append(
+                f"{state.where(block.line)}: the line «{block.text}» is taken for a page "
+                "number (the endnote markers after it go on below it); encoded as <pb/>")
+            (quote if quote is not None else div).append(E.pb(n=block.text))
         elif block.kind == "marker":
             number = state.markers.line_marker(block.text, state.where(block.line))
             note = _endnote(number if number is not None else int(block.text))

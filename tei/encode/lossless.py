@@ -5,7 +5,7 @@ punctuation and white space may move (a marker glued as "Manchuria.184" is "Manc
 "184" on both sides); a run of capitals glued to a capitalised word ("DECEMBERKirov", a
 heading glued to its paragraph) is two words as well. The TEI's words
 are read in reading order with two editorial rules: an empty ``note`` (an endnote marker)
-reads as its ``@n``; a footnote reads as its ``@n`` where it stands (the marker) and as its
+reads as its ``@n``, and so does a ``pb`` (a page number); a footnote reads as its ``@n`` where it stands (the marker) and as its
 number and text *after* the document's main text, where the source printed it (below the
 rule). A number the encoder supplied (``@subtype="number-supplied"``) is not a word of the
 note, and an ``@type="unanchored"`` footnote had no marker. Attributes the encoder added
@@ -23,6 +23,7 @@ from tei.encode.teidoc import tei
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _FOOTNOTE = tei("note")
+_PAGE_BREAK = tei("pb")  # the page number the source printed reads as its @n
 
 #: ``note/@subtype`` of a footnote whose number the source lost and the encoder supplied.
 NUMBER_SUPPLIED = "number-supplied"
@@ -60,7 +61,9 @@ def _reading_text(element: etree._Element, footnotes: list[etree._Element]) -> I
             footnotes.append(child)
             if child.get("type") != UNANCHORED:
                 yield f" {child.get('n', '')} "
-        elif child.tag == _FOOTNOTE and len(child) == 0 and not (child.text or "").strip():
+        elif child.tag == _PAGE_BREAK or (
+            child.tag == _FOOTNOTE and len(child) == 0 and not (child.text or "").strip()
+        ):
             yield f" {child.get('n', '')} "
         else:
             yield " "

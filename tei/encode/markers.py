@@ -108,6 +108,15 @@ class MarkerSequence:
         return self.expected <= number <= self.expected + MAX_JUMP
 
 
+def first_strong_marker(text: str) -> int | None:
+    """The number of the first marker in ``text`` that its form alone shows ("Smolny.213
+    Zinoviev"), whatever the sequence: to see where the sequence goes on."""
+    for match in _GLUED.finditer(text):
+        if classify(text, match.start(), match.end(), None) == "strong":
+            return int(match.group(1))
+    return None
+
+
 def classify(text: str, start: int, end: int, expected: int | None) -> str | None:
     """How ``text[start:end]`` (a glued number) can be a marker: "sequential", "strong" or None.
 
