@@ -225,6 +225,14 @@ def test_read_blocks_joins_a_possessive_without_space() -> None:
         ("as Voroshilov reported;\nand Molotov agreed.", ["p"]),
         ("loans of 250 million U.S.\ndollars.", ["p"]),
         ("less than 0.2\nmillion tons.", ["p"]),
+        # capitals inside a sentence are text: a slogan, an acronym that lost its styling
+        ("the banners read:\nLONG LIVE STALIN!\nand the papers printed it.", ["p"]),
+        ("heard by an\nOGPU\ntroika at night.", ["p"]),
+        ("Stalin announced:\nWE HAVE ENTERED SOCIALISM!\nThe hall rose.", ["p", "p", "p"]),
+        # a wrapped list item goes on in its continuation line
+        ("It said:\n1. the first, heard\nby a troika;\n2. the second.", ["p", "item", "item"]),
+        # a line in capitals printed again and again is the running head
+        ("One.\nSTALIN\nTwo.\nSTALIN\nThree.", ["p", "fw", "p", "fw", "p"]),
     ],
 )
 def test_read_blocks_kinds(text: str, kinds: list[str]) -> None:

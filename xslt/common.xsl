@@ -286,6 +286,9 @@
     <br/>
   </xsl:template>
 
+  <!-- The running head of the printed source is no part of the text. -->
+  <xsl:template match="tei:fw"/>
+
   <!-- The source's own page number, for citing it: set off in brackets. -->
   <xsl:template match="tei:pb">
     <span class="pb">[p. {@n}]</span>

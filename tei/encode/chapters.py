@@ -21,6 +21,7 @@ code.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,12 +58,23 @@ _BROKEN_WORD = re.compile(r"[^\W\d_]-$")
 class Block:
     """A paragraph, heading, marker line or list item of the source, with its first line."""
 
-    kind: str  # "p" | "head" | "marker" | "item"
+    kind: str  # "p" | "head" | "marker" | "item" | "fw" (a running head)
     text: str
     line: int
     number: int | None = None  # the list item's number
     lone_words: list[tuple[int, int]] = field(default_factory=list)
-    page_breaks: list[tuple[int, int]] = field(default_factory=list)  # page numbers inside
+    # Page numbers and running heads the extraction left inside the paragraph's sentences.
+    furniture: list[tuple[int, int]] = field(default_factory=list)
+
+
+#: A line in capitals printed this many times in a chapter is its running head, not a section.
+RUNNING_HEAD_REPEATS = 2
+
+
+def _running_heads(lines: list[str]) -> set[str]:
+    """Lines in capitals that recur: the running head of the printed pages ("STALIN")."""
+    counts = Counter(line for line in lines if is_heading(line))
+    return {line for line, count in counts.items() if count >= RUNNING_HEAD_REPEATS}
 
 
 def _finished(text: str) -> bool:
@@ -80,23 +92,31 @@ def read_blocks(text: str) -> list[Block]:
             blocks.append(current)
             current = None
 
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
+    lines = [raw.strip() for raw in text.split("\n")]
+    running_heads = _running_heads(lines)
+    for index, line in enumerate(lines):
+        number = index + 1
         if not line:
             flush()
             continue
-        if _MARKER_LINE.match(line):
-            if current is not None and current.kind == "p" and not _finished(current.text):
+        following = next((later for later in lines[index + 1 :] if later), "")
+        inside_sentence = current is not None and current.kind == "p" and not _finished(current.text)
+        if _MARKER_LINE.match(line) or line in running_heads:
+            if inside_sentence:
                 # A number inside a sentence is the page the sentence ran onto, not a marker
-                # (markers close sentences): the paragraph goes on after it.
+                # (markers close sentences); a running head likewise: the paragraph goes on.
                 start = len(current.text) + 1
                 current.text += " " + line
-                current.page_breaks.append((start, start + len(line)))
+                current.furniture.append((start, start + len(line)))
                 continue
             flush()
-            blocks.append(Block("marker", line, number))
+            blocks.append(Block("fw" if line in running_heads else "marker", line, number))
             continue
-        if is_heading(line):
+        if is_heading(line) and not (
+            inside_sentence
+            or _CONTINUATION.match(following)
+            or (current is not None and current.text.endswith(":"))
+        ):
             flush()
             blocks.append(Block("head", line, number))
             continue
@@ -107,14 +127,17 @@ def read_blocks(text: str) -> list[Block]:
             or (previous is not None and previous.kind == "item" and previous.number == item - 1)
         ):
             flush()
-            blocks.append(Block("item", line, number, number=item))
+            current = Block("item", line, number, number=item)
             continue
         glued = split_glued_heading(line)
         body, heading, after = glued if glued else (line, None, "")
         if not body:
             pass  # the heading opens the line
-        elif current is not None and current.kind == "p" and (
-            not _finished(current.text) or _CONTINUATION.match(body)
+        elif current is not None and (
+            (current.kind == "p" and not _finished(current.text))
+            or _CONTINUATION.match(body)
+            # a line in capitals inside a sentence ("the banners read: LONG LIVE STALIN! and")
+            or (is_heading(body) and _CONTINUATION.match(following))
         ):
             glued = _NO_SPACE_BEFORE.match(body) or _BROKEN_WORD.search(current.text)
             separator = "" if glued else " "
@@ -173,13 +196,10 @@ def chapter_id(source: SourceText) -> str:
 def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Element:
     """Fill ``parent`` with the block's text: endnote markers, names, dates, times, foreign."""
     text = block.text
-    for start, end in block.page_breaks:  # not read as markers, names or dates
+    for start, end in block.furniture:  # not read as markers, names or dates
         text = text[:start] + " " * (end - start) + text[end:]
     markers = state.markers.glued_markers(text, state.where(block.line))
-    spans = [
-        Span(start, end, "pb", {"n": block.text[start:end]}, replace=True)
-        for start, end in block.page_breaks
-    ]
+    spans = [_furniture(block.text[start:end], start, end) for start, end in block.furniture]
     spans += [
         Span(
             m.start,
@@ -217,6 +237,13 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
             spans.append(Span(start, end, "foreign", {XML_LANG: language}))
     fill(parent, block.text, spans)
     return parent
+
+
+def _furniture(printed: str, start: int, end: int) -> Span:
+    """A page number (``pb``) or running head (``fw``) of the printed source."""
+    if printed.isdigit():
+        return Span(start, end, "pb", {"n": printed}, replace=True)
+    return Span(start, end, "fw", {"type": "header"})
 
 
 def _endnote(number: int) -> etree._Element:
@@ -269,6 +296,8 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             div.append(_annotate(E.head(), block, state))
             headings.append(block.text)
             last = None
+        elif block.kind == "fw":
+            (quote if quote is not None else div).append(E.fw(block.text, type="header"))
         elif block.kind == "marker" and _is_page_number(block, blocks[index + 1 :]):
             state.warnings.append(
                 f"{state.where(block.line)}: the line «{block.text}» is taken for a page "
