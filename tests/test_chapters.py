@@ -388,6 +388,18 @@ def test_quotation_introduced_after_an_endnote_marker(register: Register) -> Non
     assert doc.headings == ["HUNGER AND TERROR"]
 
 
+def test_quotation_in_quotation_marks_ends_with_them(register: Register) -> None:
+    source = SourceText(Path("x.txt"), (
+        "At the supper Stalin raised his glass. He said:\n"
+        "“I know how much the German nation loves its Führer.”\n"
+        "Ribbentrop later recalled that he felt at home.\n"
+        "The next day Pravda printed the text.3\n"))
+    doc = encode_chapter(source, register, None)
+    (cit,) = doc.root.findall(".//tei:cit", NSMAP)
+    assert "".join(cit.itertext()) == "“I know how much the German nation loves its Führer.”"
+    assert len(doc.root.findall(".//tei:div/tei:p", NSMAP)) == 3
+
+
 def test_page_numbers_the_extraction_left(register: Register) -> None:
     """A number line inside a sentence, or one the markers after it go on below, is the
     source's page number: a pb, never an endnote marker."""

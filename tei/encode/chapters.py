@@ -67,6 +67,8 @@ class Block:
     furniture: list[tuple[int, int]] = field(default_factory=list)
 
 
+#: A paragraph in quotation marks from end to end (a marker may follow): the whole quotation.
+_QUOTED = re.compile(r"^[“\"][^“”\"]*[”\"]\d{0,4}$")
 #: A line in capitals printed this many times in a chapter is its running head, not a section.
 RUNNING_HEAD_REPEATS = 2
 
@@ -322,8 +324,10 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             parent = container()
             last = _annotate(E.p(), block, state)
             parent.append(last)
-            if quote is not None and _ends_with_marker(last):
-                quote = None
+            if quote is not None and (
+                _ends_with_marker(last) or (len(quote) == 1 and _QUOTED.match(block.text))
+            ):
+                quote = None  # cited by its marker, or quoted whole in quotation marks
             elif quote is None and introduces_quotation(block.text):
                 sentence = last_sentence(block.text) or ""
                 named = any(n.fuzzy_score is None for n in state.register.find_names(sentence))
