@@ -99,6 +99,9 @@ HEADERS = [
     # a correspondent the register lacks: the header still stands (the name is reported)
     ("Tukhachevsky to Stalin August 4, 1933", [], ["stalin"], {"when": "1933-08-04"}),
     ("Stalin to Tukhachevsky August 4, 1933", ["stalin"], [], {"when": "1933-08-04"}),
+    # a note's marker after the date
+    ("Stalin to Kaganovich July 6, 1933 1 .", ["stalin"], ["kaganovich"], {"when": "1933-07-06"}),
+    ("Mikoyan to Stalin [August 28, 1936] 2", ["mikoyan"], ["stalin"], {"when": "1936-08-28", "cert": "medium"}),
 ]
 
 

@@ -580,6 +580,8 @@ class HeaderDate:
 #: A bracketed date at the end of a header, in any form running text may use ("[September
 #: 1930]", "[end of July 1934]", "[between September 20 and 25, 1930]").
 _ENDS_LIKE_A_DATE = re.compile(r"[\d\]]\s*$")
+#: A note's marker after a header's date, the source's way: " 1 ."
+_MARKER_AT_END = re.compile(r"\s+\d{1,2}\s?\.?\s*$")
 _BRACKETED_TAIL = re.compile(rf"\[(?:(?P<q>{_BOUNDS})\s+)?(?P<inner>[^\[\]]+)\]\s*$")
 
 
@@ -620,6 +622,13 @@ def find_header_date(text: str) -> HeaderDate | None:
 
 
 def _header_date_at_end(text: str) -> HeaderDate | None:
+    found = _header_date_ending(text)
+    if found is None and (marker := _MARKER_AT_END.search(text)):
+        found = _header_date_ending(text[: marker.start()])  # "… July 6 1 ."
+    return found
+
+
+def _header_date_ending(text: str) -> HeaderDate | None:
     if not _ENDS_LIKE_A_DATE.search(text):
         return None  # most lines of a source: no need to look for dates in them
     bracket = _BRACKETED_TAIL.search(text)

@@ -36,6 +36,7 @@ from tei.encode.teidoc import XML_ID, E, append_text, new_document
 
 MONTH_NAMES = list(MONTHS)
 _ARCHIVE = re.compile(r"^\s*Archive:\s*(?P<rest>.*)$")
+_HEADER_END = re.compile(r"(?:\s+\d{1,2}\s?\.?)?\s*")
 _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
 #: A place a dateline may open with: one or two capitalised words and a comma or full stop
 #: ("Sochi, ", "Kislovodsk. "); or end with ("9/VII.34 Leningrad").
@@ -121,7 +122,8 @@ def parse_header(line: str, register: Register) -> Header | None:
     if not text or len(text) > 200:
         return None
     found = find_header_date(text)
-    if found is None or text[found.end :].strip():
+    # After the date only a note's marker may follow ("Stalin to Kaganovich July 6 1 .").
+    if found is None or not _HEADER_END.fullmatch(text, found.end):
         return None
     names_part = re.sub(r"\s+on$", "", text[: found.start].rstrip())
     parts = _HEADER_SPLIT.split(names_part, maxsplit=1)
@@ -740,9 +742,11 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
         head = E.head()
         header = raw.header
         assert header is not None
-        spans = _name_spans(header.text, context)
-        spans.append(Span(header.date_start, header.date_end, "date", header.date.attrib()))
-        fill(head, header.text, spans)
+        date = Span(header.date_start, header.date_end, "date", header.date.attrib())
+        markers = _marker_spans(header.text, context, [date])
+        spans = [s for s in [*_name_spans(header.text, context), date]
+                 if not any(m.start < s.end and s.start < m.end for m in markers)]
+        fill(head, header.text, spans + markers)
         div.append(head)
 
     opener_lines = _opener(text_items, register, year)
