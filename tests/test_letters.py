@@ -328,6 +328,19 @@ def test_notes_numbers_supplied_where_lost() -> None:
     ]
 
 
+def test_a_last_note_goes_on_unless_the_text_has_a_marker_for_another() -> None:
+    paragraphs = [("1 See the decision of July 1, 1933.", 10), ("The embargo had begun.", 12)]
+    text = "The embargo is lifted from July 1st 1 .\nL. Kaganovich.\n23/VII.33"
+    taken = [(text.index("July 1st"), text.index("July 1st") + 8),
+             (text.index("23/VII.33"), len(text))]
+    hint = fn.highest_marker_candidate(text, taken)
+    assert hint == 1
+    (note,) = fn.parse_notes(paragraphs, marker_hint=hint)
+    assert note.paragraphs == ["See the decision of July 1, 1933.", "The embargo had begun."]
+    # with a marker for a second note in the text, the paragraph is that note
+    assert len(fn.parse_notes(paragraphs, marker_hint=2)) == 2
+
+
 def test_glued_note_number() -> None:
     notes = fn.parse_notes([("1In May 1932, at the conference.", 1), ("2On June 8, 1932.", 2)])
     assert [(n.number, n.paragraphs[0]) for n in notes] == [

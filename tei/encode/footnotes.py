@@ -171,6 +171,13 @@ def _candidate(text: str, match: re.Match[str], taken: list[tuple[int, int]]) ->
     return _Candidate(match.start("n"), match.end("n"), int(match.group("n")), set_off, after)
 
 
+def highest_marker_candidate(text: str, taken: list[tuple[int, int]]) -> int:
+    """The highest number in ``text`` set off the way a marker is ("matter 2 .", "us.1 ,"),
+    outside the ``taken`` spans (dates): how many notes the text may have markers for."""
+    candidates = (_candidate(text, m, taken) for m in _CANDIDATE.finditer(text))
+    return max((c.number for c in candidates if c is not None and c.set_off), default=0)
+
+
 def trailing_dateline_marker(
     text: str, numbers: set[int], expected: int, anchored: set[int]
 ) -> Marker | None:

@@ -728,7 +728,12 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
 
     # Note ids get the letter's final id in assign_ids, once ties are known.
     provisional_id = PROVISIONAL_ID
-    notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=99)
+    # A paragraph after the last numbered note opens a note of its own only if the text has
+    # a marker for it; otherwise it goes on with the note before.
+    letter_text = "\n".join(b.text for b in text_items)
+    dates = [*find_datelines(letter_text, year=year), *find_dates(letter_text, year=year)]
+    hint = fn.highest_marker_candidate(letter_text, [(d.start, d.end) for d in dates])
+    notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=hint)
     context = Context(register, provisional_id, year, month, {})
     if header_date is not None and header_date.when and len(header_date.when) == 10:
         context.day = int(header_date.when[8:])
