@@ -123,6 +123,22 @@ def test_parse_dateline_refuses_non_dates(text: str) -> None:
     assert parse_dateline(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Your letter of 2/VI received.", [("2/VI", "1932-06-02")]),
+        ("By 1.VII the Ukraine gave", [("1.VII", "1932-07-01")]),
+        ("a letter of 26/VI.32 says", [("26/VI.32", "1932-06-26")]),
+        ("from 5/VI to 20/VI 11 planes", [("5/VI", "1932-06-05"), ("20/VI", "1932-06-20")]),
+        ("I am sending you this resolution 3 . I beg you", []),  # spaced: no date in text
+        ("On HP 14. I agree", []),
+    ],
+)
+def test_soviet_dates_in_running_text(text: str, found: list[tuple[str, str]]) -> None:
+    dates = find_datelines(text, year=1932, in_text=True)
+    assert [(text[d.start : d.end], d.value.when) for d in dates] == found
+
+
 def test_dateline_century_and_context_year() -> None:
     assert parse_dateline("29/VI 32", century=1800) == DateValue(when="1832-06-29")
     assert parse_dateline("1/VII", year=1932) == DateValue(when="1932-07-01")

@@ -710,13 +710,25 @@ _DATELINE = re.compile(
 )
 
 
-def find_datelines(text: str, *, century: int = 1900, year: int | None = None) -> list[DateMatch]:
+# In running text a Soviet date is written tight ("your letter of 5/VI", "By 1.VII", "of
+# 26/VI.32"): spaced forms there are numbers and words ("resolution 3 . I beg", "20/VI 11
+# planes").
+_SOVIET_DATE_IN_TEXT = re.compile(
+    r"(?<![\d/.])(?P<day>3[01]|[12]\d|0?[1-9])[./](?P<month>[IVX]+)(?![A-Za-z\d])"
+    r"(?:[./\-](?P<year>\d{4}|\d{2})(?![\w]))?"
+)
+
+
+def find_datelines(
+    text: str, *, century: int = 1900, year: int | None = None, in_text: bool = False
+) -> list[DateMatch]:
     """Soviet datelines in ``text``; a two-digit year is read in ``century``.
 
-    A dateline without a year ("1/VII") takes ``year`` when given.
+    A dateline without a year ("1/VII") takes ``year`` when given. ``in_text``: the dates
+    are looked for in running text, where only the tight form is one.
     """
     result: list[DateMatch] = []
-    for m in _DATELINE.finditer(text):
+    for m in (_SOVIET_DATE_IN_TEXT if in_text else _DATELINE).finditer(text):
         month = _ROMAN.get(m.group("month").replace("1", "I"))
         if month is None:
             continue

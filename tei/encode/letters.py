@@ -425,11 +425,13 @@ def _date_spans(text: str, context: Context, dateline: bool = False) -> list[Spa
         _month_before_marker(text, Span(m.start, m.end, "date", m.value.attrib()), context)
         for m in find_dates(text, year=context.year, month=context.month, day=context.day)
     ]
+    # Soviet dates stand in running text too ("your letter of 5/VI", "By 1.VII the Ukraine").
+    spans += [
+        Span(m.start, m.end, "date", m.value.attrib())
+        for m in find_datelines(text, year=context.year, in_text=not dateline)
+        if not any(s.start < m.end and m.start < s.end for s in spans)
+    ]
     if dateline:
-        spans += [
-            Span(m.start, m.end, "date", m.value.attrib())
-            for m in find_datelines(text, year=context.year)
-        ]
         spans += [
             Span(t.start, t.end, "time", {"when": t.when}) for t in find_times(text, dotted=True)
         ]
