@@ -777,6 +777,21 @@ def test_an_unseen_correspondence_with_a_notes_heading_and_joint_signers(tmp_pat
     assert note.getprevious().text == "August 1"
 
 
+def test_the_editors_closing_note_after_the_last_letter(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    from tei.encode import encode_sources
+
+    result = encode_sources([FIXTURES / "letters" / "unseen" / "closing-note.txt"], tmp_path)
+    assert result.warnings == []
+    letter = parse_file(tmp_path / "letters" / "L1933-10-01-molotov-voroshilov.xml")
+    closer = letter.xpath("//tei:closer", namespaces=NSMAP)[0]
+    assert "".join(closer.itertext()) == "Your Molotov. 1.X.33"
+    (note,) = letter.xpath("//tei:note[@type='editorial']", namespaces=NSMAP)
+    assert note.getprevious() is closer and len(note) == 2
+    assert "".join(note[0].itertext()).startswith("Molotov returned to Moscow")
+
+
 def test_a_header_naming_someone_the_register_lacks_still_starts_a_letter(tmp_path: Path) -> None:
     """"Tukhachevsky to Voroshilov August 4, 1933" with only Voroshilov in the register: once
     swallowed as the last paragraph of the letter before, now a letter whose sender is kept

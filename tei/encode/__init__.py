@@ -134,7 +134,10 @@ def _encode_correspondence(
         outputs.append(("front", introduction))
         result.introductions += 1
         result.footnotes += len(introduction.findall(".//{*}note[@place='foot']"))
-    built = [letters_mod.build_letter(raw, source, register) for raw in raw_documents]
+    built = [
+        letters_mod.build_letter(raw, source, register, last=raw is raw_documents[-1])
+        for raw in raw_documents
+    ]
     letters_mod.assign_ids(built)
     for letter in built:
         outputs.append(("letters", letter.root))

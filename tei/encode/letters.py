@@ -516,6 +516,21 @@ def keep_unanchored(div: etree._Element, context: Context) -> list[etree._Elemen
     return unanchored
 
 
+def split_closing_note(
+    items: list[Block], register: Register, year: int | None
+) -> tuple[list[Block], list[Block]]:
+    """The letter's blocks and the editors' note printed after its signature or dateline at
+    the end of the source ("Ordzhonikidze returned to Moscow on October 6, …")."""
+    kinds = [closer_kind(b.text, register, year) for b in items]
+    ends = [i for i, kind in enumerate(kinds) if kind in ("signed", "dateline", "signed+dateline")]
+    if not ends or ends[-1] in (0, len(items) - 1):
+        return items, []
+    after = items[ends[-1] + 1 :]
+    if any(kinds[ends[-1] + 1 + i] or _POSTSCRIPT.match(b.text) for i, b in enumerate(after)):
+        return items, []
+    return items[: ends[-1] + 1], after
+
+
 def _closer(items: list[Block], register: Register, year: int | None) -> int:
     """Index where the closer starts: trailing signature, numbers, times and datelines."""
     start = len(items)
@@ -716,8 +731,11 @@ def _corresp_names(element: etree._Element, register: Register) -> list[NameMatc
     return register.find_names(text)
 
 
-def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Letter:
-    """Interpret one document of the correspondence as a TEI letter."""
+def build_letter(
+    raw: RawDocument, source: SourceText, register: Register, *, last: bool = False
+) -> Letter:
+    """Interpret one document of the correspondence as a TEI letter; the ``last`` one of a
+    source may be followed by the editors' closing note."""
     warnings: list[str] = []
     where = f"{source.path}:{raw.first_line}"
     header_date = raw.header.date if raw.header else None
@@ -756,6 +774,10 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
         fill(head, header.text, spans + markers)
         div.append(head)
 
+    closing_note: list[Block] = []
+    if last:
+        text_items, closing_note = split_closing_note(text_items, register, year)
+
     opener_lines = _opener(text_items, register, year)
     rest = text_items[len(opener_lines) :]
     postscript_at = next((i for i, b in enumerate(rest) if _POSTSCRIPT.match(b.text)), len(rest))
@@ -791,6 +813,10 @@ def build_letter(raw: RawDocument, source: SourceText, register: Register) -> Le
         if ps_closer_at < len(postscript):
             ps.append(_build_closer(postscript[ps_closer_at:], context))
         div.append(ps)
+    if closing_note:
+        note = E.note(type="editorial")
+        _build_paragraphs(note, closing_note, context)
+        div.append(note)
     if not text_items:
         div.append(E.gap(reason="not-transcribed"))
         warnings.append(
