@@ -261,6 +261,7 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
             [("February", {"when": "1932-02"}), ("July 1932", {"when": "1932-07"})],
         ),
         ("One report to Stalin in August had", {"year": 1932}, [("August", {"when": "1932-08"})]),
+        ("in the October Hall of the House of Unions", {"year": 1936}, []),  # a name
         ("On the 8th, the question", {"year": 1932, "month": 6}, [("8th", {"when": "1932-06-08"})]),
         # a letter of September 1: "the 30th" is the 30th nearest it, in August
         (

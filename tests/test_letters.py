@@ -446,6 +446,10 @@ def test_names_in_text(register: Register) -> None:
         "in the Kirov Works and the Gorky Automobile Plant",
         "At the Yaroslavsky station",
         "Received the Order of Lenin and calmed down",
+        "the cruiser Kirov and the icebreaker Krasin",
+        "Vyatka was renamed Kirov",
+        "The Ordzhonikidze Machine-Building Plant and the Stalin White Sea–Baltic Canal",
+        "They called them Molotov cocktails",
     ],
 )
 def test_places_named_after_persons_are_no_mentions(register: Register, text: str) -> None:
@@ -465,6 +469,19 @@ def test_particles_and_a_variant_before_the_surname() -> None:
     assert [text[m.start : m.end] for m in register.find_names(text)] == [
         "Von Ribbentrop", "von Ribbentrop", "De Gaulle", "Charles de Gaulle",
         "Sergo Ordzhonikidze", "Sergo", "Ordzhonikidze"]
+
+
+def test_initials_tell_namesakes_apart() -> None:
+    from tei.encode.persons import Entry
+
+    register = Register([
+        Entry("kaganovich", "Kaganovich, Lazar"),
+        Entry("kaganovich-mikhail", "Kaganovich, Mikhail"),
+    ])
+    text = "L. Kaganovich and M. Kaganovich; Kaganovich alone."
+    assert [(text[m.start : m.end], m.entry_id) for m in register.find_names(text)] == [
+        ("L. Kaganovich", "kaganovich"), ("M. Kaganovich", "kaganovich-mikhail"),
+        ("Kaganovich", "kaganovich")]
 
 
 def test_a_name_with_a_marker_glued_on(register: Register) -> None:

@@ -200,7 +200,8 @@ _SCANNER = re.compile(
             # the 1920s
             rf"{_NUM_START}(?P<decade>1\d\d0|20\d0)s\b",
             # in May, by September (a bare month only where it is plainly a time)
-            rf"\b{_TIME_PREP}\s+(?P<bm_month>{_M})(?![\w-])(?!,?\s+\d)(?!\s*[-–—]\s*[A-Z])",
+            rf"\b{_TIME_PREP}\s+(?P<bm_month>{_M})(?![\w-])(?!,?\s+\d)(?!\s*[-–—]\s*[A-Z])"
+            r"(?!\s+(?:Hall|Revolution|Square|Street|Station|Palace|Manifesto|Days?)\b)",
             # in the summer, until late fall is above; "in the spring" here
             rf"\b(?:[Ii]n|[Bb]y|[Uu]ntil|[Ss]ince|[Dd]uring|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat)"
             rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)",

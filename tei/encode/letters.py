@@ -878,13 +878,18 @@ def build_letter(
     date_text = raw.header.text[raw.header.date_start : raw.header.date_end] if raw.header else None
     if date is None:
         datelines = [
-            d
+            (printed[d.start : d.end], d.value)
             for el in div.iter("{*}dateline")
-            for d in find_datelines("".join(el.itertext()), year=year)
+            for printed in ["".join(el.itertext())]
+            for d in find_datelines(printed, year=year)
         ]
         if datelines:
-            date = datelines[0].value
-            date_text = "".join(list(div.iter("{*}dateline"))[0].itertext()).strip()
+            date_text, date = datelines[0]
+    if date is None or not date.has_year:
+        warnings.append(
+            f"{where}: no date for this letter (no header date, no dateline with a year): "
+            "add the date it was sent, e.g. a header date in brackets as the editors would"
+        )
     sent = E.correspAction(type="sent")
     for ref in senders:
         sent.append(_persname(ref, register))

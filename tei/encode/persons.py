@@ -73,12 +73,17 @@ _NOTE_NUMBER_AT_LINE_START = re.compile(r"(?:^|\n)[ \t]*\d{1,3}$")
 #: Nouns of places and works named after people: a person's name before one of them (up
 #: to two capitalised words between) names the place.
 _NAMED_AFTER = re.compile(
-    r"(?:\s+[A-Z][a-z]+){0,2}\s+(?i:plant|works|factory|mills?|mines?|station|street|square|"
-    r"prospect|avenue|canal|dam|institute|academy|university|park|theat(?:re|er)|museum|"
-    r"stadium|bridge|combine|district|region|raion|province)\b"
+    r"(?:[\s–-]+[A-Z][a-z]+(?:[-–][A-Z]?[a-z]+)*){0,3}\s+(?i:plant|works|factory|mills?|mines?|"
+    r"station|street|square|prospect|avenue|canal|dam|institute|academy|university|park|"
+    r"theat(?:re|er)|museum|stadium|bridge|combine|district|region|raion|province|"
+    r"cocktails?)\b"
 )
-#: Awards named after a person: "the Order of Lenin".
-_AWARD_BEFORE = re.compile(r"\b(?:Order|Prize|Medal)\s+of\s+$")
+#: Awards and vessels named after a person, and places renamed for one: "the Order of
+#: Lenin", "the cruiser Kirov", "Vyatka was renamed Kirov".
+_NAMED_THING_BEFORE = re.compile(
+    r"(?:\b(?:Order|Prize|Medal)\s+of|\b(?:cruiser|ship|icebreaker|steamer|steamship|"
+    r"battleship|liner|destroyer|submarine|aircraft|renamed|named|city\s+of|town\s+of))\s+$"
+)
 #: Lower-case particles inside a name ("Werner von Blomberg", "Primo de Rivera").
 _NAME_PARTICLES = {"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"}
 
@@ -157,9 +162,12 @@ class Register:
         self.path = path
         self.entries = {entry.xml_id: entry for entry in entries}
         self._by_form: dict[str, Entry] = {}
+        # Everyone a form names: "Kaganovich" is Lazar and Mikhail, told apart by initials.
+        self._all_by_form: dict[str, list[Entry]] = {}
         for entry in entries:
             for form in sorted(entry.forms(), key=len, reverse=True):
                 self._by_form.setdefault(form, entry)
+                self._all_by_form.setdefault(form, []).append(entry)
         alternatives = "|".join(
             re.escape(form) for form in sorted(self._by_form, key=len, reverse=True)
         )
@@ -246,7 +254,12 @@ class Register:
             if whole is not None:
                 entry = whole
             elif initials and not entry.initials_agree(initials):
-                start = match.start("name")
+                namesakes = [other for other in self._all_by_form[match.group("name")]
+                             if other.forenames and other.initials_agree(initials)]
+                if namesakes:
+                    entry = namesakes[0]  # "M. Kaganovich" is Mikhail, not Lazar
+                else:
+                    start = match.start("name")
             ref = self.ref(entry)
             # "Sergo Ordzhonikidze": a variant and the surname of one person, one name.
             if found and found[-1].ref == ref and text[found[-1].end : start] == " ":
@@ -321,12 +334,13 @@ class Register:
 
 
 def _names_a_thing(text: str, match: re.Match[str]) -> bool:
-    """Whether a person's name here names a place, works or award called after them ("the
-    Kirov Works", "the Gorky Automobile Plant", "the Order of Lenin"): no mention of the
-    person. (A thing the person made or led, "the Ryutin group", still mentions them.)"""
+    """Whether a person's name here names a place, works, ship or award called after them
+    ("the Kirov Works", "the Gorky Automobile Plant", "the cruiser Kirov", "the Order of
+    Lenin"): no mention of the person. (A thing the person made or led, "the Ryutin group",
+    still mentions them.)"""
     return bool(
         _NAMED_AFTER.match(text, match.end("name"))
-        or _AWARD_BEFORE.search(text, 0, match.start())
+        or _NAMED_THING_BEFORE.search(text, 0, match.start())
     )
 
 
