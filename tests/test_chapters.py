@@ -418,6 +418,24 @@ def test_page_numbers_the_extraction_left(register: Register) -> None:
     assert any("«214» is taken for a page number" in w for w in doc.warnings)
 
 
+def test_a_page_number_far_from_the_sequence_and_its_running_head(register: Register) -> None:
+    source = SourceText(Path("x.txt"), (
+        "The two armies met at Brest-Litovsk.\n"
+        "7\n"
+        "143\n"
+        "In the new territories the NKVD arrested officers.\n"
+        "8\n"
+        "144\n"
+        "STALIN\n"
+        "THE WINTER WAR\n"
+        "The war began on 30 November 1939.9\n"))
+    doc = encode_chapter(source, register, None)
+    assert doc.markers == [7, 8, 9]
+    assert [pb.get("n") for pb in doc.root.iter(f"{{{NSMAP['tei']}}}pb")] == ["143", "144"]
+    assert [fw.text for fw in doc.root.iter(f"{{{NSMAP['tei']}}}fw")] == ["STALIN"]
+    assert doc.headings == ["THE WINTER WAR"]
+
+
 def test_quotation_closed_by_the_marker_after_its_last_item(register: Register) -> None:
     source = SourceText(Path("x.txt"), (
         "A worker complained to Ordzhonikidze in 1932. He wrote:\n"

@@ -31,7 +31,7 @@ from tei.encode.dates import context_year, find_dates, find_times
 from tei.encode.headings import is_heading, split_glued_heading
 from tei.encode.inline import Span, fill
 from tei.encode.lossless import check
-from tei.encode.markers import MarkerSequence, first_strong_marker
+from tei.encode.markers import MAX_JUMP, MarkerSequence, first_strong_marker
 from tei.encode.persons import Register
 from tei.encode.quotations import introduces_quotation, last_sentence, list_number, names_writer
 from tei.encode.reading import SourceText
@@ -253,16 +253,23 @@ def _endnote(number: int) -> etree._Element:
     return E.note({"n": str(number), "place": "end", "type": "endnote"})
 
 
-def _is_page_number(line: Block, after: list[Block]) -> bool:
-    """Whether a number on a line of its own is a page number the extraction left: the
-    markers after it go on below it ("214" followed by "…December 4.213"), where a marker
-    would be followed by the next number up."""
+def _is_page_number(line: Block, after: list[Block], expected: int | None) -> bool:
+    """Whether a number on a line of its own is a page number the extraction left: it goes
+    back in the sequence or jumps far ahead of it, or the markers after it go on below it
+    ("214" followed by "…December 4.213"), where a marker would be followed by the next
+    number up."""
+    number = int(line.text)
+    if expected is not None and not expected <= number <= expected + MAX_JUMP:
+        return True
     for block in after:
         if block.kind == "marker":
-            return False
-        following = first_strong_marker(block.text) if block.kind in ("p", "item") else None
+            following: int | None = int(block.text)
+        elif block.kind in ("p", "item"):
+            following = first_strong_marker(block.text)
+        else:
+            following = None
         if following is not None:
-            return following <= int(line.text)
+            return following <= number
     return False
 
 
@@ -289,8 +296,17 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             pending = None
         return quote if quote is not None else div
 
+    page_number_before = False  # the block before was a page number
     for index, block in enumerate(blocks):
-        if block.kind == "head":
+        after_page_number, page_number_before = page_number_before, False
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "head" and (after_page_number or (
+            following is not None and following.kind == "marker"
+            and _is_page_number(following, blocks[index + 2 :], state.markers.expected)
+        )):
+            # Capitals right by a page number: the page's running head, not a section.
+            (quote if quote is not None else div).append(E.fw(block.text, type="header"))
+        elif block.kind == "head":
             quote, pending = None, None
             if len(div) or div.text:
                 div = E.div(type="section")
@@ -300,11 +316,14 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             last = None
         elif block.kind == "fw":
             (quote if quote is not None else div).append(E.fw(block.text, type="header"))
-        elif block.kind == "marker" and _is_page_number(block, blocks[index + 1 :]):
+        elif block.kind == "marker" and _is_page_number(
+            block, blocks[index + 1 :], state.markers.expected
+        ):
             state.warnings.append(
                 f"{state.where(block.line)}: the line «{block.text}» is taken for a page "
-                "number (the endnote markers after it go on below it); encoded as <pb/>")
+                "number (the endnote markers go on above or below it); encoded as <pb/>")
             (quote if quote is not None else div).append(E.pb(n=block.text))
+            page_number_before = True
         elif block.kind == "marker":
             number = state.markers.line_marker(block.text, state.where(block.line))
             note = _endnote(number if number is not None else int(block.text))
