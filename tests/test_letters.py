@@ -520,6 +520,7 @@ def test_unknown_names_suggested(register: Register) -> None:
         # "P.S." is no pair of initials; a note's number does not hide its first word's place
         ("The end.\n\nP.S. Regards to Quayle.", [("Quayle", "")]),
         ("____\n\n1 See the decision of the Quayle commission.", [("Quayle", "")]),
+        ("The plan:\n1) Yesterday the PB met Quayle.", [("Quayle", "")]),  # a list's number too
         # archival and document references are not names
         ("Ibid. F. 17. Op. 3. D. 888 (see document Ms 181).", []),
         # adjacent words and particles make one name

@@ -68,8 +68,8 @@ _PERSON_CUE = re.compile(
 _NOT_A_NAME = re.compile(
     rf"(?:Comrades?|{'|'.join(_TITLES + _TITLE_ABBREVIATIONS)})(?![\w])|[A-Z][a-z]{{,2}}\.?\s\d"
 )
-#: A note's number opening a line, before its first word.
-_NOTE_NUMBER_AT_LINE_START = re.compile(r"(?:^|\n)[ \t]*\d{1,3}$")
+#: A note's number or a list item's ("1)", "a)") opening a line, before its first word.
+_NOTE_NUMBER_AT_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:\d{1,3}|(?:\d{1,2}|[a-z])[.)])$")
 #: Nouns of places and works named after people: a person's name before one of them (up
 #: to two capitalised words between) names the place.
 _NAMED_AFTER = re.compile(
