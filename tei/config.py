@@ -20,13 +20,13 @@ Keys (all optional)::
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
+from tei.tomlfile import read_toml
 
 PAPER_SIZES = ("a4", "letter", "a5")
 CONFIG_FILE = "teitool.toml"
@@ -124,19 +124,9 @@ def settings_from_table(
     return replace(Settings(), origin=origin, **values)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise TeitoolError(f"{path}: not valid TOML: {exc}", EXIT_CANNOT_RUN) from None
-    except OSError as exc:
-        raise TeitoolError(f"{path}: cannot read: {exc.strerror or exc}", EXIT_CANNOT_RUN) from None
-
-
 def _table_of(path: Path) -> dict[str, Any] | None:
     """The teitool table of a config file, or ``None`` if a pyproject.toml has none."""
-    data = _read_toml(path)
+    data = read_toml(path)
     if path.name != "pyproject.toml":
         return data
     table = data.get("tool", {}).get("teitool")

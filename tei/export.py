@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import tomllib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from lxml import etree
 
 from tei import __version__
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
+from tei.tomlfile import read_toml
 from tei.xmlio import (
     NSMAP,
     TEI_NS,
@@ -150,19 +150,13 @@ def default_metadata_path() -> Path:
 def load_edition_metadata(path: Path | None = None) -> EditionMetadata:
     """Read and check the ``[edition]`` table; any problem is one :class:`TeitoolError`."""
     path = path or default_metadata_path()
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
+    if not path.exists():
         raise TeitoolError(
             f"{path}: no metadata file; the exports need an [edition] table with "
             f"{', '.join(_REQUIRED)} (see README, 'Exports')",
             EXIT_CANNOT_RUN,
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TeitoolError(f"{path}: not valid TOML: {exc}", EXIT_CANNOT_RUN) from None
-    except OSError as exc:
-        raise TeitoolError(f"{path}: cannot read: {exc.strerror or exc}", EXIT_CANNOT_RUN) from None
+        )
+    data = read_toml(path)
     table = data.get("edition")
     if not isinstance(table, dict):
         raise TeitoolError(
@@ -192,10 +186,14 @@ def build_time(now: dt.datetime | None = None, inputs: Iterable[Path] = ()) -> d
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        except (ValueError, OverflowError):
+            seconds = int(epoch)
+            if seconds < 0:
+                raise ValueError(epoch)
+            return dt.datetime.fromtimestamp(seconds, dt.UTC)
+        except (ValueError, OverflowError, OSError):
             raise TeitoolError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds", EXIT_CANNOT_RUN
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970 that a "
+                "date can have", EXIT_CANNOT_RUN
             ) from None
     newest = max((path.stat().st_mtime for path in _files_in(inputs)), default=None)
     if newest is not None:
@@ -679,6 +677,25 @@ def _sort_tag_manifests(bag_dir: Path) -> None:
         manifest.write_text("".join(f"{line}\n" for line in lines), "utf-8")
 
 
+def _check_bag_out_dir(out_dir: Path, sources: list[Path]) -> None:
+    """Refuse to replace what is not an earlier bag (a file, someone's folder), or a folder
+    that holds the bag's own input or lies inside it."""
+    out = out_dir.resolve()
+    for source in sources:
+        if source.exists() and (
+            source.resolve().is_relative_to(out) or out.is_relative_to(source.resolve())
+        ):
+            raise TeitoolError(
+                f"{out_dir}: the bag would replace or lie inside its own input ({source}); "
+                "choose a folder outside it, e.g. build/export/bag", EXIT_CANNOT_RUN)
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / "bagit.txt").is_file())
+    ):
+        raise TeitoolError(
+            f"{out_dir}: exists and is not a bag; choose a new or empty folder (an earlier "
+            "bag is replaced)", EXIT_CANNOT_RUN)
+
+
 def export_bag(
     build_dir: Path,
     out_dir: Path,
@@ -709,6 +726,7 @@ def export_bag(
         for source, _ in parts
         if not source.exists()
     ]
+    _check_bag_out_dir(out_dir, [source for source, _ in parts])
     shown, out_dir = out_dir, out_dir.resolve()  # absolute: bagit changes the working folder
     with atomic_directory(out_dir) as staging:
         for source, place in parts:

@@ -13,12 +13,15 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
+
+from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -78,6 +81,10 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> etree._ElementTree:
         line, column = exc.position if exc.position else (1, 1)
         message = exc.msg or str(exc)
         message = re.sub(r",? line \d+, column \d+$", "", message)
+        if "XML_PARSE_HUGE" in message:
+            # libxml2's limits for safe parsing, in its words: say what they mean.
+            message = ("elements nested deeper than 256 levels or a text node over 10 MB; "
+                       "teitool parses with libxml2's safety limits on")
         raise XmlProblem(path, line or 1, column or 1, f"not well-formed: {message}") from None
     return tree
 
@@ -88,7 +95,10 @@ def parse_file(
     """Read and parse a file safely; raise :class:`XmlProblem` on I/O or parse failure."""
     name = str(path)
     try:
-        size = os.path.getsize(path)
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise XmlProblem(name, 0, 0, "not a regular file (a folder, device or pipe)", "io")
+        size = status.st_size
         if size > max_bytes:
             raise XmlProblem(
                 name,
@@ -110,12 +120,26 @@ def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
     return data if data.endswith(b"\n") else data + b"\n"
 
 
+def cannot_write(path: str | os.PathLike[str], exc: OSError) -> TeitoolError:
+    """The one-line error for an output that cannot be written (exit code 2)."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileExistsError):
+        reason = f"a file stands where a folder of the path must be ({exc.filename})"
+    return TeitoolError(f"{path}: cannot write the output: {reason}", EXIT_CANNOT_RUN)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part."""
+    """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part.
+
+    Raises :class:`TeitoolError` (exit code 2) when the file cannot be written.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -123,9 +147,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise cannot_write(target, exc) from None
         raise
 
 
@@ -137,20 +163,28 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     contents of ``path`` stay as they were.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        )
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
     try:
         yield staging
-        os.chmod(staging, 0o755)
-        if target.exists():
-            retired = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-            )
-            os.replace(target, retired / "old")
-            os.replace(staging, target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, target)
+        try:
+            os.chmod(staging, 0o755)
+            if target.exists():
+                retired = Path(
+                    tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+                )
+                os.replace(target, retired / "old")
+                os.replace(staging, target)
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                os.replace(staging, target)
+        except OSError as exc:
+            raise cannot_write(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

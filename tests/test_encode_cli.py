@@ -94,6 +94,41 @@ def test_output_that_is_a_file(tmp_path: Path) -> None:
     assert len(output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('year = "two thousand"', "year must be a year such as 1932"),
+        ("context_year = [1, 2]", "context_year must be a year"),
+        ('foreign = "x"', 'foreign must be a table of word = "language"'),
+        ('titel = "A chapter"', "unknown key 'titel'"),
+        ("book = ['a']", "book must be text in quotes"),
+    ],
+)
+def test_metadata_of_the_wrong_kind_is_one_error(tmp_path: Path, table: str, message: str) -> None:
+    metadata = tmp_path / "metadata.toml"
+    metadata.write_text(f'[sources."000_6bd11cb132586d61.txt"]\n{table}\n')
+    code, output = run("encode", str(SOURCES / "000_6bd11cb132586d61.txt"), "--metadata",
+                       str(metadata), "-o", str(tmp_path / "out"))
+    assert code == 2 and message in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_metadata_that_is_not_utf8_is_one_error(tmp_path: Path) -> None:
+    metadata = tmp_path / "metadata.toml"
+    metadata.write_bytes(b"\x00\xff\xfe" * 10)
+    code, output = run("encode", str(SOURCES), "--metadata", str(metadata), "-o",
+                       str(tmp_path / "out"))
+    assert code == 2 and "not UTF-8" in output
+
+
+def test_a_source_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # reading it would wait for a writer for ever
+    code, output = run("encode", str(fifo), "--register", str(SOURCES / "persons.xml"),
+                       "-o", str(tmp_path / "out"))
+    assert code == 2 and "not a regular file" in output
+
+
 def test_lossless_failure_stops_encode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tei.encode import inline
 

@@ -120,6 +120,25 @@ def test_missing_parts_are_reported_not_faked(build_dir: Path) -> None:
     bagit.Bag(str(build_dir / "export" / "bag")).validate()
 
 
+@pytest.mark.parametrize("where", ["a-file", "someones-folder", "build", "build/tei/bag"])
+def test_the_bag_never_replaces_what_is_not_an_earlier_bag(build_dir: Path, where: str) -> None:
+    (build_dir.parent / "a-file").write_text("precious\n")
+    (build_dir.parent / "someones-folder").mkdir()
+    (build_dir.parent / "someones-folder" / "keep.txt").write_text("precious\n")
+    before = sorted(str(p) for p in build_dir.parent.rglob("*"))
+    with pytest.raises(TeitoolError) as caught:
+        bag(build_dir, build_dir.parent / where)
+    assert caught.value.exit_code == 2
+    assert sorted(str(p) for p in build_dir.parent.rglob("*")) == before
+    assert (build_dir.parent / "a-file").read_text() == "precious\n"
+
+
+def test_an_unwritable_bag_folder_is_one_error(build_dir: Path) -> None:
+    (build_dir.parent / "a-file").write_text("x")
+    with pytest.raises(TeitoolError, match="cannot write the output"):
+        bag(build_dir, build_dir.parent / "a-file" / "bag")
+
+
 def test_a_folder_that_is_no_build_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TeitoolError, match="no tei/persons.xml"):
         export_bag(tmp_path, tmp_path / "bag", metadata_path=METADATA)

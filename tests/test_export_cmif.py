@@ -270,6 +270,14 @@ def test_build_time_precedence(tmp_path, monkeypatch, epoch, now, expected) -> N
     assert build_time(now, [tmp_path]).isoformat() == expected
 
 
+@pytest.mark.parametrize("epoch", ["abc", "-5", "99999999999999999"])
+def test_a_source_date_epoch_no_date_can_have_is_one_error(monkeypatch, epoch: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(TeitoolError) as caught:
+        build_time(None, [])
+    assert caught.value.exit_code == 2 and "SOURCE_DATE_EPOCH" in str(caught.value)
+
+
 def _mutated(tree: etree._ElementTree, path: str, action: str) -> etree._Element:
     root = etree.fromstring(etree.tostring(tree))
     for node in root.xpath(path, namespaces=NSMAP):

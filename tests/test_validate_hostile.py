@@ -115,3 +115,38 @@ def test_a_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
                           text=True, timeout=60)
     peak_mib = int(done.stdout.split()[-1]) / 1024
     assert peak_mib < 150, f"the check used {peak_mib:.0f} MiB"
+
+
+def test_a_pipe_or_device_is_refused_unread(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.xml")  # reading it would wait for a writer for ever
+    report = validate_paths([tmp_path / "pipe.xml", "/dev/zero"], use_cache=False,
+                            register=REGISTER)
+    assert [i.rule for f in report.files for i in f.issues] == ["io", "io"]
+    assert all("not a regular file" in i.message for f in report.files for i in f.issues)
+
+
+def test_deep_nesting_is_said_in_words(tmp_path: Path) -> None:
+    deep = b"<TEI>" + b"<hi>" * 400 + b"x" + b"</hi>" * 400 + b"</TEI>"
+    (issue,) = check(tmp_path, "deep.xml", deep).files[0].issues
+    assert "nested deeper than 256 levels" in issue.message and "XML_PARSE" not in issue.message
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "{tei}", "-o", "{file}/report.txt"],
+    ["render", "web", "{tei}", "-o", "{file}/site"],
+    ["export", "cmif", "{tei}", "-o", "{file}/cmif.xml", "--metadata", "{metadata}"],
+])
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from tei.cli import main
+
+    (tmp_path / "a-file").write_text("x")
+    values = {"tei": str(FIXTURES / "validate" / "valid"), "file": str(tmp_path / "a-file"),
+              "metadata": str(FIXTURES / "export" / "metadata.toml")}
+    result = CliRunner().invoke(main, [part.format(**values) for part in command])
+    assert result.exit_code == 2, result.output
+    assert "cannot write the output" in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, no exception escaped

@@ -7,7 +7,7 @@ been encoded are the files written, each atomically, so a failure leaves no part
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from tei.encode.persons import Register
 from tei.encode.reading import SourceText, read_source
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
+from tei.tomlfile import read_toml
 from tei.xmlio import NSMAP, XmlProblem, parse_file, serialize, write_atomic
 
 KINDS = ("auto", "letters", "chapter")
@@ -87,17 +88,51 @@ def find_register(sources: list[Path]) -> Path:
     return found
 
 
+#: The keys of a source's metadata table (see sources/metadata.toml): text, years, words.
+_TEXT_KEYS = ("title", "author", "book", "place", "publisher", "note", "editor")
+_YEAR_KEYS = ("year", "context_year")
+
+
 def load_metadata(path: Path | None) -> dict[str, Any]:
-    """Per-source metadata (TOML), or an empty table when there is none."""
+    """Per-source metadata (TOML), or an empty table when there is none; a key of the wrong
+    kind or unknown (a typo) is a :class:`TeitoolError` naming the file, table and key."""
     if path is None:
         return {}
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise TeitoolError(f"{path}: cannot read the metadata: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TeitoolError(f"{path}: the metadata is not valid TOML: {exc}") from None
+    data = read_toml(path)
+    for problem in _metadata_problems(data):
+        raise TeitoolError(f"{path}: {problem}", EXIT_CANNOT_RUN)
+    return data
+
+
+def _metadata_problems(data: dict[str, Any]) -> Iterator[str]:
+    unknown = sorted(set(data) - {"sources", "edition"})
+    if unknown:
+        yield (f"unknown table {', '.join(unknown)}: the metadata has [sources.\"<file>\"] "
+               "tables and an [edition] table")
+    sources = data.get("sources", {})
+    if not isinstance(sources, dict):
+        yield 'sources must be tables: [sources."<file name>"]'
+        return
+    for name, entry in sources.items():
+        where = f'[sources."{name}"]'
+        if not isinstance(entry, dict):
+            yield f"{where} must be a table of keys (title, author, book, …)"
+            continue
+        for key, value in entry.items():
+            if key in _TEXT_KEYS:
+                if not isinstance(value, str):
+                    yield f"{where}: {key} must be text in quotes, not {value!r}"
+            elif key in _YEAR_KEYS:
+                if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 2100:
+                    yield f"{where}: {key} must be a year such as 1932, not {value!r}"
+            elif key == "foreign":
+                if not isinstance(value, dict) or not all(
+                    isinstance(v, str) for v in value.values()
+                ):
+                    yield f'{where}: foreign must be a table of word = "language" (vozhd = "ru")'
+            else:
+                known = ", ".join((*_TEXT_KEYS, *_YEAR_KEYS, "foreign"))
+                yield f"{where}: unknown key {key!r} (known: {known})"
 
 
 def source_metadata(metadata: dict[str, Any], source: SourceText) -> dict[str, Any] | None:

@@ -408,7 +408,7 @@ def _interpret(
         # sentence is mostly a comparison ("down from 40 million in 1929"), and "By 1953"
         # a target: they do not.
         opens = m.group().startswith(("In ", "During ")) and bool(
-            _SENTENCE_BEFORE.search(m.string, 0, m.start()))
+            _SENTENCE_BEFORE.search(m.string, max(0, m.start() - 8), m.start()))
         value = DateValue(when=g["y_year"])
         anchor = int(g["y_year"]) if opens else None
         return (DateMatch(m.start("y_year"), m.end("y_year"), value, anchor),)

@@ -154,7 +154,7 @@ def _candidate(text: str, match: re.Match[str], taken: list[tuple[int, int]]) ->
         match.group("space") and any(end == match.start() for _, end in taken)
     ):
         return None
-    before = text[: match.start("n")]
+    before = text[max(0, match.start("n") - 40) : match.start("n")]  # the tail is what counts
     after = text[match.end() :]
     if (
         _UNIT_AFTER.match(after)

@@ -28,6 +28,7 @@ the text, not of the name.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import re
@@ -84,6 +85,8 @@ _NAMED_THING_BEFORE = re.compile(
     r"(?:\b(?:Order|Prize|Medal)\s+of|\b(?:cruiser|ship|icebreaker|steamer|steamship|"
     r"battleship|liner|destroyer|submarine|aircraft|renamed|named|city\s+of|town\s+of))\s+$"
 )
+#: How far before a word the recognisers look for what precedes it (a title, "the cruiser").
+LOOK_BACK = 80
 #: Lower-case particles inside a name ("Werner von Blomberg", "Primo de Rivera").
 _NAME_PARTICLES = {"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"}
 
@@ -268,7 +271,7 @@ class Register:
             found.append(NameMatch(start, match.end("name"), ref, entry.tag))
             taken.append((start, match.end("name")))
         for match in _CAPITALISED.finditer(text):
-            if any(a <= match.start() < b for a, b in taken):
+            if _covered(taken, match.start()):
                 continue
             guess = self.fuzzy(match.group())
             if guess:
@@ -305,7 +308,8 @@ class Register:
         words = [
             match
             for match in _CAPITALISED.finditer(text)
-            if not any(a <= match.start() < b for a, b in known)
+            if not _covered(known, match.start())
+            and match.group() not in self._by_form  # known, named here for a thing after them
             and match.group().lower() not in lower_case
             and match.group().lower() not in _CALENDAR_WORDS
             and not _NOT_A_NAME.match(text, match.start())
@@ -319,7 +323,9 @@ class Register:
         found = []
         for run in runs:
             start, end = run[0].start(), run[-1].end()
-            before = text[:start].rstrip()
+            # What a cue or sentence end needs is just before the name: a short look back
+            # keeps a long text linear.
+            before = text[max(0, start - LOOK_BACK) : start].rstrip()
             cue = _PERSON_CUE.search(before)
             sentence_start = (
                 not before
@@ -340,8 +346,14 @@ def _names_a_thing(text: str, match: re.Match[str]) -> bool:
     still mentions them.)"""
     return bool(
         _NAMED_AFTER.match(text, match.end("name"))
-        or _NAMED_THING_BEFORE.search(text, 0, match.start())
+        or _NAMED_THING_BEFORE.search(text, max(0, match.start() - LOOK_BACK), match.start())
     )
+
+
+def _covered(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether ``position`` lies in one of ``spans`` (sorted, not overlapping)."""
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
 def _joins(gap: str) -> bool:

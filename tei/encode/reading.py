@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,11 @@ def decode_source(data: bytes, path: Path) -> str:
 def read_source(path: Path) -> SourceText:
     """Read one source file; raise :class:`TeitoolError` (exit 2) if it cannot be used."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+            # A device or pipe ("/dev/zero", a fifo) has no end to read to.
+            raise TeitoolError(f"{path}: not a regular file; give a text file", EXIT_CANNOT_RUN)
+        size = status.st_size
         if size > MAX_SOURCE_BYTES:
             raise TeitoolError(
                 f"{path}: the file is {size / 2**20:.0f} MiB; a source text is at most "

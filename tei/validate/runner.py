@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import lxml  # the package only (its version); lxml.etree is imported when a file is checked
@@ -237,6 +238,11 @@ def validate_paths(
         for display in files:
             try:
                 stat = os.stat(display)
+                if not S_ISREG(stat.st_mode):
+                    results[display] = FileResult(display, [Issue(
+                        display, 0, 0, ERROR, "not a regular file (a device or pipe has no end "
+                        "to read to): give XML files", "io", "well-formed")])
+                    continue
                 if stat.st_size > max_bytes:
                     results[display] = FileResult(display, [Issue(
                         display, 0, 0, ERROR,
