@@ -303,6 +303,10 @@ STEPS: tuple[tuple[str, Callable[[_Context], StepResult]], ...] = (
 # --- running the chain ----------------------------------------------------------------------------
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwinding like Ctrl-C; the CLI exits with 143 (128 + 15) for it, not 130."""
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C while building, so the clean-up code runs for both.
@@ -315,7 +319,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
         return
 
     def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
+        raise Terminated(f"signal {signum}")
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
@@ -376,7 +380,10 @@ def build_edition(
     and ``exit_code`` is 1). Raises :class:`TeitoolError` when a step cannot run; the previous
     outputs are then left as they were. ``KeyboardInterrupt`` (Ctrl-C, SIGTERM) likewise.
     """
+    from tei.encode import source_files
+
     sources = list(settings.sources)
+    source_files(sources)  # a missing or empty source folder is named first
     check_output_folder(settings.output, sources)
     metadata = settings.metadata or _beside(sources, "metadata.toml")
     register = settings.register or _beside(sources, "persons.xml")

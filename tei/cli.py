@@ -38,9 +38,12 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except TeitoolError as exc:
             click.echo(f"teitool: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            from tei.build import Terminated
+
             click.echo("teitool: interrupted; earlier outputs are left as they were", err=True)
-            sys.exit(130)
+            # The shell's codes: 128 + the signal (SIGTERM 15, Ctrl-C's SIGINT 2).
+            sys.exit(143 if isinstance(exc, Terminated) else 130)
 
     return wrapper
 
@@ -161,7 +164,10 @@ def persons() -> None:
 @persons.command("suggest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @path_option("--register", help="Register of persons. Default: persons.xml beside the sources.")
-@click.option("--min-count", type=int, default=1, show_default=True, help="Hide rarer names.")
+@click.option(
+    "--min-count", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Hide rarer names.",
+)
 @click.option(
     "--likely-persons",
     is_flag=True,
@@ -186,8 +192,9 @@ def persons_suggest(
     from tei.encode.persons import Register, suggest
     from tei.encode.reading import read_source
 
+    files = source_files(list(sources))  # a missing source is named before the register
     loaded = Register.load(register or find_register(list(sources)))
-    for path in source_files(list(sources)):
+    for path in files:
         for suggestion in suggest(read_source(path).text, loaded):
             if suggestion.count < min_count or (likely_persons and not suggestion.cue):
                 continue

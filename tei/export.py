@@ -574,6 +574,8 @@ def export_cmif(
     """
     from tei.render.xslt import compile_stylesheet
 
+    if not tei_dir.is_dir():
+        raise TeitoolError(f"{tei_dir}: no such folder of TEI files", EXIT_CANNOT_RUN)
     meta = load_edition_metadata(metadata_path)
     register = _register(tei_dir, register_path)
     letters = read_letters(tei_dir)

@@ -331,15 +331,24 @@ def test_sigterm_to_a_running_build_process_leaves_the_previous_outputs(tmp_path
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130, stderr
+    assert process.returncode == 143, stderr  # 128 + SIGTERM, as a shell reports it
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert snapshot(out) == {"tei/old.xml": b"<old/>"}
     assert [p.name for p in tmp_path.iterdir()] == ["build"]
 
 
+@pytest.mark.parametrize("sources", ["missing", "empty"])
+def test_missing_sources_are_named_first(tmp_path: Path, sources: str) -> None:
+    (tmp_path / "empty").mkdir()
+    settings = Settings(sources=(tmp_path / sources,), output=tmp_path / "build")
+    with pytest.raises(TeitoolError, match=rf"{sources}: (no such file|the folder has no)"):
+        build_edition(settings)
+
+
 def test_missing_edition_metadata_fails_before_any_work(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "metadata.toml").write_text('[sources."a.txt"]\ntitle = "A"\n')
+    (tmp_path / "src" / "a.txt").write_text("Stalin to Kaganovich June 4, 1932\n")
     settings = Settings(sources=(tmp_path / "src",), output=tmp_path / "build")
     ran = []
     steps = [

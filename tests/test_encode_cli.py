@@ -129,6 +129,13 @@ def test_a_source_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
     assert code == 2 and "not a regular file" in output
 
 
+def test_persons_suggest_names_a_missing_source_first(tmp_path: Path) -> None:
+    code, output = run("persons", "suggest", str(tmp_path / "nope.txt"))
+    assert code == 2 and "nope.txt: no such file or folder" in output
+    code, output = run("persons", "suggest", str(LETTERS), "--min-count", "-5")
+    assert code == 2 and "--min-count" in output
+
+
 def test_lossless_failure_stops_encode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tei.encode import inline
 
