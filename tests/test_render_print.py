@@ -77,7 +77,10 @@ def test_parse_select(spec: str | list[str], ranges: tuple, ids: tuple) -> None:
     assert parse_select(spec) == Selection(ranges, ids)
 
 
-@pytest.mark.parametrize("spec", ["1932-06-15..1932-06-01", "June..July", "", " , "])
+@pytest.mark.parametrize(
+    "spec",
+    ["1932-06-15..1932-06-01", "June..July", "", " , ", "..", "1932-13-01", "1932-06-31..1932-07"],
+)
 def test_parse_select_refuses(spec: str) -> None:
     with pytest.raises(TeitoolError) as err:
         parse_select(spec)

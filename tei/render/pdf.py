@@ -17,6 +17,7 @@ ones. The index is the last part, so nothing before it moves.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import logging
 import re
@@ -168,6 +169,10 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
         if ".." in term:
             low, _, high = term.partition("..")
             low, high = low.strip(), high.strip()
+            if not low and not high:
+                raise TeitoolError(
+                    f"--select: '{term}' has neither a start nor an end", EXIT_CANNOT_RUN
+                )
             for bound in (low, high):
                 if bound and not _ISO_DATE.match(bound):
                     raise TeitoolError(
@@ -175,6 +180,8 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
                         "YYYY-MM-DD)",
                         EXIT_CANNOT_RUN,
                     )
+                if bound:
+                    _check_calendar(bound)
             low_day = _expand(low, end=False) if low else "0000-01-01"
             high_day = _expand(high, end=True) if high else "9999-12-31"
             if low_day > high_day:
@@ -183,12 +190,24 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
                 )
             ranges.append((low_day, high_day))
         elif _ISO_DATE.match(term):
+            _check_calendar(term)
             ranges.append((_expand(term, end=False), _expand(term, end=True)))
         else:
             ids.append(term)
     if not ranges and not ids:
         raise TeitoolError("--select: nothing to select (empty value)", EXIT_CANNOT_RUN)
     return Selection(tuple(ranges), tuple(ids))
+
+
+def _check_calendar(value: str) -> None:
+    """A ``YYYY-MM(-DD)`` of ``--select`` must be a month and day of the calendar."""
+    try:
+        dt.date.fromisoformat((value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10])
+    except ValueError:
+        raise TeitoolError(
+            f"--select: '{value}' is no date of the calendar (a month 01–12, a day the month "
+            "has)", EXIT_CANNOT_RUN
+        ) from None
 
 
 # ------------------------------------------------------------------------------ loading
