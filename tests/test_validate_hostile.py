@@ -150,3 +150,18 @@ def test_an_output_that_cannot_be_written_is_one_line(tmp_path: Path, command: l
     assert result.exit_code == 2, result.output
     assert "cannot write the output" in result.output
     assert isinstance(result.exception, SystemExit)  # a clean exit, no exception escaped
+
+
+def test_a_schema_that_refers_to_the_network_is_refused(tmp_path: Path) -> None:
+    from tei.errors import TeitoolError
+
+    remote = tmp_path / "remote.rng"
+    remote.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                      '<include href="http://192.0.2.1/x.rng"/></grammar>')
+    outer = tmp_path / "outer.rng"  # through a local include, too
+    outer.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                     '<include href="remote.rng"/></grammar>')
+    (tmp_path / "a.xml").write_text("<a/>")
+    for schema in (remote, outer):
+        with pytest.raises(TeitoolError, match="never fetches schemas from the network"):
+            validate_paths([tmp_path / "a.xml"], schemas=[schema], builtin=False, use_cache=False)

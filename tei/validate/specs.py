@@ -3,11 +3,13 @@ results all come from the cache starts fast."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tei.errors import TeitoolError
+from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 
 KINDS = {".xsd": "xsd", ".rng": "rng", ".rnc": "rnc", ".sch": "sch"}
 
@@ -52,6 +54,7 @@ class SchemaSpec:
             data = schema.read_bytes()
         except OSError as exc:
             raise TeitoolError(f"{schema}: cannot read the schema: {exc.strerror or exc}") from None
+        _refuse_remote_references(schema, data)
         digest = hashlib.sha256(data)
         if kind == "xsd":
             # An XSD pulls in its neighbours (teitool.xsd imports xml.xsd): hash them too, so
@@ -59,6 +62,35 @@ class SchemaSpec:
             for other in sorted(schema.resolve().parent.glob("*.xsd")):
                 digest.update(other.read_bytes())
         return cls(schema, kind, schema.name, digest.hexdigest(), builtin)
+
+
+#: A schema's reference to another file: XML attributes (RELAX NG include/externalRef, XSD
+#: include/import) and the compact syntax's include/external.
+_REFERENCE = re.compile(
+    rb"<(?:[\w.-]+:)?(?:include|externalRef|import|redefine)\b[^>]*?\b(?:href|schemaLocation)"
+    rb"""\s*=\s*["'](?P<target>[^"']+)["']"""
+    rb"""|\b(?:include|external)\s+["'](?P<compact>[^"']+)["']"""
+)
+_REMOTE = re.compile(rb"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def _refuse_remote_references(schema: Path, data: bytes, seen: set[Path] | None = None) -> None:
+    """Refuse a schema that refers, itself or through the local files it includes, to one on
+    the network: jing would fetch it, and teitool never touches the network."""
+    seen = seen if seen is not None else {schema.resolve()}
+    for match in _REFERENCE.finditer(data):
+        target = match.group("target") or match.group("compact")
+        if _REMOTE.match(target) and not target.lower().startswith(b"file:"):
+            raise TeitoolError(
+                f"{schema}: refers to {target.decode(errors='replace')}; teitool never fetches "
+                "schemas from the network: download it and refer to the local copy",
+                EXIT_CANNOT_RUN,
+            )
+        local = (schema.parent / target.decode(errors="replace")).resolve()
+        if local not in seen and local.is_file():
+            seen.add(local)
+            with contextlib.suppress(OSError):
+                _refuse_remote_references(local, local.read_bytes(), seen)
 
 
 def builtin_specs() -> list[SchemaSpec]:
