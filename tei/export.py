@@ -536,7 +536,7 @@ def _register(tei_dir: Path, register_path: Path | None) -> etree._ElementTree:
     try:
         return parse_file(path)
     except XmlProblem as exc:
-        raise TeitoolError(str(exc), EXIT_PROBLEMS) from None
+        raise TeitoolError(f"register of persons: {exc}", EXIT_CANNOT_RUN) from None
 
 
 def cmif_parameters(meta: EditionMetadata, timestamp: dt.datetime) -> dict[str, str]:

@@ -352,6 +352,15 @@ def test_metadata_without_edition_table_is_one_clear_error(tmp_path) -> None:
         load_edition_metadata(meta)
 
 
+def test_a_broken_register_cannot_run(tmp_path) -> None:
+    tei = tmp_path / "tei"
+    shutil.copytree(TEI_DIR, tei)
+    (tei / "persons.xml").write_text("<listPerson>")
+    with pytest.raises(TeitoolError) as info:
+        export_cmif(tei, tmp_path / "cmif.xml", metadata_path=METADATA)
+    assert info.value.exit_code == 2 and "register of persons" in str(info.value)
+
+
 def test_no_letters_is_an_error_and_nothing_is_written(tmp_path) -> None:
     tei = tmp_path / "tei"
     shutil.copytree(TEI_DIR, tei)

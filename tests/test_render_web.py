@@ -333,6 +333,13 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
     assert (out / "thesis.docx").read_text() == "precious"
 
 
+def test_an_empty_folder_cannot_be_rendered(tmp_path: Path) -> None:
+    (tmp_path / "tei").mkdir()
+    with pytest.raises(TeitoolError) as info:
+        render_web(tmp_path / "tei", tmp_path / "site")
+    assert info.value.exit_code == 2  # nothing to run on, as validate and encode say
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

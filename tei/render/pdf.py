@@ -478,7 +478,7 @@ def render_print(
     tei_dir, out_pdf = Path(tei_dir), Path(out_pdf)
     docs, register = load_documents(tei_dir)
     if not docs:
-        raise TeitoolError(f"{tei_dir}: no TEI documents to print", EXIT_PROBLEMS)
+        raise TeitoolError(f"{tei_dir}: no TEI documents to print", EXIT_CANNOT_RUN)
     if select:
         selection = parse_select(select)
         docs = [d for d in docs if selection.matches(d)]

@@ -108,7 +108,7 @@ def find_sources(tei_dir: Path) -> list[Path]:
         if not any(part.startswith(".") for part in p.relative_to(tei_dir).parts)
     ]
     if not files:
-        raise TeitoolError(f"{tei_dir}: no *.xml files to render", EXIT_PROBLEMS)
+        raise TeitoolError(f"{tei_dir}: no *.xml files to render", EXIT_CANNOT_RUN)
     return files
 
 
