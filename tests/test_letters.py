@@ -246,6 +246,10 @@ def test_opener_lines(register: Register, text: str, salute: bool, address: bool
         ("16/VIII.36 New York 1", "dateline"),  # a place and a note's marker
         ("K.V.", "signed"),
         ("N.B.", None),
+        # "Your X.": signed, whether the register knows the name or not
+        ("Your Lazar.", "signed"),
+        ("Yours, Anastas.", "signed"),
+        ("Your letter received.", None),
         # a name that the words before it govern is no signer; a postscript is text
         ("Regards to Molotov.", None),
         ("Thanks for Kaganovich's note.", None),

@@ -44,6 +44,8 @@ _PLACE_BEFORE_DATELINE = re.compile(r"\s*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+
 _PLACE_AFTER_DATELINE = re.compile(
     r"[\s,.]*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\.?(?:\s+\d{1,2}\s*\.?)?\s*$"
 )
+#: "Your Lazar.", "Yours, Anastas.": a signature, whether the register knows the name or not.
+_YOURS_SIGNATURE = re.compile(r"^Yours?,?\s+[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)?\.?$")
 #: A signature of initials only ("V. M.", "K.V."); "P.S." and "N.B." are no one's.
 _INITIALS_SIGNATURE = re.compile(r"^(?!P\.\s?S\.|N\.\s?B\.)(?:[A-Z][a-z]?\.\s?){1,3}$")
 _UNKNOWN_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$")
@@ -263,7 +265,11 @@ def closer_kind(text: str, register: Register, year: int | None) -> str | None:
             after and is_signature(after, register) and not before
         ):
             return "signed+dateline"
-    if is_signature(stripped, register) or _INITIALS_SIGNATURE.match(stripped):
+    if (
+        is_signature(stripped, register)
+        or _INITIALS_SIGNATURE.match(stripped)
+        or _YOURS_SIGNATURE.match(stripped)
+    ):
         return "signed"
     return None
 
