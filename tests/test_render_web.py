@@ -285,8 +285,10 @@ def test_search_index_points_at_passages(site: Path) -> None:
     for doc_index, anchor, _ in blocks:
         if anchor:
             assert anchor in _doc(site, docs[doc_index][0]).xpath("//@id")
-    # Note texts and register names are searchable too.
+    # Note texts (of several paragraphs too), editorial notes and register names are
+    # searchable; a paragraph holding a footnote of several paragraphs stays searchable.
     assert any(b[2].startswith("Note 1: The plan was adopted") for b in blocks)
+    assert any("reply came by telegraph" in b[2] and b[1] for b in blocks)
     assert any("Rosengolz" in b[2] and docs[b[0]][0] == "persons/rozengolts.html" for b in blocks)
 
 

@@ -16,12 +16,15 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
-  <!-- The smallest blocks: a block that contains another block is indexed through it. -->
+  <!-- The smallest blocks of the text and of editorial notes: a block that contains another
+       block is indexed through it. Footnotes are indexed on their own, so a paragraph of a
+       footnote neither counts as a block nor hides the paragraph that holds the footnote. -->
   <xsl:function name="w:search-blocks" as="element()*">
     <xsl:param name="text" as="element(tei:text)?"/>
     <xsl:sequence select="$text//(tei:p | tei:opener | tei:closer | tei:div/tei:head | tei:item | tei:row)
-      [not(ancestor::tei:note)]
-      [not(descendant::tei:p or descendant::tei:item or descendant::tei:opener or descendant::tei:closer)]"/>
+      [not(ancestor::tei:note[t:is-footnote(.)])]
+      [not(descendant::*[self::tei:p or self::tei:item or self::tei:opener or self::tei:closer]
+                        [not(ancestor::tei:note[t:is-footnote(.)])])]"/>
   </xsl:function>
 
   <xsl:template name="w:search-index">
