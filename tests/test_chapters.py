@@ -205,6 +205,32 @@ def test_read_blocks_joins_a_broken_word_keeping_its_hyphen() -> None:
     assert block.text == "and the indus-trialisation of the Five-Year Plan."
 
 
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("Manchuria.\u00b9\u2078\u2074 The", "Manchuria.184 The"),  # superscript markers
+        ("\u00b9\u2078\u2074\nThe League", "184\nThe League"),
+        ("an area of 20 km\u00b2", "an area of 20 km\u00b2"),  # a unit's power stays
+        ("o\ufb03cials \ufb01ve", "officials five"),  # ligatures
+        ("indus\u00ad\ntrialization, and Ordzho\u00adnikidze",
+         "industrialization\n, and Ordzhonikidze"),  # soft hyphens; the lines stay
+    ],
+)
+def test_pdf_typography_is_normalised(raw: str, plain: str) -> None:
+    from tei.encode.reading import normalise_typography
+
+    assert normalise_typography(raw) == plain
+
+
+def test_superscript_markers_are_markers(tmp_path: Path, register: Register) -> None:
+    from tei.encode.reading import read_source
+
+    path = tmp_path / "x.txt"
+    path.write_text("The army seized Manchuria.\u00b9\u2078\u2074 The League protested."
+                    "\u00b9\u2078\u2075\n\u00b9\u2078\u2076\nNothing.\n", encoding="utf-8")
+    assert encode_chapter(read_source(path), register, None).markers == [184, 185, 186]
+
+
 def test_read_blocks_joins_a_possessive_without_space() -> None:
     (block,) = read_blocks("copious evidence of the\nvozhd\n’s passion for projects.")
     assert block.text == "copious evidence of the vozhd’s passion for projects."
@@ -233,6 +259,12 @@ def test_read_blocks_joins_a_possessive_without_space() -> None:
         ("It said:\n1. the first, heard\nby a troika;\n2. the second.", ["p", "item", "item"]),
         # a line in capitals printed again and again is the running head
         ("One.\nSTALIN\nTwo.\nSTALIN\nThree.", ["p", "fw", "p", "fw", "p"]),
+        # a page's header line: its number and running head
+        ("One.\n214 STALIN\nTwo.", ["p", "page", "fw", "p"]),
+        ("One.\nWAITING FOR HITLER 215\nTwo.", ["p", "fw", "page", "p"]),
+        ("One.\n7 THE GREAT BREAK\nTwo.", ["p", "head", "p"]),  # a chapter's number
+        ("One.\nCHAPTER 12\nTwo.", ["p", "head", "p"]),
+        ("One.\nLENINGRAD, DECEMBER 1934\nTwo.", ["p", "head", "p"]),
     ],
 )
 def test_read_blocks_kinds(text: str, kinds: list[str]) -> None:

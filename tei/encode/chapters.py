@@ -58,7 +58,7 @@ _BROKEN_WORD = re.compile(r"[^\W\d_]-$")
 class Block:
     """A paragraph, heading, marker line or list item of the source, with its first line."""
 
-    kind: str  # "p" | "head" | "marker" | "item" | "fw" (a running head)
+    kind: str  # "p" | "head" | "marker" | "item" | "fw" (a running head) | "page" (its number)
     text: str
     line: int
     number: int | None = None  # the list item's number
@@ -73,10 +73,29 @@ _QUOTED = re.compile(r"^[“\"][^“”\"]*[”\"]\d{0,4}$")
 RUNNING_HEAD_REPEATS = 2
 
 
+#: A page's header line: its number and running head ("214 STALIN", "WAITING FOR HITLER 215").
+_PAGE_HEADER = re.compile(r"^(?:(?P<before>\d{1,4})\s+(?P<head>\D.*?)|(?P<head2>.*?\D)\s+(?P<after>\d{1,4}))$")
+
+
 def _running_heads(lines: list[str]) -> set[str]:
     """Lines in capitals that recur: the running head of the printed pages ("STALIN")."""
     counts = Counter(line for line in lines if is_heading(line))
     return {line for line, count in counts.items() if count >= RUNNING_HEAD_REPEATS}
+
+
+def _page_header(line: str) -> list[tuple[int, int]] | None:
+    """The spans of page number and running head of a page's header line, in print order.
+
+    The number is a page's: three digits (a chapter's number is smaller, "CHAPTER 12",
+    "8 THE WAR COMES"; a year longer, "LENINGRAD 1934"); the head is in capitals.
+    """
+    header = _PAGE_HEADER.match(line)
+    if header is None or not is_heading(header.group("head") or header.group("head2")):
+        return None
+    if len(header.group("before") or header.group("after")) != 3:
+        return None
+    parts = ("before", "head") if header.group("before") else ("head2", "after")
+    return [header.span(part) for part in parts]
 
 
 def _finished(text: str) -> bool:
@@ -103,6 +122,18 @@ def read_blocks(text: str) -> list[Block]:
             continue
         following = next((later for later in lines[index + 1 :] if later), "")
         inside_sentence = current is not None and current.kind == "p" and not _finished(current.text)
+        header = _page_header(line)
+        if header is not None:
+            # "214 STALIN": the page number and running head of the printed page.
+            if inside_sentence:
+                offset = len(current.text) + 1
+                current.text += " " + line
+                current.furniture += [(offset + start, offset + end) for start, end in header]
+            else:
+                flush()
+                blocks += [Block("page" if line[a:b].isdigit() else "fw", line[a:b], number)
+                           for a, b in header]
+            continue
         if _MARKER_LINE.match(line) or line in running_heads:
             if inside_sentence:
                 # A number inside a sentence is the page the sentence ran onto, not a marker
@@ -316,6 +347,8 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             last = None
         elif block.kind == "fw":
             (quote if quote is not None else div).append(E.fw(block.text, type="header"))
+        elif block.kind == "page":  # with its running head beside it: the next line is text
+            (quote if quote is not None else div).append(E.pb(n=block.text))
         elif block.kind == "marker" and _is_page_number(
             block, blocks[index + 1 :], state.markers.expected
         ):

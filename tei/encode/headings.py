@@ -33,7 +33,7 @@ _GLUED = re.compile(rf"(?:(?<=[.?!”’\")\]\d])|^)(?P<head>{_HEADING_WORDS})(?
 
 
 def is_heading(line: str) -> bool:
-    """A whole line that is a section heading ("A PERSONAL BLOW")."""
+    """A whole line that is a section heading ("A PERSONAL BLOW", "7 THE GREAT BREAK")."""
     text = line.strip()
     if not text or any(c.islower() for c in text) or text.endswith((".", ";", ",")):
         return False
@@ -42,7 +42,7 @@ def is_heading(line: str) -> bool:
     return (
         letters >= MIN_HEADING_LETTERS
         and len(words) <= MAX_HEADING_WORDS
-        and bool(re.fullmatch(_HEADING_WORDS, text))
+        and bool(re.fullmatch(rf"(?:{_NUMBER_WORD}\.?\s+)?{_HEADING_WORDS}", text))
     )
 
 

@@ -59,7 +59,31 @@ def decode_source(data: bytes, path: Path) -> str:
             f"{path}:{line}: the file contains control character U+{ord(control.group()):04X}; "
             "it is not a plain-text source"
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    return normalise_typography(text)
+
+
+#: Ligatures a PDF extraction leaves in words ("ofﬁcials"): spelled out.
+_LIGATURES = str.maketrans({
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\ufb05": "st", "\ufb06": "st",
+})
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# A run of superscript digits: a note's marker ("Manchuria.¹⁸⁴"), but not a unit's power ("km²").
+_SUPERSCRIPT_RUN = re.compile(r"(?<![kcdm]m)(?<!\bm)[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# A soft hyphen only says where a word may break: gone, and a word broken with one at a
+# line's end joined on the first line ("indus\u00ad" / "trialization, and" becomes
+# "industrialization" / ", and"), so that line numbers stay those of the source.
+_SOFT_HYPHEN_AT_BREAK = re.compile(r"\u00ad[ \t]*\n[ \t]*(\w+)")
+
+
+def normalise_typography(text: str) -> str:
+    """What a PDF extraction makes of typography, back to plain text: superscript note
+    markers as digits, ligatures spelled out, soft hyphens removed (joining a word broken
+    at a line's end). The lossless check compares the TEI with the text so normalised."""
+    text = text.translate(_LIGATURES)
+    text = _SUPERSCRIPT_RUN.sub(lambda m: m.group().translate(_SUPERSCRIPT_DIGITS), text)
+    return _SOFT_HYPHEN_AT_BREAK.sub(r"\1\n", text).replace("\u00ad", "")
 
 
 def read_source(path: Path) -> SourceText:
