@@ -432,6 +432,13 @@ def test_quotation_in_quotation_marks_ends_with_them(register: Register) -> None
     assert len(doc.root.findall(".//tei:div/tei:p", NSMAP)) == 3
 
 
+def test_soviet_dates_in_a_chapter(register: Register) -> None:
+    source = SourceText(Path("x.txt"), "He was fired on 1.II.1932 and shot on 25.X.1937.\n")
+    dates = encode_chapter(source, register, None).root.findall(".//tei:date", NSMAP)
+    assert [(d.text, d.get("when")) for d in dates] == [
+        ("1.II.1932", "1932-02-01"), ("25.X.1937", "1937-10-25")]
+
+
 def test_page_numbers_the_extraction_left(register: Register) -> None:
     """A number line inside a sentence, or one the markers after it go on below, is the
     source's page number: a pb, never an endnote marker."""

@@ -208,6 +208,7 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         ("Between 1936 and 1938 some", {}, [("Between 1936 and 1938", {"from": "1936", "to": "1938"})]),
         ("By the mid-1930s Gosplan", {}, [("mid-1930s", {"from": "1934", "to": "1936"})]),
         ("in the late 1920s was", {}, [("late 1920s", {"from": "1927", "to": "1929"})]),
+        ("the 1930/31 season", {}, [("1930/31", {"from": "1930", "to": "1931"})]),
         (
             "in early December 1932, elbowing",
             {},

@@ -475,6 +475,14 @@ def test_particles_and_a_variant_before_the_surname() -> None:
         "Sergo Ordzhonikidze", "Sergo", "Ordzhonikidze"]
 
 
+def test_a_person_named_is_a_person() -> None:
+    from tei.encode.persons import Entry
+
+    register = Register([Entry("liskow", "Liskow, Alfred")])
+    text = "a soldier named Alfred Liskow crossed the Bug"
+    assert [text[m.start : m.end] for m in register.find_names(text)] == ["Alfred Liskow"]
+
+
 def test_initials_tell_namesakes_apart() -> None:
     from tei.encode.persons import Entry
 

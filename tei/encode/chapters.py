@@ -27,7 +27,7 @@ from typing import Any
 
 from lxml import etree
 
-from tei.encode.dates import context_year, find_dates, find_times
+from tei.encode.dates import context_year, find_datelines, find_dates, find_times
 from tei.encode.headings import is_heading, split_glued_heading
 from tei.encode.inline import Span, fill
 from tei.encode.lossless import check
@@ -262,6 +262,9 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
         state.persons.add(name.ref)
     dates = find_dates(plain, year=state.year)
     state.year = context_year(dates, state.year)
+    # Soviet dates in the narrative too ("fired on 1.II.1932", "the night of 25.X.1917").
+    dates += [d for d in find_datelines(plain, year=state.year, in_text=True)
+              if not any(o.start < d.end and d.start < o.end for o in dates)]
     spans += [Span(d.start, d.end, "date", d.value.attrib()) for d in dates]
     spans += [Span(t.start, t.end, "time", {"when": t.when}) for t in find_times(plain)]
     for start, end in block.lone_words:

@@ -142,7 +142,7 @@ _UNIT = (
     r"people|men|persons|rubles?|roubles?|poods|ha\b|hectares|km|kilomet|liters|litres|"
     r"head|pairs|copies|pages|votes|soldiers|planes|troops)"
 )
-_NOT_NUMBER_TAIL = r"(?!\d|[.,]\d|\s*" + _UNIT + r"|-[a-z]|\s*[-–—]\s*\d)"
+_NOT_NUMBER_TAIL = r"(?!\d|[.,/]\d|\s*" + _UNIT + r"|-[a-z]|\s*[-–—]\s*\d)"
 _NUM_START = r"(?<![\d,.\-/–])"
 
 # The start of a sentence: the text's start, or a sentence end, perhaps with its endnote
@@ -195,8 +195,8 @@ _SCANNER = re.compile(
             rf"(?P<ys_b>{_YEAR})\b{_NOT_NUMBER_TAIL}",
             # the early 1930s, the mid-1930s, late 1920s
             r"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b",
-            # 1953–1955, 1932-33
-            rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
+            # 1953–1955, 1932-33, the 1930/31 season
+            rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—/]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
             # the 1920s
             rf"{_NUM_START}(?P<decade>1\d\d0|20\d0)s\b",
             # in May, by September (a bare month only where it is plainly a time)

@@ -83,7 +83,7 @@ _NAMED_AFTER = re.compile(
 #: Lenin", "the cruiser Kirov", "Vyatka was renamed Kirov".
 _NAMED_THING_BEFORE = re.compile(
     r"(?:\b(?:Order|Prize|Medal)\s+of|\b(?:cruiser|ship|icebreaker|steamer|steamship|"
-    r"battleship|liner|destroyer|submarine|aircraft|renamed|named|city\s+of|town\s+of))\s+$"
+    r"battleship|liner|destroyer|submarine|aircraft|renamed|city\s+of|town\s+of))\s+$"
 )
 #: How far before a word the recognisers look for what precedes it (a title, "the cruiser").
 LOOK_BACK = 80
