@@ -251,6 +251,7 @@ def _render_print(ctx: _Context) -> StepResult:
         ctx.tei,
         ctx.staging / "print" / "edition.pdf",
         paper=ctx.settings.paper,
+        title=ctx.edition.title,  # as on the site
         progress=ctx.progress,
     )
     step = StepResult(

@@ -679,6 +679,12 @@ def _sort_tag_manifests(bag_dir: Path) -> None:
         manifest.write_text("".join(f"{line}\n" for line in lines), "utf-8")
 
 
+def _shown(path: Path, build_dir: Path) -> Path:
+    """A part of the build as its reader knows it (export/cmif.xml), not by the temporary
+    folder a build assembles in."""
+    return path.relative_to(build_dir) if path.is_relative_to(build_dir) else path
+
+
 def _check_bag_out_dir(out_dir: Path, sources: list[Path]) -> None:
     """Refuse to replace what is not an earlier bag (a file, someone's folder), or a folder
     that holds the bag's own input or lies inside it."""
@@ -724,7 +730,7 @@ def export_bag(
     parts = [(build_dir / name, place) for name, place in BAG_PARTS]
     parts.append((schema_dir, "schema"))
     warnings = [
-        f"{source} is missing; the bag is made without it"
+        f"{_shown(source, build_dir)} is missing; the bag is made without it"
         for source, _ in parts
         if not source.exists()
     ]

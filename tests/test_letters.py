@@ -858,6 +858,10 @@ def test_datelines_with_their_place_in_opener_and_closer(tmp_path: Path) -> None
     (closing,) = second.xpath("//tei:closer/tei:dateline", namespaces=NSMAP)
     assert "".join(closing.itertext()).strip() == "Sochi, 7.VIII.33"
     assert closing.find("tei:date", NSMAP).get("when") == "1933-08-07"
+    # The place the dateline names, known to the register, is where the letter was sent from.
+    sent_from = second.xpath("//tei:correspAction[@type='sent']/tei:placeName/@ref",
+                             namespaces=NSMAP)
+    assert sent_from == ["persons.xml#sochi"]
 
 
 def test_an_unseen_correspondence_with_other_header_dates_and_numbers_near_markers(

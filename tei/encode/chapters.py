@@ -414,7 +414,13 @@ def _bibl(source: SourceText, metadata: dict[str, Any] | None) -> etree._Element
             f"No metadata for {source.name} (sources/metadata.toml): the title, author and "
             "publisher of the book are unknown here."
         )
+    # Punctuated as a reference is printed ("Stephen Kotkin, Stalin, New York: Penguin
+    # Press, 2017."), so that the bibl reads right as text too.
+    for part, following in zip(parts, parts[1:], strict=False):
+        part.tail = ": " if part.tag == tei("pubPlace") and following.tag == tei("publisher") else ", "
+    parts[-1].tail = "."
     if meta.get("note"):
+        parts[-1].tail = ". "
         parts.append(E.note(str(meta["note"])))
     return E.bibl(*parts)
 

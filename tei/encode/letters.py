@@ -901,7 +901,7 @@ def build_letter(
         sent.append(_persname(ref, register))
     for name in unknown_senders:
         sent.append(E.persName(name))
-    sent_from = place_sent_from(list(context.notes.values()), register)
+    sent_from = place_sent_from(list(context.notes.values()), register) or place_of_dateline(div)
     if sent_from:
         sent.append(_persname(sent_from, register))
     if date is not None:
@@ -972,6 +972,14 @@ def place_sent_from(notes: list[etree._Element], register: Register) -> str | No
             for match in register.find_names(sentence):
                 if match.tag == "placeName" and sentence[: match.start].endswith("from "):
                     return match.ref
+    return None
+
+
+def place_of_dateline(div: etree._Element) -> str | None:
+    """The place a dateline names, when the register knows it ("Sochi, 7.VIII.33")."""
+    for dateline in div.iter("{*}dateline"):
+        for place in dateline.iterfind("{*}placeName[@ref]"):
+            return place.get("ref")
     return None
 
 

@@ -74,8 +74,17 @@ class Document:
 
     def sort_key(self) -> tuple[int, str, str, int, str]:
         source, line = source_position(self.root)
-        date = self.date_from or "" if self.kind == "letter" else ""
+        date = date_key(sent_date(self.root)) if self.kind == "letter" else ""
         return (KIND_ORDER.get(self.kind, len(KIND_ORDER)), date, source, line, self.id)
+
+
+def date_key(date: etree._Element | None) -> str:
+    """The date a letter is ordered by, as the web edition orders it (common.xsl's
+    t:date-key): the exact date, else the latest the bounds allow, …; undated last."""
+    for name in ("when", "notAfter", "notBefore", "from", "to"):
+        if date is not None and date.get(name):
+            return date.get(name)
+    return "9999"
 
 
 def document_kind(root: etree._Element) -> str:

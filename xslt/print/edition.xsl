@@ -357,7 +357,9 @@
     <!-- An empty anchor where the call stands (the note itself moves to the page foot), so
          the PDF keeps a destination for the marker as well as for the note. -->
     <span class="call" id="call-{t:note-id(.)}"/>
-    <span class="footnote" id="{t:note-id(.)}" data-n="{$label}"><xsl:apply-templates/></span>
+    <!-- A note whose marker the source lost gets no call in the text (it follows the letter). -->
+    <span class="footnote{if (@type = 'unanchored') then ' unanchored' else ''}" id="{t:note-id(.)}"
+      data-n="{$label}"><xsl:apply-templates/></span>
   </xsl:template>
 
   <!-- A second marker of a note printed on the page already: the same number, no new note. -->
