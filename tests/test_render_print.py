@@ -129,22 +129,28 @@ def test_source_position_reads_the_encoders_statement() -> None:
 
 
 def test_print_order_letters_by_date_then_source_line() -> None:
-    def letter(doc_id: str, day: str, line: int) -> Document:
+    def letter(doc_id: str, date: str, line: int) -> Document:
         root = _tei(
             "><teiHeader><fileDesc><publicationStmt><p>from sources/a.txt, lines "
-            f"{line}–{line + 3}.</p></publicationStmt></fileDesc></teiHeader></TEI>"
+            f"{line}–{line + 3}.</p></publicationStmt></fileDesc><profileDesc><correspDesc>"
+            f"<correspAction type='sent'><date {date}/></correspAction></correspDesc>"
+            "</profileDesc></teiHeader></TEI>"
         )
-        return Document(Path(f"{doc_id}.xml"), root, "letter", doc_id, day, day)
+        return Document(Path(f"{doc_id}.xml"), root, "letter", doc_id)
 
     docs = [
         Document(Path("c.xml"), _tei("/>"), "chapter", "ch-000"),
-        letter("L-b", "1932-06-05", 90),
+        letter("L-b", "when='1932-06-05'", 90),
         Document(Path("o.xml"), _tei("/>"), "other", "odd"),
-        letter("L-a", "1932-06-05", 40),
-        letter("L-z", "1932-06-02", 500),
+        letter("L-undated", "", 10),
+        letter("L-a", "when='1932-06-05'", 40),
+        letter("L-z", "when='1932-06-02'", 500),
+        # as the web orders it: a bounded date by its latest day
+        letter("L-range", "notBefore='1932-06-01' notAfter='1932-06-10'", 20),
         Document(Path("i.xml"), _tei("/>"), "introduction", "intro"),
     ]
-    assert [d.id for d in print_order(docs)] == ["intro", "L-z", "L-a", "L-b", "ch-000", "odd"]
+    assert [d.id for d in print_order(docs)] == [
+        "intro", "L-z", "L-a", "L-b", "L-range", "L-undated", "ch-000", "odd"]
 
 
 # ------------------------------------------------------------------------------ helpers on PDFs
