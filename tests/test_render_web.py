@@ -304,6 +304,9 @@ def test_timeline_svg(site: Path) -> None:
     assert len(svg.xpath(".//*[local-name()='rect'][contains(@class, 'up')]")) == 2
     assert len(svg.xpath(".//*[local-name()='rect'][contains(@class, 'down')]")) == 1
     assert len(svg.xpath(".//*[local-name()='rect'][contains(@class, 'uncertain')]")) == 2
+    # The axis says the year where it starts, so that a span of years reads right.
+    labels = svg.xpath(".//*[local-name()='text'][@class='label']/text()")
+    assert labels[0].endswith("1932")
 
 
 def test_render_is_deterministic(tmp_path: Path, site: Path) -> None:

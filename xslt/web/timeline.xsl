@@ -104,8 +104,12 @@
         <xsl:if test="day-from-date($d) = 1 or ($span le 62 and day-from-date($d) mod 5 = 0) or . = 0">
           <xsl:variable name="x" select="$left + . * $col + $col div 2"/>
           <line class="tick" x1="{$x}" y1="{$axis}" x2="{$x}" y2="{$axis + 4}"/>
-          <text class="label" x="{$x}" y="{$height - 8}" text-anchor="middle">{if (day-from-date($d) = 1 or . = 0)
-            then format-date($d, '[D] [MNn,*-3]') else day-from-date($d)}</text>
+          <!-- The year at the start and at each new year, so a span of years reads right. -->
+          <text class="label" x="{$x}" y="{$height - 8}" text-anchor="middle">{if (. = 0 or
+            (month-from-date($d) = 1 and day-from-date($d) = 1))
+            then format-date($d, '[D] [MNn,*-3] [Y]')
+            else if (day-from-date($d) = 1) then format-date($d, '[D] [MNn,*-3]')
+            else day-from-date($d)}</text>
         </xsl:if>
       </xsl:for-each>
       <xsl:for-each select="$groups">
