@@ -336,8 +336,12 @@
       <xsl:when test="@when and not(@cert)">
         <time class="date" datetime="{@when}" title="{t:date-value(.)}"><xsl:apply-templates/></time>
       </xsl:when>
-      <xsl:otherwise>
+      <xsl:when test="@when | @notBefore | @notAfter | @from | @to">
         <span class="date{if (t:date-uncertain(.)) then ' uncertain' else ''}" title="{t:date-value(.)}"><xsl:apply-templates/></span>
+      </xsl:when>
+      <!-- A date the encoder could not normalise (no year known): as printed, no value. -->
+      <xsl:otherwise>
+        <span class="date"><xsl:apply-templates/></span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
