@@ -156,8 +156,8 @@
       <xsl:with-param name="current" select="'letters'"/>
       <xsl:with-param name="content">
         <h1>{$site-title}</h1>
-        <p class="lead">{w:count($w:letters, 'letter')}, {w:count($w:chapters, 'chapter')}, {w:count($w:entries, 'person')} in the register.
-          See also the <a href="timeline.html">timeline of the correspondence</a>.</p>
+        <p class="lead">{w:count($w:letters, 'letter')}, {w:count($w:chapters, 'chapter')}, {w:count($w:entries, 'person')} in the register.<xsl:if test="$w:letters">
+          See also the <a href="timeline.html">timeline of the correspondence</a>.</xsl:if></p>
         <xsl:if test="$w:front">
           <section aria-labelledby="intro-heading">
             <h2 id="intro-heading">Introduction</h2>

@@ -43,7 +43,8 @@
         <h1 xmlns="">Timeline of the correspondence</h1>
         <xsl:choose>
           <xsl:when test="empty($dated)">
-            <p xmlns="">No letter has a full calendar date.</p>
+            <p xmlns="">{if (empty($w:letters)) then 'The edition has no letters.'
+              else 'No letter has a full calendar date.'}</p>
           </xsl:when>
           <xsl:otherwise>
             <p xmlns="" class="lead">Letters per day. Above the line: letters written by {$name}
