@@ -77,6 +77,11 @@ def test_supply_year_takes_the_year_nearest_the_letter_before() -> None:
         # a day without its year: the encoder supplies the year from the letter before
         ("Stalin to Molotov August 29", DateValue(when="--08-29", cert="medium")),
         ("Stalin to Molotov in September", None),  # no year, no day: too vague
+        # a month however printed beside a day and a year
+        ("Molotov to Stalin december 6, 1934", DateValue(when="1934-12-06")),
+        ("Zhdanov to Molotov 6 Dec 1934", DateValue(when="1934-12-06")),
+        ("Zhdanov to Molotov Dec 6 1934", DateValue(when="1934-12-06")),
+        ("Zhdanov to Molotov 28 sept 1934", DateValue(when="1934-09-28")),
         ("Stalin to Molotov 1930", None),
         ("Stalin to Molotov [after early June 1932]", None),  # a bound of a span: which end?
     ],
@@ -273,6 +278,13 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         ("by the 15th", {"year": 1930, "month": 9, "day": 10}, [("15th", {"when": "1930-09-15"})]),
         ("of the 2nd paragraph of your telegram", {"year": 1932, "month": 6}, []),
         ("the remaining days of the 2nd quarter", {"year": 1932, "month": 6}, []),
+        ("the commander of the 3rd Japanese flotilla", {"year": 1932, "month": 6}, []),
+        # in a letter of December 29, 1934, "January 1" is the coming one
+        (
+            "on January 1 Yagoda sent the report",
+            {"year": 1934, "month": 12, "day": 29},
+            [("January 1", {"when": "1935-01-01"})],
+        ),
         (
             "by the 20th of October. On the 1st of November 1936 we",
             {"year": 1936, "month": 9, "day": 8},

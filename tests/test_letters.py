@@ -102,6 +102,8 @@ HEADERS = [
     # a note's marker after the date
     ("Stalin to Kaganovich July 6, 1933 1 .", ["stalin"], ["kaganovich"], {"when": "1933-07-06"}),
     ("Mikoyan to Stalin [August 28, 1936] 2", ["mikoyan"], ["stalin"], {"when": "1936-08-28", "cert": "medium"}),
+    # initials of another transliteration (Iosif, not Joseph)
+    ("Molotov to I. V. Stalin December 6, 1934", ["molotov"], ["stalin"], {"when": "1934-12-06"}),
 ]
 
 
@@ -283,6 +285,9 @@ def test_list_items(text: str, item: tuple[str, int] | None) -> None:
         ("Moscow – 1,250.", [("Moscow", "1,250.")]),
         # two lines run together in the source: two rows
         ("Western — 270 Nizhny Novgorod — 260", [("Western", "270"), ("Nizhny Novgorod", "260")]),
+        # percentages, decimals with their units and shares
+        ("Ukraine - 62.4%", [("Ukraine", "62.4%")]),
+        ("Ukraine — 1204.5 thousand tons (78.3 %)", [("Ukraine", "1204.5 thousand tons (78.3 %)")]),
         # numbers and datelines with a dash are not figures
         ("No. 7/s - 977/sh.", None),
         ("13/VI - 32 Kaganovich.", None),
@@ -330,6 +335,21 @@ def test_notes_numbers_supplied_where_lost() -> None:
         (4, False, 1),
         (5, True, 2),
     ]
+
+
+def test_notes_numbered_on_from_the_letter_before(tmp_path: Path) -> None:
+    from tei.encode import encode_sources
+
+    source = tmp_path / "letters.txt"
+    source.write_text(
+        "Stalin to Kaganovich December 13, 1934\n\nArchive: RGASPI F. 81. Op. 3. D. 100. L. 1.\n"
+        "Comrade Kaganovich.\n\nI agree with the draft of Molotov 5 . The rest waits 6 .\n\n"
+        "I. Stalin.\n\n____\n\n5 The draft is lost.\n\n6 See the next letter.\n")
+    (tmp_path / "persons.xml").write_bytes((SOURCES / "persons.xml").read_bytes())
+    result = encode_sources([source], tmp_path / "out")
+    assert result.warnings == []
+    letter = parse_file(next((tmp_path / "out" / "letters").glob("*.xml")))
+    assert [n.get("n") for n in letter.xpath("//tei:p/tei:note", namespaces=NSMAP)] == ["5", "6"]
 
 
 def test_a_last_note_goes_on_unless_the_text_has_a_marker_for_another() -> None:

@@ -223,7 +223,8 @@ _SCANNER = re.compile(
 
 
 def _month_number(name: str) -> int:
-    return MONTHS.get(name) or _ABBREVIATIONS[name.rstrip(".")]
+    word = name.rstrip(".").capitalize()
+    return MONTHS.get(word) or _ABBREVIATIONS[word]
 
 
 def _day_number(text: str) -> int:
@@ -345,9 +346,9 @@ def _interpret(
     if g["dm_day0"] is not None:
         return _day_range(m, g["dm_month"], g["dm_day0"], g["dm_day"], g["dm_year"], year)
     if g["md_month"] is not None:
-        return _full_date(m, "md", year)
+        return _full_date(m, "md", year, _reference(year, month, day))
     if g["dm_day"] is not None:
-        return _full_date(m, "dm", year)
+        return _full_date(m, "dm", year, _reference(year, month, day))
     if g["my_month"] is not None:
         y = int(g["my_year"])
         value = DateValue(when=_ymd(y, _month_number(g["my_month"])))
@@ -393,6 +394,10 @@ def _interpret(
         return (DateMatch(m.start("om_day"), m.end(), value, printed),)
     if g["od_day"] is not None:
         if month is None:
+            return ()
+        # "of the 3rd Japanese flotilla", "to the 17th Party Congress": an ordinal before a
+        # name counts the thing named; only "on the 8th" stays a day there ("On the 8th Stalin").
+        if not m.group().lower().startswith("on") and re.match(r"\s+[A-Z]", m.string[m.end():]):
             return ()
         printed = _day_number(g["od_day"])
         if year is not None and day is not None:
@@ -460,13 +465,28 @@ def _interpret_month_range(m: re.Match[str], year: int | None) -> tuple[DateMatc
     )
 
 
-def _full_date(m: re.Match[str], prefix: str, year: int | None) -> tuple[DateMatch, ...]:
+def _reference(year: int | None, month: int | None, day: int | None) -> datetime.date | None:
+    """The letter's own date, when the context knows it to the day."""
+    if year is None or month is None or day is None or not _valid_day(year, month, day):
+        return None
+    return datetime.date(year, month, day)
+
+
+def _full_date(
+    m: re.Match[str], prefix: str, year: int | None, reference: datetime.date | None = None
+) -> tuple[DateMatch, ...]:
+    """A day and month, with the year printed or from the context. In a letter (``reference``
+    its date) the year is the one that puts the day nearest the letter: "January 1" written on
+    December 29, 1934 is 1935's."""
     g = m.groupdict()
     month = _month_number(g[f"{prefix}_month"])
     day = _day_number(g[f"{prefix}_day"])
     printed = g.get(f"{prefix}_year")
     bracketed = g.get(f"{prefix}_byear")
     y = int(printed or bracketed) if (printed or bracketed) else year
+    if reference is not None and not (printed or bracketed):
+        nearest = supply_year(DateValue(when=_ymd(None, month, day)), reference.isoformat())
+        y = int(nearest.when[:4]) if nearest.when and nearest.when[:4].isdigit() else y
     if not _valid_day(y, month, day):
         return ()
     value = DateValue(when=_ymd(y, month, day), cert="medium" if bracketed else None)
@@ -558,10 +578,16 @@ _BOUNDS = "|".join(
     word.replace(" ", r"\s+")
     for word in sorted(_BOUND_NOT_AFTER + _BOUND_NOT_BEFORE, key=len, reverse=True)
 )
+# In a header a month beside a day and a year is a month however printed: lower case
+# ("december 6, 1934"), abbreviated without a point ("6 Dec 1934", "Sept 5").
+_HEADER_M = (
+    r"(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + "|"
+    + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\.?(?![a-z])"
+)
 #: "June 4, 1932" and "4 June 1932", named so that either order reads the same.
 _MONTH_DAY_YEAR = (
-    rf"(?:(?P<{{p}}month>{_M})\s+(?P<{{p}}day>{_DAY}),?"
-    rf"|(?P<{{p}}day2>{_DAY})\s+(?P<{{p}}month2>{_M}),?)\s+"
+    rf"(?:(?P<{{p}}month>{_HEADER_M})\s+(?P<{{p}}day>{_DAY}),?"
+    rf"|(?P<{{p}}day2>{_DAY})\s+(?P<{{p}}month2>{_HEADER_M}),?)\s+"
 )
 _HEADER = re.compile(
     rf"\[(?P<b_q>{_BOUNDS})?\s*{_MONTH_DAY_YEAR.format(p='b_')}(?P<b_year>{_YEAR})\s*\]"

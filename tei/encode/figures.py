@@ -12,8 +12,14 @@ import re
 #: Fewest consecutive lines of figures that make a table.
 MIN_TABLE_ROWS = 3
 
-#: A label without digits, a dash with spaces around it, a figure ("5000", "1,250", "2.5").
-_PAIR = re.compile(r"(?P<label>[^\d\s–—-][^\d–—]*?)\s+[-–—]\s+(?P<figure>\d(?:[\d,.]*\d)?)")
+#: A figure: "5000", "1,250", "2.5", "62.4%", "1204.5 thousand tons (78.3 %)".
+_FIGURE = (
+    r"\d(?:[\d,.]*\d)?(?:\s?%)?"
+    r"(?:\s+(?:thousand|million|billion|tons?|t|poods?|ha|hectares|rubles?|people)\b){0,3}"
+    r"(?:\s+\(\d(?:[\d,.]*\d)?\s?%\))?"
+)
+#: A label without digits, a dash with spaces around it, a figure.
+_PAIR = re.compile(rf"(?P<label>[^\d\s–—-][^\d–—]*?)\s+[-–—]\s+(?P<figure>{_FIGURE})")
 #: A whole line of pairs, perhaps with a closing full stop. Matched from the line's start
 #: only, so that a long paragraph is turned down in one pass, not tried at every position.
 _LINE = re.compile(rf"(?:{_PAIR.pattern}(?:\s+|(?=\.?$)))+\.?")

@@ -642,10 +642,17 @@ def _build_paragraphs(parent: etree._Element, items: list[Block], context: Conte
 
 
 def footnote_elements(
-    notes: list[fn.Footnote], context_id: str, register: Register, year: int | None
+    notes: list[fn.Footnote],
+    context_id: str,
+    register: Register,
+    year: int | None,
+    month: int | None = None,
+    day: int | None = None,
 ) -> dict[int, etree._Element]:
+    """The notes as TEI; their dates without a year take the one nearest the letter's date
+    (``year``, ``month``, ``day``) where it is known."""
     result: dict[int, etree._Element] = {}
-    scratch = Context(register, context_id, year, None, {})
+    scratch = Context(register, context_id, year, month, {}, day=day)
     for note in notes:
         if note.number is None:
             continue
@@ -763,7 +770,9 @@ def build_letter(
     context = Context(register, provisional_id, year, month, {})
     if header_date is not None and header_date.when and len(header_date.when) == 10:
         context.day = int(header_date.when[8:])
-    context.notes = footnote_elements(notes, provisional_id, register, year)
+    context.notes = footnote_elements(notes, provisional_id, register, year, month, context.day)
+    # Notes numbered on from the letter before ("5 See …") have their first marker there.
+    context.expected = min(context.notes, default=1)
     for note in notes:
         if note.number is None:
             warnings.append(f"{where}: a note at line {note.line} has no number")

@@ -231,6 +231,12 @@ class Register:
         matches = [m for m in self.find_names(cleaned) if m.end - m.start >= len(cleaned) - 1]
         if matches:
             return matches[0]
+        # Initials of another transliteration ("I. V. Stalin" for Joseph): still the person.
+        initials = re.match(rf"{_INITIALS}\s*", cleaned)
+        if initials and initials.end() < len(cleaned):
+            rest = self.resolve(cleaned[initials.end() :])
+            if rest is not None and rest.tag == "persName":
+                return NameMatch(0, len(cleaned), rest.ref, rest.tag)
         # "the Politburo": the article is no part of the body's name.
         if cleaned.lower().startswith("the "):
             return self.resolve(cleaned[4:])
