@@ -97,6 +97,16 @@ def test_xsd_layer_reports_where_and_what(name: str, expected: str) -> None:
     assert "{http://www.tei-c.org/ns/1.0}" not in xsd_issues[0].message
 
 
+@pytest.mark.parametrize("root", ["p", "div", "persName"])
+def test_a_document_is_a_tei(tmp_path: Path, root: str) -> None:
+    """Every element of the customization is global in the XSD; only TEI may be a root."""
+    path = tmp_path / "part.xml"
+    path.write_text(f'<{root} xmlns="http://www.tei-c.org/ns/1.0">x</{root}>\n')
+    report = validate_paths([path], use_cache=False, register=FIX / "valid" / "persons.xml")
+    assert report.exit_code == 1
+    assert any(f"the root element is <{root}>" in i.message for i in report.issues)
+
+
 # --- Schematron: one failing and one passing fixture per rule --------------------------------
 
 

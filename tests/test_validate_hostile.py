@@ -165,3 +165,17 @@ def test_a_schema_that_refers_to_the_network_is_refused(tmp_path: Path) -> None:
     for schema in (remote, outer):
         with pytest.raises(TeitoolError, match="never fetches schemas from the network"):
             validate_paths([tmp_path / "a.xml"], schemas=[schema], builtin=False, use_cache=False)
+
+
+def test_a_broken_file_does_not_hide_the_files_after_it_from_jing(tmp_path: Path) -> None:
+    """jing stops at a file that is not well-formed; the files after it must still be checked
+    (and an unchecked file never cached as valid)."""
+    if not jing.available():
+        pytest.skip("no Java")
+    (tmp_path / "a-empty.xml").write_text("")
+    (tmp_path / "b-no-header.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>x</p></body></text></TEI>')
+    report = validate_paths([tmp_path], schemas=[TEI_ALL_RNG], builtin=False,
+                            use_cache=False, rng_engine="jing")
+    assert [f.errors > 0 for f in report.files] == [True, True]
+    assert "teiHeader" in report.files[1].issues[0].message

@@ -163,9 +163,21 @@ class GrammarLayer(Layer):
             raise TeitoolError(f"{spec.path}: the schema does not compile: {exc}") from None
 
     def check(self, tree, path, locator, register):  # noqa: ANN001, D102
+        issues = []
+        root = tree.getroot()
+        # Every element of the customization is declared globally (so that others can refer
+        # to it), which would let any of them be a document; a document is a TEI.
+        if self.spec.builtin and etree.QName(root).namespace == TEI_NS and (
+            etree.QName(root).localname != "TEI"
+        ):
+            issues.append(Issue(
+                path, root.sourceline or 1, 1, ERROR,
+                f"the root element is <{etree.QName(root).localname}>; a TEI document's root is "
+                f'<TEI xmlns="{TEI_NS}">', self.spec.rule, self.spec.kind))
         if self._schema.validate(tree):
-            return []
-        return _log_issues(self._schema.error_log, path, locator, self.spec.rule, self.spec.kind)
+            return issues
+        return issues + _log_issues(
+            self._schema.error_log, path, locator, self.spec.rule, self.spec.kind)
 
 
 class SchematronLayer(Layer):

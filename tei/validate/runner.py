@@ -290,14 +290,21 @@ def validate_paths(
             jing_dir = cache.directory if cache is not None else cache_dir(cache_directory)
             if jing_specs:
                 from tei.validate import jing
-            runs = [
-                jing.start(spec, [(item.display, item.display, item.data) for item in pending
-                                  if jing.safe_for_jing(item.data)], jing_dir)
-                for spec in jing_specs
-            ]
             checked = _run_python_checks(
                 [(item.display, item.data, item.register) for item in pending],
                 python_specs, builtin, registers, jobs, progress)
+            # jing gets only well-formed files: it stops at the first fatal error, and the files
+            # after it would pass unchecked (and be cached as valid).
+            well_formed = [
+                item for item, issues in zip(pending, checked, strict=True)
+                if not any(i.layer == "well-formed" for i in issues)
+                and jing_specs and jing.safe_for_jing(item.data)
+            ]
+            runs = [
+                jing.start(spec, [(item.display, item.display, item.data) for item in well_formed],
+                           jing_dir)
+                for spec in jing_specs
+            ]
             extra: dict[str, list[Issue]] = {}
             for run in runs:
                 for display, issues in run.results().items():

@@ -54,8 +54,11 @@ class SchemaSpec:
             data = schema.read_bytes()
         except OSError as exc:
             raise TeitoolError(f"{schema}: cannot read the schema: {exc.strerror or exc}") from None
-        _refuse_remote_references(schema, data)
         digest = hashlib.sha256(data)
+        # The files it includes are part of the schema: an edit to one changes the results.
+        for included in _included_files(schema, data):
+            with contextlib.suppress(OSError):
+                digest.update(included.read_bytes())
         if kind == "xsd":
             # An XSD pulls in its neighbours (teitool.xsd imports xml.xsd): hash them too, so
             # that editing one invalidates cached results.
@@ -74,10 +77,14 @@ _REFERENCE = re.compile(
 _REMOTE = re.compile(rb"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
-def _refuse_remote_references(schema: Path, data: bytes, seen: set[Path] | None = None) -> None:
-    """Refuse a schema that refers, itself or through the local files it includes, to one on
-    the network: jing would fetch it, and teitool never touches the network."""
+def _included_files(schema: Path, data: bytes, seen: set[Path] | None = None) -> list[Path]:
+    """The local files a schema includes, itself or through them, in a stable order.
+
+    A reference to a schema on the network is refused: jing would fetch it, and teitool
+    never touches the network.
+    """
     seen = seen if seen is not None else {schema.resolve()}
+    found: list[Path] = []
     for match in _REFERENCE.finditer(data):
         target = match.group("target") or match.group("compact")
         if _REMOTE.match(target) and not target.lower().startswith(b"file:"):
@@ -89,8 +96,10 @@ def _refuse_remote_references(schema: Path, data: bytes, seen: set[Path] | None 
         local = (schema.parent / target.decode(errors="replace")).resolve()
         if local not in seen and local.is_file():
             seen.add(local)
+            found.append(local)
             with contextlib.suppress(OSError):
-                _refuse_remote_references(local, local.read_bytes(), seen)
+                found += _included_files(local, local.read_bytes(), seen)
+    return found
 
 
 def builtin_specs() -> list[SchemaSpec]:
