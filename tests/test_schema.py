@@ -196,3 +196,19 @@ def test_encoded_edition_is_valid_tei_all(encoded_edition: Path, xsd: etree.XMLS
     assert xsd_valid(xsd, files) == files
     problems = {f: m for f, m in run_jing(files).items() if m}
     assert not problems, problems
+
+
+def test_folios_and_pages_are_no_dates(tmp_path: Path) -> None:
+    """@from/@to are dates on datable elements only: a locus's folios are not checked."""
+    path = tmp_path / "ms.xml"
+    path.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>x'
+        "</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><msDesc>"
+        "<msIdentifier><idno>1</idno></msIdentifier><msContents><msItem>"
+        '<locus from="1r" to="10v">ff. 1r–10v</locus></msItem></msContents></msDesc>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><p><date from="1932-13">x</date>'
+        "</p></body></text></TEI>\n")
+    report = validate_paths([path], schemas=[ROOT / "schema" / "teitool.sch"], builtin=False,
+                            use_cache=False)
+    assert [(i.rule, i.message.split(" on ")[0]) for i in report.issues] == [
+        ("date-iso", '@from="1932-13"')]

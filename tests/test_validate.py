@@ -274,6 +274,17 @@ def test_sarif_report_has_the_required_structure(report) -> None:  # noqa: ANN00
         assert location["artifactLocation"]["uri"].endswith(".xml")
         assert "\\" not in location["artifactLocation"]["uri"]
         assert location["region"]["startLine"] >= 1 and location["region"]["startColumn"] >= 1
+    # A rule's default level is its own: a warning rule's is "warning".
+    levels = {rule["id"]: rule["defaultConfiguration"]["level"] for rule in driver["rules"]}
+    assert levels["ref-person"] == "error" and levels["dateline-date"] == "warning"
+
+
+def test_sarif_uris_are_uri_references(tmp_path: Path) -> None:
+    odd = tmp_path / "a b%c.xml"
+    odd.write_text("<x>")
+    sarif = json.loads(validate_paths([odd], use_cache=False).render("sarif"))
+    uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri["uri"].endswith("/a%20b%25c.xml")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -8,8 +8,10 @@ cached re-run or a parallel one.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import PurePath
+from urllib.parse import quote
 
 from tei import __version__
 from tei.validate.model import ERROR, FileResult, Issue, ValidationReport
@@ -121,7 +123,17 @@ def render_github(report: ValidationReport) -> str:
 
 
 def _uri(path: str) -> str:
-    return PurePath(path).as_posix()
+    """A path as a URI reference, as SARIF wants it: "a b%.xml" is "a%20b%25.xml"."""
+    return quote(PurePath(path).as_posix())
+
+
+def _default_level(report: ValidationReport, rule: str) -> str:
+    """A rule's level: that of its findings in this run, else the role its description names."""
+    severities = {i.severity for i in report.issues if i.rule == rule}
+    if severities:
+        return "error" if ERROR in severities else "warning"
+    help_text = report.rule_help.get(rule, "")
+    return "warning" if re.search(r"\b(?:warning|warn|info|information)\)$", help_text) else "error"
 
 
 def render_sarif(report: ValidationReport) -> str:
@@ -133,7 +145,7 @@ def render_sarif(report: ValidationReport) -> str:
             "id": rule,
             "name": rule,
             "shortDescription": {"text": report.rule_help.get(rule, rule)},
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"level": _default_level(report, rule)},
         }
         for rule in rule_ids
     ]
