@@ -36,7 +36,8 @@ def render_text(report: ValidationReport, *, run_details: bool = True) -> str:
         if result.issues:
             blocks.append(
                 "\n".join(
-                    f"{_where(i)}: {i.severity}: {i.message} [{i.rule}]" for i in result.issues
+                    f"{_where(i)}: {i.severity}: {_one_line(i.message)} [{i.rule}]"
+                    for i in result.issues
                 )
             )
     summary = report.summary(run_details=run_details)
@@ -120,6 +121,11 @@ def render_github(report: ValidationReport) -> str:
         out.append(f"::{command} {','.join(props)}::{_gh_escape(issue.message)}")
     out.append(report.summary(run_details=False))
     return "\n".join(out) + "\n"
+
+
+def _one_line(message: str) -> str:
+    """A message quoting a value with a line break stays one line of the report."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _uri(path: str) -> str:
