@@ -60,6 +60,11 @@ def is_rule(line: str) -> bool:
     return bool(_RULE.match(line))
 
 
+def all_numbered(paragraphs: list[str]) -> bool:
+    """Whether every note paragraph opens with its number (then no number is to supply)."""
+    return all(_NUMBERED_NOTE.match(text) and not _LIST_ITEM.match(text) for text in paragraphs)
+
+
 def parse_notes(paragraphs: list[tuple[str, int]], marker_hint: int = 0) -> list[Footnote]:
     """Read note paragraphs ``(text, line)`` into numbered footnotes (numbers supplied where lost).
 

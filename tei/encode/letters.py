@@ -763,9 +763,11 @@ def build_letter(
     provisional_id = PROVISIONAL_ID
     # A paragraph after the last numbered note opens a note of its own only if the text has
     # a marker for it; otherwise it goes on with the note before.
-    letter_text = "\n".join(b.text for b in text_items)
-    dates = [*find_datelines(letter_text, year=year), *find_dates(letter_text, year=year)]
-    hint = fn.highest_marker_candidate(letter_text, [(d.start, d.end) for d in dates])
+    hint = 0
+    if not fn.all_numbered([b.text for b in note_items]):  # else the hint decides nothing
+        letter_text = "\n".join(b.text for b in text_items)
+        datelines = [(d.start, d.end) for d in find_datelines(letter_text, year=year)]
+        hint = fn.highest_marker_candidate(letter_text, datelines)
     notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=hint)
     context = Context(register, provisional_id, year, month, {})
     if header_date is not None and header_date.when and len(header_date.when) == 10:
