@@ -8,7 +8,7 @@ import pytest
 from conftest import FIXTURES, SOURCES
 from lxml import etree
 
-from tei.encode.chapters import chapter_id, encode_chapter, read_blocks
+from tei.encode.chapters import ChapterDoc, chapter_id, encode_chapter, read_blocks
 from tei.encode.headings import is_heading, split_glued_heading
 from tei.encode.markers import MarkerSequence, classify
 from tei.encode.persons import Register
@@ -324,6 +324,11 @@ def _encode(name: str, register: Register, metadata: dict | None = None):
     return encode_chapter(source, register, metadata)
 
 
+def _encode_text(register: Register, *lines: str) -> ChapterDoc:
+    """A crafted chapter, given as its lines (each ending in a newline)."""
+    return encode_chapter(SourceText(Path("x.txt"), "".join(lines)), register, None)
+
+
 def test_crafted_chapter(register: Register) -> None:
     doc = _encode("quoted.txt", register, {"context_year": 1931, "foreign": {"vozhd": "ru-Latn"}})
     root = doc.root
@@ -421,12 +426,11 @@ def test_quotation_introduced_after_an_endnote_marker(register: Register) -> Non
 
 
 def test_quotation_in_quotation_marks_ends_with_them(register: Register) -> None:
-    source = SourceText(Path("x.txt"), (
+    doc = _encode_text(register,
         "At the supper Stalin raised his glass. He said:\n"
         "“I know how much the German nation loves its Führer.”\n"
         "Ribbentrop later recalled that he felt at home.\n"
-        "The next day Pravda printed the text.3\n"))
-    doc = encode_chapter(source, register, None)
+        "The next day Pravda printed the text.3\n")
     (cit,) = doc.root.findall(".//tei:cit", NSMAP)
     assert "".join(cit.itertext()) == "“I know how much the German nation loves its Führer.”"
     assert len(doc.root.findall(".//tei:div/tei:p", NSMAP)) == 3
@@ -442,14 +446,13 @@ def test_soviet_dates_in_a_chapter(register: Register) -> None:
 def test_page_numbers_the_extraction_left(register: Register) -> None:
     """A number line inside a sentence, or one the markers after it go on below, is the
     source's page number: a pb, never an endnote marker."""
-    source = SourceText(Path("x.txt"), (
+    doc = _encode_text(register,
         "Kirov was shot in the Smolny.212\n"
         "214\n"
         "The decree was published on December 4.213 Zinoviev was arrested.214\n"
         "Stalin had that name removed from the\n"
         "216\n"
-        "memoirs of his comrades.215\n"))
-    doc = encode_chapter(source, register, None)
+        "memoirs of his comrades.215\n")
     assert doc.markers == [212, 213, 214, 215]
     assert [pb.get("n") for pb in doc.root.iter(f"{{{NSMAP['tei']}}}pb")] == ["214", "216"]
     last = doc.root.findall(".//tei:p", NSMAP)[-1]
@@ -458,7 +461,7 @@ def test_page_numbers_the_extraction_left(register: Register) -> None:
 
 
 def test_a_page_number_far_from_the_sequence_and_its_running_head(register: Register) -> None:
-    source = SourceText(Path("x.txt"), (
+    doc = _encode_text(register,
         "The two armies met at Brest-Litovsk.\n"
         "7\n"
         "143\n"
@@ -467,8 +470,7 @@ def test_a_page_number_far_from_the_sequence_and_its_running_head(register: Regi
         "144\n"
         "STALIN\n"
         "THE WINTER WAR\n"
-        "The war began on 30 November 1939.9\n"))
-    doc = encode_chapter(source, register, None)
+        "The war began on 30 November 1939.9\n")
     assert doc.markers == [7, 8, 9]
     assert [pb.get("n") for pb in doc.root.iter(f"{{{NSMAP['tei']}}}pb")] == ["143", "144"]
     assert [fw.text for fw in doc.root.iter(f"{{{NSMAP['tei']}}}fw")] == ["STALIN"]
@@ -476,13 +478,12 @@ def test_a_page_number_far_from_the_sequence_and_its_running_head(register: Regi
 
 
 def test_quotation_closed_by_the_marker_after_its_last_item(register: Register) -> None:
-    source = SourceText(Path("x.txt"), (
+    doc = _encode_text(register,
         "A worker complained to Ordzhonikidze in 1932. He wrote:\n"
         "Dear Comrade, we are living like dogs:\n"
         "1. The bread we get is half bran.\n"
         "2. Wages are paid two or three months late.75\n"
-        "Ordzhonikidze forwarded the letter.76 Nothing was done.\n"))
-    doc = encode_chapter(source, register, None)
+        "Ordzhonikidze forwarded the letter.76 Nothing was done.\n")
     (cit,) = doc.root.findall(".//tei:cit", NSMAP)
     assert [n.get("n") for n in cit.iter(f"{{{NSMAP['tei']}}}note")] == ["75"]
     after = cit.getnext()
