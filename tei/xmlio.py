@@ -44,7 +44,9 @@ class XmlProblem(Exception):
     rule: str = "well-formed"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        # A problem with the file as a whole (unreadable, a folder) has no place in it.
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 def _parser() -> etree.XMLParser:
