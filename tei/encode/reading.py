@@ -39,7 +39,7 @@ def decode_source(data: bytes, path: Path) -> str:
             f"(iconv -f UTF-16 -t UTF-8 {path.name} > out.txt)"
         )
     if not data.strip():
-        raise TeitoolError(f"{path}: the file is empty; nothing to encode")
+        raise TeitoolError(f"{path}: the file is empty; a source needs text")
     if b"\x00" in data:
         raise TeitoolError(f"{path}: the file is binary (it contains NUL bytes), not a text source")
     if data.startswith(b"\xef\xbb\xbf"):
