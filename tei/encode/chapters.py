@@ -411,7 +411,7 @@ def _bibl(source: SourceText, metadata: dict[str, Any] | None) -> etree._Element
         parts.append(E.date(str(meta["year"]), when=f"{int(meta['year']):04d}"))
     if not parts:
         return E.bibl(
-            f"No metadata for {source.name} (sources/metadata.toml): the title, author and "
+            f"No metadata for {source.name} (no table for it in metadata.toml): the title, author and "
             "publisher of the book are unknown here."
         )
     # Punctuated as a reference is printed ("Stephen Kotkin, Stalin, New York: Penguin
@@ -461,7 +461,7 @@ def encode_chapter(
         doc_id,
         "chapter",
         _title(source, metadata),
-        f"Encoded with teitool from sources/{source.name}.",
+        f"Encoded with teitool from {source.name}.",
         _bibl(source, metadata),
     )
     if meta.get("author"):

@@ -75,7 +75,7 @@ def build_introduction(
         doc_id,
         "introduction",
         title,
-        f"Encoded with teitool from sources/{source.name}, lines {lines[0].number}–{lines[-1].number}.",
+        f"Encoded with teitool from {source.name}, lines {lines[0].number}–{lines[-1].number}.",
         source_desc,
     )
     body.append(div)

@@ -957,7 +957,7 @@ def build_letter(
         id_stem,
         "letter",
         title,
-        f"Encoded with teitool from sources/{source.name}, lines {raw.first_line}–{raw.last_line}.",
+        f"Encoded with teitool from {source.name}, lines {raw.first_line}–{raw.last_line}.",
         source_desc,
         E.profileDesc(corresp),
     )
