@@ -115,12 +115,16 @@ def read_blocks(text: str) -> list[Block]:
 
     lines = [raw.strip() for raw in text.split("\n")]
     running_heads = _running_heads(lines)
+    # The next non-empty line after each line, found in one pass from the end.
+    following_lines = [""] * len(lines)
+    for index in range(len(lines) - 2, -1, -1):
+        following_lines[index] = lines[index + 1] or following_lines[index + 1]
     for index, line in enumerate(lines):
         number = index + 1
         if not line:
             flush()
             continue
-        following = next((later for later in lines[index + 1 :] if later), "")
+        following = following_lines[index]
         inside_sentence = current is not None and current.kind == "p" and not _finished(current.text)
         header = _page_header(line)
         if header is not None:
