@@ -60,9 +60,15 @@ def is_rule(line: str) -> bool:
     return bool(_RULE.match(line))
 
 
+def _note_number(text: str) -> int | None:
+    """The number a note paragraph opens with ("1 Number and date entered"), if any."""
+    match = _NUMBERED_NOTE.match(text)
+    return int(match.group("n")) if match and not _LIST_ITEM.match(text) else None
+
+
 def all_numbered(paragraphs: list[str]) -> bool:
     """Whether every note paragraph opens with its number (then no number is to supply)."""
-    return all(_NUMBERED_NOTE.match(text) and not _LIST_ITEM.match(text) for text in paragraphs)
+    return all(_note_number(text) is not None for text in paragraphs)
 
 
 def parse_notes(paragraphs: list[tuple[str, int]], marker_hint: int = 0) -> list[Footnote]:
@@ -71,10 +77,7 @@ def parse_notes(paragraphs: list[tuple[str, int]], marker_hint: int = 0) -> list
     ``marker_hint`` is the highest number that may be a marker in the text: an unnumbered
     paragraph after the last numbered note opens a new note only up to that number.
     """
-    explicit = []
-    for text, _line in paragraphs:
-        match = _NUMBERED_NOTE.match(text)
-        explicit.append(int(match.group("n")) if match and not _LIST_ITEM.match(text) else None)
+    explicit = [_note_number(text) for text, _line in paragraphs]
     notes: list[Footnote] = []
     expected = 1
     for index, (text, line) in enumerate(paragraphs):
@@ -120,15 +123,15 @@ def find_markers(
     the "1" of "June 1") are never markers.
     """
     candidates = [c for c in (_candidate(text, m, taken or []) for m in _CANDIDATE.finditer(text)) if c]
+    # Where each number last stands set off by punctuation, the surest form of a marker.
+    last_set_off = {c.number: index for index, c in enumerate(candidates) if c.set_off}
     markers: list[Marker] = []
     for index, candidate in enumerate(candidates):
         number = candidate.number
         in_sequence = number == expected
         # "On August 12, 3 divisions will go east 3 .": of two candidates for the next
         # marker, the one set off by punctuation is it; the other is a number of the text.
-        if in_sequence and not candidate.set_off and any(
-            later.number == number and later.set_off for later in candidates[index + 1 :]
-        ):
+        if in_sequence and not candidate.set_off and last_set_off.get(number, -1) > index:
             continue
         skips_lost_marker = expected < number <= expected + MAX_SKIP and candidate.set_off
         if number in numbers and (in_sequence or skips_lost_marker):
