@@ -20,6 +20,7 @@ code.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from tei.encode.dates import context_year, find_datelines, find_dates, find_time
 from tei.encode.headings import is_heading, split_glued_heading
 from tei.encode.inline import Span, fill
 from tei.encode.lossless import check
-from tei.encode.markers import MAX_JUMP, MarkerSequence, first_strong_marker
+from tei.encode.markers import MarkerSequence, first_strong_marker
 from tei.encode.persons import Register
 from tei.encode.quotations import introduces_quotation, last_sentence, list_number, names_writer
 from tei.encode.reading import SourceText
@@ -65,6 +66,13 @@ class Block:
     lone_words: list[tuple[int, int]] = field(default_factory=list)
     # Page numbers and running heads the extraction left inside the paragraph's sentences.
     furniture: list[tuple[int, int]] = field(default_factory=list)
+
+    def add_furniture(self, line: str, spans: list[tuple[int, int]]) -> None:
+        """Go on past a page's number or running head (``spans`` of ``line``) printed
+        inside a sentence: kept in the text, marked as furniture."""
+        offset = len(self.text) + 1
+        self.text += " " + line
+        self.furniture += [(offset + start, offset + end) for start, end in spans]
 
 
 #: A paragraph in quotation marks from end to end (a marker may follow): the whole quotation.
@@ -130,9 +138,7 @@ def read_blocks(text: str) -> list[Block]:
         if header is not None:
             # "214 STALIN": the page number and running head of the printed page.
             if inside_sentence:
-                offset = len(current.text) + 1
-                current.text += " " + line
-                current.furniture += [(offset + start, offset + end) for start, end in header]
+                current.add_furniture(line, header)
             else:
                 flush()
                 blocks += [Block("page" if line[a:b].isdigit() else "fw", line[a:b], number)
@@ -142,9 +148,7 @@ def read_blocks(text: str) -> list[Block]:
             if inside_sentence:
                 # A number inside a sentence is the page the sentence ran onto, not a marker
                 # (markers close sentences); a running head likewise: the paragraph goes on.
-                start = len(current.text) + 1
-                current.text += " " + line
-                current.furniture.append((start, start + len(line)))
+                current.add_furniture(line, [(0, len(line))])
                 continue
             flush()
             blocks.append(Block("fw" if line in running_heads else "marker", line, number))
@@ -291,15 +295,15 @@ def _endnote(number: int) -> etree._Element:
     return E.note({"n": str(number), "place": "end", "type": "endnote"})
 
 
-def _is_page_number(line: Block, after: list[Block], expected: int | None) -> bool:
-    """Whether a number on a line of its own is a page number the extraction left: it goes
-    back in the sequence or jumps far ahead of it, or the markers after it go on below it
-    ("214" followed by "…December 4.213"), where a marker would be followed by the next
-    number up."""
-    number = int(line.text)
-    if expected is not None and not expected <= number <= expected + MAX_JUMP:
+def _is_page_number(blocks: list[Block], index: int, sequence: MarkerSequence) -> bool:
+    """Whether ``blocks[index]``, a number on a line of its own, is a page number the
+    extraction left: the sequence could not take it (it goes back or jumps far ahead), or
+    the markers after it go on below it ("214" followed by "…December 4.213"), where a
+    marker would be followed by the next number up."""
+    number = int(blocks[index].text)
+    if not sequence.plausible(number):
         return True
-    for block in after:
+    for block in itertools.islice(blocks, index + 1, None):
         if block.kind == "marker":
             following: int | None = int(block.text)
         elif block.kind in ("p", "item"):
@@ -334,16 +338,25 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             pending = None
         return quote if quote is not None else div
 
-    page_number_before = False  # the block before was a page number
+    def here() -> etree._Element:
+        """Where the printed page's furniture goes: the open quotation, else the section."""
+        return quote if quote is not None else div
+
+    page_numbers: dict[int, bool] = {}  # decided once, looking from the line or from before
+
+    def is_page_number(index: int) -> bool:
+        if index not in page_numbers:
+            page_numbers[index] = blocks[index].kind == "marker" and _is_page_number(
+                blocks, index, state.markers)
+        return page_numbers[index]
+
     for index, block in enumerate(blocks):
-        after_page_number, page_number_before = page_number_before, False
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if block.kind == "head" and (after_page_number or (
-            following is not None and following.kind == "marker"
-            and _is_page_number(following, blocks[index + 2 :], state.markers.expected)
-        )):
+        if block.kind == "head" and (
+            (index > 0 and is_page_number(index - 1))
+            or (index + 1 < len(blocks) and is_page_number(index + 1))
+        ):
             # Capitals right by a page number: the page's running head, not a section.
-            (quote if quote is not None else div).append(E.fw(block.text, type="header"))
+            here().append(E.fw(block.text, type="header"))
         elif block.kind == "head":
             quote, pending = None, None
             if len(div) or div.text:
@@ -353,17 +366,14 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             headings.append(block.text)
             last = None
         elif block.kind == "fw":
-            (quote if quote is not None else div).append(E.fw(block.text, type="header"))
+            here().append(E.fw(block.text, type="header"))
         elif block.kind == "page":  # with its running head beside it: the next line is text
-            (quote if quote is not None else div).append(E.pb(n=block.text))
-        elif block.kind == "marker" and _is_page_number(
-            block, blocks[index + 1 :], state.markers.expected
-        ):
+            here().append(E.pb(n=block.text))
+        elif is_page_number(index):
             state.warnings.append(
                 f"{state.where(block.line)}: the line «{block.text}» is taken for a page "
                 "number (the endnote markers go on above or below it); encoded as <pb/>")
-            (quote if quote is not None else div).append(E.pb(n=block.text))
-            page_number_before = True
+            here().append(E.pb(n=block.text))
         elif block.kind == "marker":
             number = state.markers.line_marker(block.text, state.where(block.line))
             note = _endnote(number if number is not None else int(block.text))

@@ -90,7 +90,7 @@ class MarkerSequence:
         for match in _GLUED.finditer(text):
             number = int(match.group(1))
             kind = classify(text, match.start(), match.end(), self.expected)
-            if kind == "sequential" or kind == "strong" and self._plausible(number):
+            if kind == "sequential" or kind == "strong" and self.plausible(number):
                 self._accept(number, where)
                 markers.append(Marker(match.start(), match.end(), number))
             elif kind == "strong":
@@ -101,7 +101,7 @@ class MarkerSequence:
                 )
         return markers
 
-    def _plausible(self, number: int) -> bool:
+    def plausible(self, number: int) -> bool:
         """A strong-form number may open the sequence or jump a little ahead of it."""
         if self.expected is None:
             return True
