@@ -149,6 +149,9 @@ _NUM_START = r"(?<![\d,.\-/–])"
 # number glued on ("…was arrested.43 In 1937 the …").
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.?!”’\"]\d{0,4})\s*$")
 
+# A capitalised word: after "of the 3rd" it is what the ordinal counts ("Japanese flotilla").
+_NAME_AFTER = re.compile(r"\s+[A-Z]")
+
 # Nouns an ordinal counts ("the 2nd paragraph", "of the 17th congress"): no day then.
 _COUNTED = (
     r"(?:paragraph|point|item|clause|section|article|page|line|chapter|part|time|quarter|"
@@ -354,24 +357,14 @@ def _interpret(
         value = DateValue(when=_ymd(y, _month_number(g["my_month"])))
         return (DateMatch(m.start(), m.end(), value, y),)
     if g["ys_a"] is not None:
-        first, second = int(g["ys_a"]), int(g["ys_b"])
-        if second <= first:
-            return ()
-        return (DateMatch(m.start(), m.end(), DateValue(from_=f"{first}", to=f"{second}")),)
+        return _year_span(m, g["ys_a"], g["ys_b"])
     if g["qd"] is not None:
         decade = int(g["qd_decade"])
         first, last = {0: (0, 3), 1: (4, 6), 2: (7, 9)}[_qualifier_part(g["qd"])]
         value = DateValue(from_=f"{decade + first}", to=f"{decade + last}")
         return (DateMatch(m.start(), m.end(), value),)
     if g["yr_a"] is not None:
-        first = int(g["yr_a"])
-        second_text = g["yr_b"]
-        second = (
-            int(second_text) if len(second_text) == 4 else first // 100 * 100 + int(second_text)
-        )
-        if second <= first:
-            return ()
-        return (DateMatch(m.start(), m.end(), DateValue(from_=f"{first}", to=f"{second}")),)
+        return _year_span(m, g["yr_a"], g["yr_b"])
     if g["decade"] is not None:
         first = int(g["decade"])
         value = DateValue(from_=f"{first}", to=f"{first + 9}")
@@ -385,19 +378,13 @@ def _interpret(
             DateMatch(m.start("bs_season"), m.end("bs_season"), DateValue(from_=start, to=end)),
         )
     if g["om_day"] is not None:
-        printed = int(g["om_year"]) if g["om_year"] else None
-        y = printed if printed is not None else year
-        month_number, day_number = _month_number(g["om_month"]), _day_number(g["om_day"])
-        if not _valid_day(y, month_number, day_number):
-            return ()
-        value = DateValue(when=_ymd(y, month_number, day_number))
-        return (DateMatch(m.start("om_day"), m.end(), value, printed),)
+        return _full_date(m, "om", year, _reference(year, month, day))
     if g["od_day"] is not None:
         if month is None:
             return ()
         # "of the 3rd Japanese flotilla", "to the 17th Party Congress": an ordinal before a
         # name counts the thing named; only "on the 8th" stays a day there ("On the 8th Stalin").
-        if not m.group().lower().startswith("on") and re.match(r"\s+[A-Z]", m.string[m.end():]):
+        if not m.group().lower().startswith("on") and _NAME_AFTER.match(m.string, m.end()):
             return ()
         printed = _day_number(g["od_day"])
         if year is not None and day is not None:
@@ -420,18 +407,39 @@ def _interpret(
     return ()  # pragma: no cover - every alternative has a branch above
 
 
+def _nearest(dates: Iterable[datetime.date], reference: datetime.date) -> datetime.date | None:
+    """Of ``dates``, the one nearest ``reference`` (the earlier of two as near)."""
+    return min(dates, key=lambda d: abs((d - reference).days), default=None)
+
+
 def _nearest_day(day: int, reference: datetime.date) -> str | None:
     """The date with this day of the month nearest ``reference`` (its month or the ones
     around it), as ISO."""
     candidates = []
     for shift in (-1, 0, 1):
-        month_index = reference.year * 12 + reference.month - 1 + shift
-        year, month = divmod(month_index, 12)
-        if _valid_day(year, month + 1, day):
-            candidates.append(datetime.date(year, month + 1, day))
-    if not candidates:
-        return None
-    return min(candidates, key=lambda d: abs((d - reference).days)).isoformat()
+        year, month_index = divmod(reference.year * 12 + reference.month - 1 + shift, 12)
+        if _valid_day(year, month_index + 1, day):
+            candidates.append(datetime.date(year, month_index + 1, day))
+    nearest = _nearest(candidates, reference)
+    return nearest.isoformat() if nearest else None
+
+
+def _nearest_year(month: int, day: int, reference: datetime.date) -> datetime.date | None:
+    """The day and month in the year, of ``reference``'s and the ones around it, that puts
+    it nearest ``reference``."""
+    years = (reference.year - 1, reference.year, reference.year + 1)
+    return _nearest(
+        (datetime.date(y, month, day) for y in years if _valid_day(y, month, day)), reference
+    )
+
+
+def _year_span(m: re.Match[str], first_text: str, second_text: str) -> tuple[DateMatch, ...]:
+    """"1953–1955", "1932-33", "from 1933 to 1935": a span of years, the second after the first."""
+    first = int(first_text)
+    second = int(second_text) if len(second_text) == 4 else first // 100 * 100 + int(second_text)
+    if second <= first:
+        return ()
+    return (DateMatch(m.start(), m.end(), DateValue(from_=f"{first}", to=f"{second}")),)
 
 
 def _interpret_qualified(m: re.Match[str], year: int | None) -> tuple[DateMatch, ...]:
@@ -485,13 +493,15 @@ def _full_date(
     bracketed = g.get(f"{prefix}_byear")
     y = int(printed or bracketed) if (printed or bracketed) else year
     if reference is not None and not (printed or bracketed):
-        nearest = supply_year(DateValue(when=_ymd(None, month, day)), reference.isoformat())
-        y = int(nearest.when[:4]) if nearest.when and nearest.when[:4].isdigit() else y
+        nearest = _nearest_year(month, day, reference)
+        y = nearest.year if nearest else y
     if not _valid_day(y, month, day):
         return ()
     value = DateValue(when=_ymd(y, month, day), cert="medium" if bracketed else None)
     anchor = int(printed) if printed else None
-    start = m.start(f"{prefix}_day") if prefix == "dm" else m.start()
+    # From the month or the day, whichever is printed first ("June 5", "5 June", "the 5th of
+    # June": the article stays outside).
+    start = min(m.start(f"{prefix}_month"), m.start(f"{prefix}_day"))
     return (DateMatch(start, m.end(), value, anchor),)
 
 
@@ -604,11 +614,15 @@ class HeaderDate:
     value: DateValue
 
 
+#: A header's last character when it ends in a date: a digit or a bracket.
+_ENDS_LIKE_A_DATE = re.compile(r"[\d\]]\s*$")
+#: A note's marker after a header's date, the source's way ("… July 6 1 ."): all a header
+#: may have after its date.
+_MARKER_AFTER_DATE = r"\s+\d{1,2}\s?\.?"
+_MARKER_AT_END = re.compile(rf"{_MARKER_AFTER_DATE}\s*$")
+HEADER_TAIL = re.compile(rf"(?:{_MARKER_AFTER_DATE})?\s*")
 #: A bracketed date at the end of a header, in any form running text may use ("[September
 #: 1930]", "[end of July 1934]", "[between September 20 and 25, 1930]").
-_ENDS_LIKE_A_DATE = re.compile(r"[\d\]]\s*$")
-#: A note's marker after a header's date, the source's way: " 1 ."
-_MARKER_AT_END = re.compile(r"\s+\d{1,2}\s?\.?\s*$")
 _BRACKETED_TAIL = re.compile(rf"\[(?:(?P<q>{_BOUNDS})\s+)?(?P<inner>[^\[\]]+)\]\s*$")
 
 
@@ -697,16 +711,8 @@ def supply_year(value: DateValue, previous: str) -> DateValue:
     if value.when is None or not value.when.startswith("--") or not previous[:4].isdigit():
         return value
     month, day = int(value.when[2:4]), int(value.when[5:7])
-    before = datetime.date.fromisoformat(_expand_iso(previous))
-    candidates = [
-        datetime.date(year, month, day)
-        for year in (before.year - 1, before.year, before.year + 1)
-        if _valid_day(year, month, day)
-    ]
-    if not candidates:
-        return value
-    nearest = min(candidates, key=lambda d: abs((d - before).days))
-    return replace(value, when=nearest.isoformat(), cert="medium")
+    nearest = _nearest_year(month, day, datetime.date.fromisoformat(_expand_iso(previous)))
+    return value if nearest is None else replace(value, when=nearest.isoformat(), cert="medium")
 
 
 def _expand_iso(value: str) -> str:

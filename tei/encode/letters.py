@@ -19,6 +19,7 @@ from lxml import etree
 
 from tei.encode import footnotes as fn
 from tei.encode.dates import (
+    HEADER_TAIL,
     MONTHS,
     DateValue,
     find_datelines,
@@ -36,7 +37,6 @@ from tei.encode.teidoc import XML_ID, E, append_text, new_document
 
 MONTH_NAMES = list(MONTHS)
 _ARCHIVE = re.compile(r"^\s*Archive:\s*(?P<rest>.*)$")
-_HEADER_END = re.compile(r"(?:\s+\d{1,2}\s?\.?)?\s*")
 _HEADER_SPLIT = re.compile(r"\s+(?:to|[-–—])\s+")
 #: A place a dateline may open with: one or two capitalised words and a comma or full stop
 #: ("Sochi, ", "Kislovodsk. "); or end with ("9/VII.34 Leningrad").
@@ -125,7 +125,7 @@ def parse_header(line: str, register: Register) -> Header | None:
         return None
     found = find_header_date(text)
     # After the date only a note's marker may follow ("Stalin to Kaganovich July 6 1 .").
-    if found is None or not _HEADER_END.fullmatch(text, found.end):
+    if found is None or not HEADER_TAIL.fullmatch(text, found.end):
         return None
     names_part = re.sub(r"\s+on$", "", text[: found.start].rstrip())
     parts = _HEADER_SPLIT.split(names_part, maxsplit=1)
