@@ -30,7 +30,7 @@ from lxml import etree
 
 from tei.encode.dates import context_year, find_datelines, find_dates, find_times
 from tei.encode.headings import is_heading, split_glued_heading
-from tei.encode.inline import Span, fill
+from tei.encode.inline import Span, fill, overlaps
 from tei.encode.lossless import check
 from tei.encode.markers import MarkerSequence, first_strong_marker
 from tei.encode.persons import Register
@@ -272,7 +272,7 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
     state.year = context_year(dates, state.year)
     # Soviet dates in the narrative too ("fired on 1.II.1932", "the night of 25.X.1917").
     dates += [d for d in find_datelines(plain, year=state.year, in_text=True)
-              if not any(o.start < d.end and d.start < o.end for o in dates)]
+              if not overlaps(d, dates)]
     spans += [Span(d.start, d.end, "date", d.value.attrib()) for d in dates]
     spans += [Span(t.start, t.end, "time", {"when": t.when}) for t in find_times(plain)]
     for start, end in block.lone_words:

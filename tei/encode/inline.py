@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from lxml import etree
 
@@ -25,6 +26,16 @@ class Span:
     attrib: dict[str, str] = field(default_factory=dict)
     replace: bool = False
     element: etree._Element | None = field(default=None, compare=False)
+
+
+class Stretch(Protocol):
+    start: int
+    end: int
+
+
+def overlaps(stretch: Stretch, others: Iterable[Stretch]) -> bool:
+    """Whether ``stretch`` (a span, a date or name found) overlaps one of ``others``."""
+    return any(other.start < stretch.end and stretch.start < other.end for other in others)
 
 
 def select_spans(spans: Iterable[Span]) -> list[Span]:

@@ -29,7 +29,7 @@ from tei.encode.dates import (
     supply_year,
 )
 from tei.encode.figures import MIN_TABLE_ROWS, figure_pairs
-from tei.encode.inline import Span, fill
+from tei.encode.inline import Span, fill, overlaps
 from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
 from tei.encode.persons import FORMS_OF_ADDRESS, NameMatch, Register
 from tei.encode.reading import SourceText
@@ -232,14 +232,12 @@ def is_dateline_only(text: str, year: int | None, register: Register | None = No
     if not found:
         return False
     before, after = text[: found[0].start], text[found[0].end :]
-    for pattern, part in ((_PLACE_BEFORE_DATELINE, "before"), (_PLACE_AFTER_DATELINE, "after")):
-        place = pattern.search(before if part == "before" else after)
-        if place is None or _names_a_person(place.group("place"), register):
-            continue
-        if part == "before" and place.start() == 0:
-            before = ""
-        elif part == "after":
-            after = after[: place.start()]
+    place = _PLACE_BEFORE_DATELINE.fullmatch(before)
+    if place and not _names_a_person(place.group("place"), register):
+        before = ""
+    place = _PLACE_AFTER_DATELINE.search(after)
+    if place and not _names_a_person(place.group("place"), register):
+        after = after[: place.start()]
     return not re.sub(r"\b(?:year|g|[ap]\.\s?m)\b|[\d\s.,–\-]", "", before + after)
 
 
@@ -435,7 +433,7 @@ def _date_spans(text: str, context: Context, dateline: bool = False) -> list[Spa
     spans += [
         Span(m.start, m.end, "date", m.value.attrib())
         for m in find_datelines(text, year=context.year, in_text=not dateline)
-        if not any(s.start < m.end and m.start < s.end for s in spans)
+        if not overlaps(m, spans)
     ]
     if dateline:
         spans += [
@@ -502,13 +500,20 @@ def _marker_spans(
 
 
 def annotate(
-    parent: etree._Element, text: str, context: Context, dateline: bool = False
+    parent: etree._Element,
+    text: str,
+    context: Context,
+    dateline: bool = False,
+    dates: list[Span] | None = None,
 ) -> etree._Element:
-    """Fill ``parent`` with ``text``: names, dates (times in datelines) and note markers."""
-    dates = _date_spans(text, context, dateline)
+    """Fill ``parent`` with ``text``: names, dates (times in datelines) and note markers.
+
+    ``dates`` are the text's dates when already known (a header's), else they are found.
+    """
+    if dates is None:
+        dates = _date_spans(text, context, dateline)
     markers = _marker_spans(text, context, dates, dateline)
-    others = _name_spans(text, context) + dates
-    others = [s for s in others if not any(m.start < s.end and s.start < m.end for m in markers)]
+    others = [s for s in _name_spans(text, context) + dates if not overlaps(s, markers)]
     fill(parent, text, markers + others)
     return parent
 
@@ -531,10 +536,10 @@ def split_closing_note(
     ends = [i for i, kind in enumerate(kinds) if kind in ("signed", "dateline", "signed+dateline")]
     if not ends or ends[-1] in (0, len(items) - 1):
         return items, []
-    after = items[ends[-1] + 1 :]
-    if any(kinds[ends[-1] + 1 + i] or _POSTSCRIPT.match(b.text) for i, b in enumerate(after)):
+    cut = ends[-1] + 1
+    if any(kinds[cut:]) or any(_POSTSCRIPT.match(b.text) for b in items[cut:]):
         return items, []
-    return items[: ends[-1] + 1], after
+    return items[:cut], items[cut:]
 
 
 def _closer(items: list[Block], register: Register, year: int | None) -> int:
@@ -769,10 +774,11 @@ def build_letter(
         datelines = [(d.start, d.end) for d in find_datelines(letter_text, year=year)]
         hint = fn.highest_marker_candidate(letter_text, datelines)
     notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=hint)
-    context = Context(register, provisional_id, year, month, {})
+    day = None  # the letter's day, when its date has one: year-less dates fall nearest it
     if header_date is not None and header_date.when and len(header_date.when) == 10:
-        context.day = int(header_date.when[8:])
-    context.notes = footnote_elements(notes, provisional_id, register, year, month, context.day)
+        day = int(header_date.when[8:])
+    context = Context(register, provisional_id, year, month, {}, day=day)
+    context.notes = footnote_elements(notes, provisional_id, register, year, month, day)
     # Notes numbered on from the letter before ("5 See …") have their first marker there.
     context.expected = min(context.notes, default=1)
     for note in notes:
@@ -781,15 +787,10 @@ def build_letter(
 
     div = E.div(type="letter")
     if raw.header_line is not None:
-        head = E.head()
         header = raw.header
         assert header is not None
         date = Span(header.date_start, header.date_end, "date", header.date.attrib())
-        markers = _marker_spans(header.text, context, [date])
-        spans = [s for s in [*_name_spans(header.text, context), date]
-                 if not any(m.start < s.end and s.start < m.end for m in markers)]
-        fill(head, header.text, spans + markers)
-        div.append(head)
+        div.append(annotate(E.head(), header.text, context, dates=[date]))
 
     closing_note: list[Block] = []
     if last:
