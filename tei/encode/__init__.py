@@ -22,7 +22,7 @@ from tei.encode.reading import SourceText, read_source
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
 from tei.tomlfile import read_toml
-from tei.xmlio import NSMAP, XmlProblem, parse_file, serialize, write_atomic
+from tei.xmlio import NSMAP, XmlProblem, cannot_write, parse_file, serialize, write_atomic
 
 KINDS = ("auto", "letters", "chapter")
 OUTPUT_FOLDERS = ("front", "letters", "chapters")
@@ -252,9 +252,7 @@ def encode_sources(
             result.documents.append(target)
         remove_stale(out_dir, {path.name for path in files}, set(result.documents))
     except OSError as exc:
-        raise TeitoolError(
-            f"{out_dir}: cannot write the output: {exc.strerror or exc}", EXIT_CANNOT_RUN
-        ) from None
+        raise cannot_write(out_dir, exc) from None
     return result
 
 

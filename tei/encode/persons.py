@@ -164,13 +164,13 @@ class Register:
     def __init__(self, entries: list[Entry], path: Path | None = None) -> None:
         self.path = path
         self.entries = {entry.xml_id: entry for entry in entries}
-        self._by_form: dict[str, Entry] = {}
-        # Everyone a form names: "Kaganovich" is Lazar and Mikhail, told apart by initials.
+        # Everyone a form names: "Kaganovich" is Lazar and Mikhail, told apart by initials;
+        # without them the form names the first of them.
         self._all_by_form: dict[str, list[Entry]] = {}
         for entry in entries:
-            for form in sorted(entry.forms(), key=len, reverse=True):
-                self._by_form.setdefault(form, entry)
+            for form in entry.forms():
                 self._all_by_form.setdefault(form, []).append(entry)
+        self._by_form = {form: named[0] for form, named in self._all_by_form.items()}
         alternatives = "|".join(
             re.escape(form) for form in sorted(self._by_form, key=len, reverse=True)
         )

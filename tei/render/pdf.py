@@ -211,7 +211,7 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
 def _check_calendar(value: str) -> None:
     """A ``YYYY-MM(-DD)`` of ``--select`` must be a month and day of the calendar."""
     try:
-        dt.date.fromisoformat((value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10])
+        dt.date.fromisoformat(_expand(value, end=False))
     except ValueError:
         raise TeitoolError(
             f"--select: '{value}' is no date of the calendar (a month 01–12, a day the month "

@@ -298,8 +298,8 @@ def validate_paths(
             well_formed = [
                 item for item, issues in zip(pending, checked, strict=True)
                 if not any(i.layer == "well-formed" for i in issues)
-                and jing_specs and jing.safe_for_jing(item.data)
-            ]
+                and jing.safe_for_jing(item.data)
+            ] if jing_specs else []
             runs = [
                 jing.start(spec, [(item.display, item.display, item.data) for item in well_formed],
                            jing_dir)
