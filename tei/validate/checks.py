@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei.errors import TeitoolError
-from tei.validate.model import ERROR, WARNING, Issue
+from tei.validate.model import ERROR, WARNING, WARNING_ROLES, Issue
 from tei.validate.specs import Register, SchemaSpec
 from tei.xmlio import TEI_NS, XmlProblem, parse_bytes, parse_file
 
@@ -201,7 +201,7 @@ class SchematronLayer(Layer):
                                             f"{{{SVRL_NS}}}successful-report"):
             text = " ".join("".join(finding.itertext()).split())
             role = (finding.get("role") or "error").lower()
-            severity = WARNING if role in ("warning", "warn", "info", "information") else ERROR
+            severity = WARNING if role in WARNING_ROLES else ERROR
             rule = finding.get("id") or self.spec.rule
             line, column = _locate(tree, finding.get("location") or "", locator)
             issues.append(Issue(path, line, column, severity, text, rule, "schematron"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tei.errors import EXIT_OK, EXIT_PROBLEMS
 
@@ -54,6 +54,17 @@ class FileResult:
         return sum(1 for issue in self.issues if issue.severity == WARNING)
 
 
+#: Schematron roles that make a finding a warning; any other role is an error.
+WARNING_ROLES = ("warning", "warn", "info", "information")
+
+
+class RuleHelp(NamedTuple):
+    """What a rule checks, in a line, and its level when it fails (SARIF's rule list)."""
+
+    text: str
+    level: str = "error"  # or "warning"
+
+
 @dataclass
 class ValidationReport:
     """The result of :func:`tei.validate.validate_paths`; render it with :meth:`render`."""
@@ -62,11 +73,11 @@ class ValidationReport:
     strict: bool = False
     seconds: float = 0.0
     schemas: list[str] = field(default_factory=list)
-    #: rule id -> one-line description (SARIF); worked out from ``schemas`` when first needed
-    rules: dict[str, str] | None = None
+    #: rule id -> description and level (SARIF); worked out from ``schemas`` when first needed
+    rules: dict[str, RuleHelp] | None = None
 
     @property
-    def rule_help(self) -> dict[str, str]:
+    def rule_help(self) -> dict[str, RuleHelp]:
         if self.rules is None:
             from tei.validate.runner import rule_descriptions
 

@@ -8,13 +8,12 @@ cached re-run or a parallel one.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import PurePath
 from urllib.parse import quote
 
 from tei import __version__
-from tei.validate.model import ERROR, FileResult, Issue, ValidationReport
+from tei.validate.model import ERROR, FileResult, Issue, RuleHelp, ValidationReport
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 
@@ -138,8 +137,7 @@ def _default_level(report: ValidationReport, rule: str) -> str:
     severities = {i.severity for i in report.issues if i.rule == rule}
     if severities:
         return "error" if ERROR in severities else "warning"
-    help_text = report.rule_help.get(rule, "")
-    return "warning" if re.search(r"\b(?:warning|warn|info|information)\)$", help_text) else "error"
+    return report.rule_help.get(rule, RuleHelp(rule)).level
 
 
 def render_sarif(report: ValidationReport) -> str:
@@ -150,7 +148,7 @@ def render_sarif(report: ValidationReport) -> str:
         {
             "id": rule,
             "name": rule,
-            "shortDescription": {"text": report.rule_help.get(rule, rule)},
+            "shortDescription": {"text": report.rule_help.get(rule, RuleHelp(rule)).text},
             "defaultConfiguration": {"level": _default_level(report, rule)},
         }
         for rule in rule_ids

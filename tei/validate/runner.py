@@ -18,7 +18,14 @@ from tei import __version__
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.progress import Progress
 from tei.validate.cache import ResultCache, cache_dir
-from tei.validate.model import ERROR, FileResult, Issue, ValidationReport
+from tei.validate.model import (
+    ERROR,
+    WARNING_ROLES,
+    FileResult,
+    Issue,
+    RuleHelp,
+    ValidationReport,
+)
 from tei.validate.specs import KINDS, NO_REGISTER, Register, SchemaSpec, builtin_specs
 
 REGISTER_NAME = "persons.xml"
@@ -128,21 +135,22 @@ def _config_digest(specs: Sequence[SchemaSpec], check_register: bool) -> str:
     return digest.hexdigest()
 
 
-def rule_descriptions(schemas: Sequence[str]) -> dict[str, str]:
-    """One line per rule a run can report (for SARIF's rule list)."""
+def rule_descriptions(schemas: Sequence[str]) -> dict[str, RuleHelp]:
+    """One line and a level per rule a run can report (for SARIF's rule list)."""
     rules = {
-        "well-formed": "The file is well-formed XML.",
-        "not-xml": "The file is XML text, not empty and not binary.",
-        "entity-declaration": "No entity declarations (external entities, entity bombs).",
-        "too-large": "The file is small enough to check safely.",
-        "io": "The file can be read.",
-        "id-unique": "Every xml:id is used once in its document.",
-        "register-missing": "A register of persons (persons.xml) is there to check @ref.",
+        "well-formed": RuleHelp("The file is well-formed XML."),
+        "not-xml": RuleHelp("The file is XML text, not empty and not binary."),
+        "entity-declaration": RuleHelp("No entity declarations (external entities, entity bombs)."),
+        "too-large": RuleHelp("The file is small enough to check safely."),
+        "io": RuleHelp("The file can be read."),
+        "id-unique": RuleHelp("Every xml:id is used once in its document."),
+        "register-missing": RuleHelp(
+            "A register of persons (persons.xml) is there to check @ref.", "warning"),
     }
     for schema in map(Path, schemas):
         kind = KINDS.get(schema.suffix.lower(), "schema")
         if kind != "sch":
-            rules[schema.name] = f"The document is valid against {schema.name} ({kind})."
+            rules[schema.name] = RuleHelp(f"The document is valid against {schema.name} ({kind}).")
             continue
         from tei.xmlio import XmlProblem, parse_file
 
@@ -154,9 +162,11 @@ def rule_descriptions(schemas: Sequence[str]) -> dict[str, str]:
         for node in tree.iter(f"{sch}assert", f"{sch}report"):
             if node.get("id"):
                 pattern = node.getparent().getparent()
-                rules.setdefault(node.get("id"), (
+                role = (node.get("role") or "error").lower()
+                rules.setdefault(node.get("id"), RuleHelp(
                     f"Schematron rule {node.get('id')} ({schema.name}, pattern "
-                    f"{pattern.get('id') or '-'}, {node.get('role') or 'error'})"))
+                    f"{pattern.get('id') or '-'}, {role})",
+                    "warning" if role in WARNING_ROLES else "error"))
     return rules
 
 
