@@ -5,7 +5,8 @@ Run: .venv/bin/python bench/encode.py [--copies N]
 Prints the time to encode each real source in-process (start-up of Python and lxml
 excluded), the time of a whole `teitool encode` process for comparison, and the throughput
 on a generated correspondence of N copies of the real one (letters re-dated so that ids
-do not collide).
+do not collide), and on sources of many short lines (--lines), where a step that is
+quadratic in the lines shows at once.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:  # type: ignore[no
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, default=20)
+    parser.add_argument("--lines", type=int, default=25_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -72,6 +74,25 @@ def main() -> None:
             f"generated correspondence ({args.copies} copies): {count} documents, {mib:.1f} MiB in {seconds:.2f} s"
             f" = {count / seconds:.0f} documents/s, {mib / seconds:.2f} MiB/s"
         )
+        short_lines(corpus, out, args.lines)
+
+
+def short_lines(corpus: Path, out: Path, count: int) -> None:
+    """Encode ``count`` short lines as a chapter (rejoined into one paragraph: no line ends
+    a sentence) and as one letter (a paragraph each)."""
+    lines = [f"a short line {i} of the chapter without an end" for i in range(count)]
+    chapter = corpus / "lines.txt"
+    chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    letter = corpus / "short.txt"
+    letter.write_text(
+        "Stalin to Kaganovich June 4, 1932\n\n"
+        + "\n".join(f"Short line {i} of the letter." for i in range(count))
+        + "\nStalin.\n\nKaganovich to Stalin June 6, 1932\n\nWe received it.\nL. Kaganovich.\n",
+        encoding="utf-8",
+    )
+    for label, source in (("chapter", chapter), ("letter", letter)):
+        seconds, _result = timed(encode_sources, [source], out / source.stem)
+        print(f"{count} short lines as a {label}: {seconds:.2f} s")
 
 
 if __name__ == "__main__":

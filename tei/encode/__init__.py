@@ -18,11 +18,20 @@ from tei.encode import letters as letters_mod
 from tei.encode.introduction import build_introduction
 from tei.encode.lossless import LosslessError
 from tei.encode.persons import Register
-from tei.encode.reading import SourceText, read_source
+from tei.encode.reading import NOT_XML, SourceText, describe_char, read_source
+from tei.encode.teidoc import XML_ID
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
 from tei.tomlfile import read_toml
-from tei.xmlio import NSMAP, XmlProblem, cannot_write, parse_file, serialize, write_atomic
+from tei.xmlio import (
+    NSMAP,
+    XmlProblem,
+    cannot_write,
+    parse_bytes,
+    parse_file,
+    serialize,
+    write_atomic,
+)
 
 KINDS = ("auto", "letters", "chapter")
 OUTPUT_FOLDERS = ("front", "letters", "chapters")
@@ -122,6 +131,8 @@ def _metadata_problems(data: dict[str, Any]) -> Iterator[str]:
             if key in _TEXT_KEYS:
                 if not isinstance(value, str):
                     yield f"{where}: {key} must be text in quotes, not {value!r}"
+                else:
+                    yield from _unwritable(where, key, value)
             elif key in _YEAR_KEYS:
                 if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 2100:
                     yield f"{where}: {key} must be a year such as 1932, not {value!r}"
@@ -130,9 +141,20 @@ def _metadata_problems(data: dict[str, Any]) -> Iterator[str]:
                     isinstance(v, str) for v in value.values()
                 ):
                     yield f'{where}: foreign must be a table of word = "language" (vozhd = "ru")'
+                else:
+                    for word, language in value.items():
+                        yield from _unwritable(where, f"foreign.{word}", f"{word} {language}")
             else:
                 known = ", ".join((*_TEXT_KEYS, *_YEAR_KEYS, "foreign"))
                 yield f"{where}: unknown key {key!r} (known: {known})"
+
+
+def _unwritable(where: str, key: str, value: str) -> Iterator[str]:
+    """A metadata text goes into the TEI as it is: one with a character XML cannot carry
+    (TOML's escapes can write "\\u0007") is a problem, not a crash when the TEI is built."""
+    found = NOT_XML.search(value)
+    if found:
+        yield f"{where}: {key} contains {describe_char(found.group())}, which XML cannot carry"
 
 
 def source_metadata(metadata: dict[str, Any], source: SourceText) -> dict[str, Any] | None:
@@ -159,9 +181,10 @@ def _encode_correspondence(
             EXIT_PROBLEMS,
         )
     outputs: list[tuple[str, etree._Element]] = []
-    stem = source.path.stem.split("_")[0]
+    # An xml:id is a name: a file name's spaces and other marks ("my letters.txt") are not.
+    stem = re.sub(r"[^A-Za-z0-9.-]+", "-", source.path.stem.split("_")[0]).strip("-") or "letters"
     introduction = (
-        build_introduction(prelude, source, register, f"intro-{stem}", metadata)
+        build_introduction(prelude, source, register, f"intro-{stem}", metadata, result.warnings)
         if prelude
         else None
     )
@@ -218,7 +241,7 @@ def encode_sources(
     metadata = load_metadata(metadata_path or _beside(sources, "metadata.toml"))
 
     result = EncodeResult()
-    outputs: list[tuple[str, etree._Element]] = []
+    outputs: list[tuple[str, etree._Element, Path]] = []  # folder, document, its source
     sizes = [path.stat().st_size for path in files]
     for done, path in enumerate(files):
         if progress is not None:
@@ -231,29 +254,41 @@ def encode_sources(
             )
         source_kind = recognise_kind(source, register) if kind == "auto" else kind
         try:
-            if source_kind == "letters":
-                outputs += _encode_correspondence(
-                    source, register, source_metadata(metadata, source), result
-                )
-            else:
-                outputs += _encode_chapter(
-                    source, register, source_metadata(metadata, source), result
-                )
+            encode = _encode_correspondence if source_kind == "letters" else _encode_chapter
+            made = encode(source, register, source_metadata(metadata, source), result)
         except LosslessError as exc:
             raise TeitoolError(f"lossless check failed: {exc}", EXIT_PROBLEMS) from None
+        outputs += [(folder, root, path) for folder, root in made]
 
+    documents = [
+        (target, readable_bytes(root, origin, target))
+        for folder, root, origin in outputs
+        for target in [out_dir / folder / f"{root.get(XML_ID)}.xml"]
+    ]
     try:
         write_atomic(out_dir / "persons.xml", register_path.read_bytes())
-        for folder, root in outputs:
-            target = (
-                out_dir / folder / f"{root.get('{http://www.w3.org/XML/1998/namespace}id')}.xml"
-            )
-            write_atomic(target, serialize(root))
+        for target, data in documents:
+            write_atomic(target, data)
             result.documents.append(target)
         remove_stale(out_dir, {path.name for path in files}, set(result.documents))
     except OSError as exc:
         raise cannot_write(out_dir, exc) from None
     return result
+
+
+def readable_bytes(root: etree._Element, source: Path, target: Path) -> bytes:
+    """The document serialised, once read back through the validator's parser: every
+    document written passes it. :class:`TeitoolError` (exit 1) names the source otherwise."""
+    data = serialize(root)
+    try:
+        parse_bytes(data, str(target))
+    except XmlProblem as problem:
+        raise TeitoolError(
+            f"{source}: its document {target.name} would not pass the validator "
+            f"(line {problem.line}, column {problem.column}: {problem.message}); nothing written",
+            EXIT_PROBLEMS,
+        ) from None
+    return data
 
 
 def remove_stale(out_dir: Path, source_names: set[str], written: set[Path]) -> None:

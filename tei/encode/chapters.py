@@ -20,7 +20,6 @@ code.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,13 +29,13 @@ from lxml import etree
 
 from tei.encode.dates import context_year, find_datelines, find_dates, find_times
 from tei.encode.headings import is_heading, split_glued_heading
-from tei.encode.inline import Span, fill, overlaps
+from tei.encode.inline import Occupied, Span, fill
 from tei.encode.lossless import check
 from tei.encode.markers import MarkerSequence, first_strong_marker
 from tei.encode.persons import Register
 from tei.encode.quotations import introduces_quotation, last_sentence, list_number, names_writer
-from tei.encode.reading import SourceText
-from tei.encode.teidoc import XML_LANG, E, new_document, tei
+from tei.encode.reading import MAX_LINE_CHARS, SourceText
+from tei.encode.teidoc import XML_LANG, E, last_child, new_document, tei
 
 _MARKER_LINE = re.compile(r"^\s*\d{1,4}\s*$")
 # A line ends its sentence with one of these, or with an endnote number glued to one.
@@ -50,6 +49,12 @@ _CONTINUATION = re.compile(r"^[a-z]")
 # A word broken at the line's end keeps its hyphen but loses the space ("indus-" +
 # "trialisation"): whether the hyphen is the word's own ("Five-Year") cannot be known.
 _BROKEN_WORD = re.compile(r"[^\W\d_]-$")
+#: What the checks on how a paragraph so far ends (above) look at: none looks back further
+#: than six characters, and a paragraph never ends in white space (its lines are stripped).
+_END = 32
+#: A paragraph is one text node of the TEI: joining lines stops at this length (and a new
+#: paragraph starts at the line break) so that the validator's parser can read it.
+MAX_PARAGRAPH_CHARS = MAX_LINE_CHARS
 
 
 # --------------------------------------------------------------------------- pass 1: blocks
@@ -66,12 +71,49 @@ class Block:
     lone_words: list[tuple[int, int]] = field(default_factory=list)
     # Page numbers and running heads the extraction left inside the paragraph's sentences.
     furniture: list[tuple[int, int]] = field(default_factory=list)
+    # A paragraph that starts at a line break only because the one before it reached
+    # MAX_PARAGRAPH_CHARS: the sentence may go on across the break; reported.
+    cut: bool = False
+    # Text added line by line while the block is read, joined into ``text`` once, when it is
+    # done (:meth:`close`): adding to one string copies the whole paragraph for every line.
+    _pieces: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+    _added: int = field(default=0, init=False, repr=False, compare=False)
+
+    @property
+    def length(self) -> int:
+        """The length of the text so far."""
+        return len(self.text) + self._added
+
+    def add(self, piece: str) -> int:
+        """Add ``piece`` to the text; return the offset it starts at."""
+        start = self.length
+        if piece:
+            self._pieces.append(piece)
+            self._added += len(piece)
+        return start
+
+    def end(self) -> str:
+        """The last :data:`_END` characters of the text so far, without joining it."""
+        tail = ""
+        for piece in reversed(self._pieces):  # each is one character at least: a few steps
+            tail = piece[-_END:] + tail
+            if len(tail) >= _END:
+                return tail[-_END:]
+        return self.text[-_END:] + tail
+
+    def close(self) -> Block:
+        """The block, its text whole."""
+        if self._pieces:
+            self.text += "".join(self._pieces)
+            self._pieces.clear()
+            self._added = 0
+        return self
 
     def add_furniture(self, line: str, spans: list[tuple[int, int]]) -> None:
         """Go on past a page's number or running head (``spans`` of ``line``) printed
         inside a sentence: kept in the text, marked as furniture."""
-        offset = len(self.text) + 1
-        self.text += " " + line
+        self.add(" ")
+        offset = self.add(line)
         self.furniture += [(offset + start, offset + end) for start, end in spans]
 
 
@@ -118,7 +160,7 @@ def read_blocks(text: str) -> list[Block]:
     def flush() -> None:
         nonlocal current
         if current is not None:
-            blocks.append(current)
+            blocks.append(current.close())
             current = None
 
     lines = [raw.strip() for raw in text.split("\n")]
@@ -133,7 +175,7 @@ def read_blocks(text: str) -> list[Block]:
             flush()
             continue
         following = following_lines[index]
-        inside_sentence = current is not None and current.kind == "p" and not _finished(current.text)
+        inside_sentence = current is not None and current.kind == "p" and not _finished(current.end())
         header = _page_header(line)
         if header is not None:
             # "214 STALIN": the page number and running head of the printed page.
@@ -156,7 +198,7 @@ def read_blocks(text: str) -> list[Block]:
         if is_heading(line) and not (
             inside_sentence
             or _CONTINUATION.match(following)
-            or (current is not None and current.text.endswith(":"))
+            or (current is not None and current.end().endswith(":"))
         ):
             flush()
             blocks.append(Block("head", line, number))
@@ -172,23 +214,23 @@ def read_blocks(text: str) -> list[Block]:
             continue
         glued = split_glued_heading(line)
         body, heading, after = glued if glued else (line, None, "")
+        goes_on = bool(body) and current is not None and (
+            (current.kind == "p" and not _finished(current.end()))
+            or bool(_CONTINUATION.match(body))
+            # a line in capitals inside a sentence ("the banners read: LONG LIVE STALIN! and")
+            or (is_heading(body) and bool(_CONTINUATION.match(following)))
+        )
         if not body:
             pass  # the heading opens the line
-        elif current is not None and (
-            (current.kind == "p" and not _finished(current.text))
-            or _CONTINUATION.match(body)
-            # a line in capitals inside a sentence ("the banners read: LONG LIVE STALIN! and")
-            or (is_heading(body) and _CONTINUATION.match(following))
-        ):
-            glued = _NO_SPACE_BEFORE.match(body) or _BROKEN_WORD.search(current.text)
-            separator = "" if glued else " "
-            start = len(current.text) + len(separator)
-            current.text += separator + body
+        elif goes_on and current is not None and current.length + len(body) < MAX_PARAGRAPH_CHARS:
+            glued = _NO_SPACE_BEFORE.match(body) or _BROKEN_WORD.search(current.end())
+            current.add("" if glued else " ")
+            start = current.add(body)
             if _LONE_WORD.match(body):
                 current.lone_words.append((start, start + len(body)))
         else:
             flush()
-            current = Block("p", body, number)
+            current = Block("p", body, number, cut=goes_on)
         if heading is not None:
             flush()
             blocks.append(Block("head", heading, number))
@@ -236,9 +278,7 @@ def chapter_id(source: SourceText) -> str:
 
 def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Element:
     """Fill ``parent`` with the block's text: endnote markers, names, dates, times, foreign."""
-    text = block.text
-    for start, end in block.furniture:  # not read as markers, names or dates
-        text = text[:start] + " " * (end - start) + text[end:]
+    text = _blank(block.text, block.furniture)  # not read as markers, names or dates
     markers = state.markers.glued_markers(text, state.where(block.line))
     spans = [_furniture(block.text[start:end], start, end) for start, end in block.furniture]
     spans += [
@@ -253,10 +293,7 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
     ]
     # Recognisers see the markers blanked out, so "1932.196Voices" reads "1932.   Voices" and
     # "187Stalin" reads "   Stalin"; offsets stay those of the text.
-    masked = list(text)
-    for m in markers:
-        masked[m.start : m.end] = " " * (m.end - m.start)
-    plain = "".join(masked)
+    plain = _blank(text, [(m.start, m.end) for m in markers])
     for name in state.register.find_names(plain):
         if name.fuzzy_score is not None:
             # Book prose is edited text: a near-miss is another word ("the Stalins"), not a
@@ -271,8 +308,9 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
     dates = find_dates(plain, year=state.year)
     state.year = context_year(dates, state.year)
     # Soviet dates in the narrative too ("fired on 1.II.1932", "the night of 25.X.1917").
+    taken = Occupied.of(dates)
     dates += [d for d in find_datelines(plain, year=state.year, in_text=True)
-              if not overlaps(d, dates)]
+              if not taken.overlaps(d.start, d.end)]
     spans += [Span(d.start, d.end, "date", d.value.attrib()) for d in dates]
     spans += [Span(t.start, t.end, "time", {"when": t.when}) for t in find_times(plain)]
     for start, end in block.lone_words:
@@ -281,6 +319,20 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
             spans.append(Span(start, end, "foreign", {XML_LANG: language}))
     fill(parent, block.text, spans)
     return parent
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the ``spans`` blanked out, its offsets unchanged; in one pass, however
+    many spans a long paragraph has."""
+    parts: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        start = max(start, cursor)
+        if end > start:
+            parts += [text[cursor:start], " " * (end - start)]
+            cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
 
 
 def _furniture(printed: str, start: int, end: int) -> Span:
@@ -303,7 +355,8 @@ def _is_page_number(blocks: list[Block], index: int, sequence: MarkerSequence) -
     number = int(blocks[index].text)
     if not sequence.plausible(number):
         return True
-    for block in itertools.islice(blocks, index + 1, None):
+    # By index: islice would step through every block before ``index`` again on each call.
+    for block in (blocks[i] for i in range(index + 1, len(blocks))):
         if block.kind == "marker":
             following: int | None = int(block.text)
         elif block.kind in ("p", "item"):
@@ -316,9 +369,8 @@ def _is_page_number(blocks: list[Block], index: int, sequence: MarkerSequence) -
 
 
 def _ends_with_marker(element: etree._Element) -> bool:
-    return (
-        len(element) > 0 and element[-1].tag == tei("note") and not (element[-1].tail or "").strip()
-    )
+    last = last_child(element)
+    return last is not None and last.tag == tei("note") and not (last.tail or "").strip()
 
 
 def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, list[str]]:
@@ -381,7 +433,7 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
             quote, pending = None, None  # a marker closes the quotation it cites
         elif block.kind == "item":
             parent = container()
-            current = parent[-1] if len(parent) else None
+            current = last_child(parent)
             if current is None or current.tag != tei("list") or (current.tail or "").strip():
                 current = E.list(type="ordered")
                 parent.append(current)
@@ -470,6 +522,12 @@ def encode_chapter(
     )
     doc_id = chapter_id(source)
     blocks = read_blocks(source.text)
+    state.warnings += [
+        f"{state.where(block.line)}: the paragraph before this line reached "
+        f"{MAX_PARAGRAPH_CHARS:,} characters without a sentence end; a new one starts here"
+        for block in blocks
+        if block.cut
+    ]
     body, headings = _build_body(blocks, state)
     root, tei_body = new_document(
         doc_id,

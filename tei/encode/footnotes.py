@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tei.encode.inline import Occupied
+
 _RULE = re.compile(r"^\s*(?:_{3,}|Notes?:)\s*$")
 _NUMBERED_NOTE = re.compile(r"^(?P<n>\d{1,2})(?:\s+|(?=[A-Z“\"(]))(?P<text>\S.*)$", re.S)
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
@@ -76,8 +78,12 @@ def parse_notes(paragraphs: list[tuple[str, int]], marker_hint: int = 0) -> list
 
     ``marker_hint`` is the highest number that may be a marker in the text: an unnumbered
     paragraph after the last numbered note opens a new note only up to that number.
+
+    Paragraphs before the first note that open none (a paragraph above note 1) come first,
+    as a :class:`Footnote` without a number: the caller keeps them as the editors' text.
     """
     explicit = [_note_number(text) for text, _line in paragraphs]
+    following = _lowest_after(explicit)
     notes: list[Footnote] = []
     expected = 1
     for index, (text, line) in enumerate(paragraphs):
@@ -87,17 +93,31 @@ def parse_notes(paragraphs: list[tuple[str, int]], marker_hint: int = 0) -> list
             notes.append(Footnote(number, [body], line))
             expected = number + 1
             continue
-        later = [n for n in explicit[index + 1 :] if n is not None]
-        next_explicit = min(later) if later else None
+        next_explicit = following[index]
         opens_new = (next_explicit is not None and expected < next_explicit) or (
             next_explicit is None and (expected <= marker_hint or not notes)
         )
         if opens_new:
             notes.append(Footnote(expected, [text], line, number_supplied=True))
             expected += 1
-        else:
+        elif notes:
             notes[-1].paragraphs.append(text)
+        else:  # no note yet to go on with, and the next number is printed below
+            notes.append(Footnote(None, [text], line))
     return notes
+
+
+def _lowest_after(numbers: list[int | None]) -> list[int | None]:
+    """For each position, the lowest number printed after it (None if none is): found in
+    one pass from the end, where looking through the rest for every paragraph is quadratic."""
+    lowest: list[int | None] = [None] * len(numbers)
+    current: int | None = None
+    for index in range(len(numbers) - 1, -1, -1):
+        lowest[index] = current
+        number = numbers[index]
+        if number is not None:
+            current = number if current is None else min(current, number)
+    return lowest
 
 
 @dataclass(frozen=True)
@@ -122,7 +142,8 @@ def find_markers(
     that was anchored before is a repeat marker. Numbers inside ``taken`` spans (dates:
     the "1" of "June 1") are never markers.
     """
-    candidates = [c for c in (_candidate(text, m, taken or []) for m in _CANDIDATE.finditer(text)) if c]
+    dates = Occupied(taken or [])
+    candidates = [c for c in (_candidate(text, m, dates) for m in _CANDIDATE.finditer(text)) if c]
     # Where each number last stands set off by punctuation, the surest form of a marker.
     last_set_off = {c.number: index for index, c in enumerate(candidates) if c.set_off}
     markers: list[Marker] = []
@@ -138,7 +159,7 @@ def find_markers(
             markers.append(Marker(candidate.start, candidate.end, number))
             anchored.add(number)
             expected = number + 1
-        elif dateline and number in anchored and not candidate.after.strip(" ."):
+        elif dateline and number in anchored and candidate.at_end:
             markers.append(Marker(candidate.start, candidate.end, number, repeat=True))
     return markers, expected
 
@@ -149,40 +170,48 @@ class _Candidate:
     end: int
     number: int
     set_off: bool
-    after: str
+    at_end: bool  # only spaces and full stops follow it
 
 
-def _candidate(text: str, match: re.Match[str], taken: list[tuple[int, int]]) -> _Candidate | None:
+#: What may follow a number that stands at the end ("5/VI.32 2 .").
+_ONLY_STOPS = re.compile(r"[ .]*")
+
+
+def _candidate(text: str, match: re.Match[str], taken: Occupied) -> _Candidate | None:
     """The number ``match`` found, if it may be a marker at all; None for a number of the text."""
-    if any(start <= match.start("n") < end for start, end in taken):
+    if taken.covers(match.start("n")):
         return None
     # A digit right before is the same number ("1932"), or another one ("20 3"); but a
     # date may end there: "on August 1 1 ." is the date and marker 1.
     if text[match.start() - 1].isdigit() and not (
-        match.group("space") and any(end == match.start() for _, end in taken)
+        match.group("space") and taken.ends_at(match.start())
     ):
         return None
     before = text[max(0, match.start("n") - 40) : match.start("n")]  # the tail is what counts
-    after = text[match.end() :]
+    # What follows is matched in place (pattern.match(text, end)): a copy of the rest of
+    # the line for every number is quadratic on a long line.
+    end = match.end()
     if (
-        _UNIT_AFTER.match(after)
+        _UNIT_AFTER.match(text, end)
         or _REFERENCE_BEFORE.search(before)
         or _DECIMAL_BEFORE.search(before)
         or _OPENING_BEFORE.search(before)
     ):
         return None
-    if after[:1].isalpha() and not match.group("space") and not before[-1:].isalpha():
+    if text[end : end + 1].isalpha() and not match.group("space") and not before[-1:].isalpha():
         return None
-    set_off = bool(_STRONG_AFTER.match(after)) or bool(
-        _SENTENCE_END_BEFORE.search(before) and _SENTENCE_START_AFTER.match(after)
+    set_off = bool(_STRONG_AFTER.match(text, end)) or bool(
+        _SENTENCE_END_BEFORE.search(before) and _SENTENCE_START_AFTER.match(text, end)
     )
-    return _Candidate(match.start("n"), match.end("n"), int(match.group("n")), set_off, after)
+    at_end = _ONLY_STOPS.fullmatch(text, end) is not None
+    return _Candidate(match.start("n"), match.end("n"), int(match.group("n")), set_off, at_end)
 
 
 def highest_marker_candidate(text: str, taken: list[tuple[int, int]]) -> int:
     """The highest number in ``text`` set off the way a marker is ("matter 2 .", "us.1 ,"),
     outside the ``taken`` spans (dates): how many notes the text may have markers for."""
-    candidates = (_candidate(text, m, taken) for m in _CANDIDATE.finditer(text))
+    dates = Occupied(taken)
+    candidates = (_candidate(text, m, dates) for m in _CANDIDATE.finditer(text))
     return max((c.number for c in candidates if c is not None and c.set_off), default=0)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -36,6 +38,35 @@ class Stretch(Protocol):
 def overlaps(stretch: Stretch, others: Iterable[Stretch]) -> bool:
     """Whether ``stretch`` (a span, a date or name found) overlaps one of ``others``."""
     return any(other.start < stretch.end and stretch.start < other.end for other in others)
+
+
+class Occupied:
+    """Stretches already taken (dates, markers), for the questions asked of every stretch
+    found next: each answered by a binary search, where :func:`overlaps` looks at every
+    stretch, which on a long line with many dates and markers is quadratic."""
+
+    def __init__(self, pairs: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(pairs)
+        self._starts = [start for start, _end in ordered]
+        # For the stretches up to each one (by start): the furthest any of them reaches.
+        self._reach = list(itertools.accumulate((end for _start, end in ordered), max))
+        self._ends = {end for _start, end in ordered}
+
+    @classmethod
+    def of(cls, stretches: Iterable[Stretch]) -> Occupied:
+        return cls((s.start, s.end) for s in stretches)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a stretch, as :func:`overlaps` tells it."""
+        before_end = bisect.bisect_left(self._starts, end)  # the stretches starting before it
+        return before_end > 0 and self._reach[before_end - 1] > start
+
+    def covers(self, offset: int) -> bool:
+        """Whether a stretch holds the character at ``offset``."""
+        return self.overlaps(offset, offset + 1)
+
+    def ends_at(self, offset: int) -> bool:
+        return offset in self._ends
 
 
 def select_spans(spans: Iterable[Span]) -> list[Span]:

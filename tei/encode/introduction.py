@@ -16,6 +16,7 @@ from tei.encode.letters import (
     blocks,
     footnote_elements,
     keep_unanchored,
+    keep_unnumbered,
 )
 from tei.encode.lossless import check
 from tei.encode.persons import Register
@@ -32,8 +33,10 @@ def build_introduction(
     register: Register,
     doc_id: str,
     metadata: dict[str, Any] | None = None,
+    warnings: list[str] | None = None,
 ) -> etree._Element | None:
-    """The introduction as a TEI document, or None if the prelude has no words."""
+    """The introduction as a TEI document, or None if the prelude has no words; what was
+    noticed on the way is added to ``warnings``."""
     items = blocks(lines)
     if not any(re.search(r"\w", b.text) for b in items):
         return None
@@ -53,7 +56,14 @@ def build_introduction(
     for block in text_items:
         in_headings = in_headings and len(block.text.split()) <= MAX_HEADING_WORDS
         div.append(annotate(E.head() if in_headings else E.p(), block.text, context))
-    keep_unanchored(div, context)
+    where = f"{source.path}:{lines[0].number}"
+    noticed = keep_unnumbered(div, notes, context, where)
+    noticed += [
+        f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
+        for note in keep_unanchored(div, context)
+    ]
+    if warnings is not None:
+        warnings += noticed
     metadata = metadata or {}
     heading = metadata.get("title") or (text_items[0].text if text_items else "")
     title = f"Introduction: {heading}" if heading else "Introduction"
@@ -79,9 +89,5 @@ def build_introduction(
         source_desc,
     )
     body.append(div)
-    check(
-        "\n".join(b.text for b in items if not fn.is_rule(b.text)),
-        [div],
-        f"{source.path}:{lines[0].number}",
-    )
+    check("\n".join(b.text for b in items if not fn.is_rule(b.text)), [div], where)
     return root

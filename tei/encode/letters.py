@@ -29,7 +29,7 @@ from tei.encode.dates import (
     supply_year,
 )
 from tei.encode.figures import MIN_TABLE_ROWS, figure_pairs
-from tei.encode.inline import Span, fill, overlaps
+from tei.encode.inline import Occupied, Span, fill
 from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
 from tei.encode.persons import FORMS_OF_ADDRESS, NameMatch, Register
 from tei.encode.reading import SourceText
@@ -382,12 +382,14 @@ def split_notes(
         for i, b in enumerate(items)
         if re.match(r"^\d{1,2}\s[A-Z]", b.text) and not list_item(b.text)
     ]
+    if not numbered:  # no note, unruled or not: spare reading every line for a dateline
+        return items, []
     datelines = [
         i
         for i, b in enumerate(items)
         if closer_kind(b.text, register, year) in ("dateline", "signed+dateline")
     ]
-    if numbered and datelines:
+    if datelines:
         last_note = numbered[-1]
         before = [i for i in datelines if i < last_note]
         if before and all(not list_item(b.text) for b in items[before[-1] + 1 : last_note]):
@@ -430,10 +432,11 @@ def _date_spans(text: str, context: Context, dateline: bool = False) -> list[Spa
         for m in find_dates(text, year=context.year, month=context.month, day=context.day)
     ]
     # Soviet dates stand in running text too ("your letter of 5/VI", "By 1.VII the Ukraine").
+    taken = Occupied.of(spans)
     spans += [
         Span(m.start, m.end, "date", m.value.attrib())
         for m in find_datelines(text, year=context.year, in_text=not dateline)
-        if not overlaps(m, spans)
+        if not taken.overlaps(m.start, m.end)
     ]
     if dateline:
         spans += [
@@ -513,7 +516,8 @@ def annotate(
     if dates is None:
         dates = _date_spans(text, context, dateline)
     markers = _marker_spans(text, context, dates, dateline)
-    others = [s for s in _name_spans(text, context) + dates if not overlaps(s, markers)]
+    taken = Occupied.of(markers)
+    others = [s for s in _name_spans(text, context) + dates if not taken.overlaps(s.start, s.end)]
     fill(parent, text, markers + others)
     return parent
 
@@ -525,6 +529,30 @@ def keep_unanchored(div: etree._Element, context: Context) -> list[etree._Elemen
         note.set("type", UNANCHORED)
         div.append(note)
     return unanchored
+
+
+def keep_unnumbered(
+    div: etree._Element, notes: list[fn.Footnote], context: Context, where: str
+) -> list[str]:
+    """Append the note paragraphs that open no note (printed below the rule before the
+    first note) to ``div`` as the editors' note, after the text as the source has them;
+    never drop one. Return the warnings that say so."""
+    warnings: list[str] = []
+    # Names and dates are tagged as in any note; markers are not looked for: no note is theirs.
+    scratch = Context(context.register, context.doc_id, context.year, context.month, {},
+                      day=context.day)
+    for note in notes:
+        if note.number is not None:
+            continue
+        element = E.note(type="editorial")
+        for paragraph in note.paragraphs:
+            element.append(annotate(E.p(), paragraph, scratch))
+        div.append(element)
+        warnings.append(
+            f"{where}: the paragraph at line {note.line} below the note rule has no note "
+            "number and opens no note; it is kept as an editors' note after the text"
+        )
+    return warnings
 
 
 def split_closing_note(
@@ -626,7 +654,9 @@ def _build_paragraphs(parent: etree._Element, items: list[Block], context: Conte
     current_list: etree._Element | None = None
     index = 0
     while index < len(items):
-        figure_rows = list(itertools.takewhile(bool, (figure_pairs(b.text) for b in items[index:])))
+        # By index: a copy of the rest (items[index:]) for every paragraph is quadratic.
+        rest = (figure_pairs(items[i].text) for i in range(index, len(items)))
+        figure_rows = list(itertools.takewhile(bool, rest))
         if len(figure_rows) >= MIN_TABLE_ROWS:
             parent.append(_figure_table(figure_rows, context))
             index += len(figure_rows)
@@ -781,9 +811,6 @@ def build_letter(
     context.notes = footnote_elements(notes, provisional_id, register, year, month, day)
     # Notes numbered on from the letter before ("5 See …") have their first marker there.
     context.expected = min(context.notes, default=1)
-    for note in notes:
-        if note.number is None:
-            warnings.append(f"{where}: a note at line {note.line} has no number")
 
     div = E.div(type="letter")
     if raw.header_line is not None:
@@ -840,6 +867,7 @@ def build_letter(
         warnings.append(
             f'{where}: the header has no text under it; encoded with <gap reason="not-transcribed"/>'
         )
+    warnings += keep_unnumbered(div, notes, context, where)
     for note in keep_unanchored(div, context):
         warnings.append(
             f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"

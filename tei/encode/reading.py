@@ -1,7 +1,9 @@
-"""Reading a source text: UTF-8 only, with one clear error for anything else."""
+"""Reading a source text: UTF-8 only, with one clear error for anything else, or for anything
+the TEI could not carry (a character XML refuses, a line too long for one text node)."""
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -11,8 +13,16 @@ from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 
 #: A plain-text source larger than this is not a source text but a mistake (a dump, an archive).
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
-#: Control characters no plain-text source contains (tab, line ends and form feed aside).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+#: A line is at most one paragraph, and a paragraph is one text node of the TEI: at most this
+#: many characters, 8 MB in UTF-8 at worst, under the 10 MB that libxml2 (and so the
+#: validator) accepts in one text node. A longer line is a dump, not a paragraph.
+MAX_LINE_CHARS = 2_000_000
+#: Characters XML 1.0 cannot carry: control characters but tab and line ends, surrogates
+#: (what Python makes of a file name's bytes that are not UTF-8) and the noncharacters
+#: U+FFFE and U+FFFF. File names and metadata go into the TEI as they are.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: In a source's text a form feed is a line end (a page break of the extraction).
+_NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -52,15 +62,68 @@ def decode_source(data: bytes, path: Path) -> str:
             f"{path}:{line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}); convert it, "
             f"e.g. iconv -f cp1252 -t UTF-8 {path.name} > out.txt"
         ) from None
-    control = _CONTROL.search(text)
-    if control:
-        line = text.count("\n", 0, control.start()) + 1
-        raise TeitoolError(
-            f"{path}:{line}: the file contains control character U+{ord(control.group()):04X}; "
-            "it is not a plain-text source"
-        )
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    return normalise_typography(text)
+    # Line ends first, so that a line and column named are those an editor shows.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    refuse_unwritable(text, path)
+    text = normalise_typography(text.replace("\f", "\n"))
+    refuse_overlong_line(text, path)
+    return text
+
+
+def describe_char(char: str) -> str:
+    """How to name a character XML cannot carry in a message."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate U+{code:04X}"
+    if code >= 0xFFFE:
+        return f"the noncharacter U+{code:04X}"
+    return f"control character U+{code:04X}"
+
+
+def refuse_unwritable(text: str, path: Path) -> None:
+    """Raise :class:`TeitoolError` naming line and column of the first character of ``text``
+    that XML cannot carry: no TEI could hold it, and dropping it silently would lose it."""
+    found = _NOT_XML_TEXT.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - text.rfind("\n", 0, found.start())
+    raise TeitoolError(
+        f"{path}:{line}:{column}: the file contains {describe_char(found.group())}, which XML "
+        "cannot carry; it is not a plain-text source: delete the character and encode again"
+    )
+
+
+def refuse_overlong_line(text: str, path: Path) -> None:
+    """Raise :class:`TeitoolError` naming the first line longer than :data:`MAX_LINE_CHARS`."""
+    if len(text) <= MAX_LINE_CHARS:
+        return  # the usual case, without splitting the text into lines
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise TeitoolError(
+                f"{path}:{number}: the line has {len(line):,} characters without a line break; "
+                f"a line is one paragraph, at most {MAX_LINE_CHARS:,} characters: break it "
+                "into paragraphs, one per line"
+            )
+
+
+def _shown(path: Path) -> str:
+    """``path`` as it can be printed: bytes that are not UTF-8 as escapes (\\xff)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def refuse_unwritable_name(path: Path) -> None:
+    """A source's file name goes into its TEI: refuse one that XML cannot carry (bytes that
+    are not UTF-8, which Python reads as lone surrogates, or control characters)."""
+    found = NOT_XML.search(path.name)
+    if found is None:
+        return
+    code = ord(found.group())
+    what = "is not UTF-8" if 0xDC80 <= code <= 0xDCFF else f"contains {describe_char(found.group())}"
+    raise TeitoolError(
+        f"{_shown(path)}: the file name {what}; it is written into the TEI, which cannot "
+        "carry it: rename the file"
+    )
 
 
 #: Ligatures a PDF extraction leaves in words ("ofﬁcials"): spelled out.
@@ -88,6 +151,7 @@ def normalise_typography(text: str) -> str:
 
 def read_source(path: Path) -> SourceText:
     """Read one source file; raise :class:`TeitoolError` (exit 2) if it cannot be used."""
+    refuse_unwritable_name(path)
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):

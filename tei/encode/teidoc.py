@@ -44,12 +44,24 @@ def new_document(
     return root, body
 
 
+def last_child(element: etree._Element) -> etree._Element | None:
+    """The last child of ``element``, or None.
+
+    element[-1], not len(element): lxml counts the children one by one, so asking at every
+    child added (every piece of a paragraph's text) is quadratic in a long paragraph.
+    """
+    try:
+        return element[-1]
+    except IndexError:
+        return None
+
+
 def append_text(element: etree._Element, text: str) -> None:
     """Append ``text`` after the last child of ``element`` (or as its text)."""
     if not text:
         return
-    if len(element):
-        last = element[-1]
+    last = last_child(element)
+    if last is not None:
         last.tail = (last.tail or "") + text
     else:
         element.text = (element.text or "") + text
