@@ -43,7 +43,7 @@ from tei.config import Settings
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
 from tei.export import DEFAULT_METADATA, EditionMetadata, build_time, load_edition_metadata
 from tei.progress import Progress
-from tei.xmlio import atomic_directory
+from tei.xmlio import atomic_directory, check_output
 
 if TYPE_CHECKING:
     from tei.validate.model import ValidationReport
@@ -343,8 +343,7 @@ def check_output_folder(out_dir: Path, sources: Sequence[Path]) -> None:
             raise TeitoolError(
                 f"{out_dir}: the build folder would contain the source {source}", EXIT_CANNOT_RUN
             )
-    if out.exists() and not out.is_dir():
-        raise TeitoolError(f"{out_dir}: exists and is not a folder", EXIT_CANNOT_RUN)
+    check_output(out_dir, folder=True)
 
 
 def _carry_over(old: Path, staging: Path) -> None:
@@ -419,6 +418,13 @@ def build_edition(
     return result
 
 
+def _as_built(message: str, ctx: _Context) -> str:
+    """``message`` with the temporary build folder named as the build folder it becomes."""
+    for staging in (str(ctx.staging.resolve()), str(ctx.staging)):
+        message = message.replace(staging, str(ctx.settings.output))
+    return message
+
+
 class _Discard(Exception):
     """Thrown inside the staging block to discard a build that stopped (validation failed)."""
 
@@ -439,7 +445,7 @@ def _run_step(
         try:
             return function(ctx)
         except TeitoolError as exc:
-            raise TeitoolError(f"{name}: {exc}", exc.exit_code) from None
+            raise TeitoolError(f"{name}: {_as_built(str(exc), ctx)}", exc.exit_code) from None
 
     step = runner(name, work)
     step.seconds = time.perf_counter() - started

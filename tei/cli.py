@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 import click
 
 from tei import __version__
-from tei.errors import TeitoolError
+from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.progress import Progress
 
 
@@ -29,23 +31,91 @@ quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warn
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one line on stderr and the error's exit code."""
+    """Turn library errors into one line on stderr and the error's exit code.
+
+    No traceback reaches the user, whatever the input: an operating system's refusal (a full
+    disk, a permission) or a lack of memory is one line naming what it can, exit code 2; any
+    other exception is a bug of teitool, said as one line asking for a report (exit code 2),
+    with the traceback when ``TEITOOL_DEBUG`` is set.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except TeitoolError as exc:
-            click.echo(f"teitool: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt as exc:
             from tei.build import Terminated
 
             click.echo("teitool: interrupted; earlier outputs are left as they were", err=True)
             # The shell's codes: 128 + the signal (SIGTERM 15, Ctrl-C's SIGINT 2).
             sys.exit(143 if isinstance(exc, Terminated) else 130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: usage errors and exits, which click reports
+        except BrokenPipeError as exc:
+            if _reader_gone():
+                _stdout_closed()
+            _debug_traceback()
+            _fail(_os_error(exc), EXIT_CANNOT_RUN)
+        except OSError as exc:
+            _debug_traceback()
+            _fail(_os_error(exc), EXIT_CANNOT_RUN)
+        except MemoryError:
+            _debug_traceback()
+            _fail("out of memory: the input is too large for the memory of this machine",
+                  EXIT_CANNOT_RUN)
+        except Exception as exc:
+            _debug_traceback()
+            _fail(f"internal error: {exc.__class__.__name__}: {exc}; please report it "
+                  "(set TEITOOL_DEBUG=1 for the traceback)", EXIT_CANNOT_RUN)
 
     return wrapper
+
+
+def _fail(message: str, exit_code: int) -> None:
+    """One line on stderr, whatever the message holds (a file name with a line break or a
+    terminal escape is spelled out), and exit."""
+    try:
+        from tei.validate.reports import visible
+    except Exception:  # that module broken (the very bug to report): Python's own escapes
+        line = ascii(message)[1:-1]
+    else:
+        line = visible(message)
+    click.echo(f"teitool: {line}", err=True)
+    sys.exit(exit_code)
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating system's error in its own words, with the file it concerns."""
+    reason = exc.strerror or str(exc) or exc.__class__.__name__
+    files = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    return f"{' -> '.join(files)}: {reason}" if files else reason
+
+
+def _debug_traceback() -> None:
+    if os.environ.get("TEITOOL_DEBUG", "") not in ("", "0"):
+        traceback.print_exc()
+
+
+def _reader_gone() -> bool:
+    """Whether standard output is a pipe whose reader has closed it (poll says POLLERR)."""
+    import select
+
+    with contextlib.suppress(Exception):  # no poll (Windows) or no stdout: say no
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    return False
+
+
+def _stdout_closed() -> None:
+    """The reader of the output went away (``teitool validate | head``): not an error of
+    teitool's, so no message; the shell's code for a process ended by SIGPIPE (128 + 13)."""
+    with contextlib.suppress(OSError):
+        # Python would try to flush the dead pipe again at exit and complain: point it away.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(141)
 
 
 @contextlib.contextmanager
@@ -141,7 +211,9 @@ def encode(
       teitool encode my_letters.txt --kind letters --register my_persons.xml
     """
     from tei.encode import encode_sources
+    from tei.xmlio import check_output
 
+    check_output(output, folder=True)
     result = encode_sources(
         list(sources), output, kind=kind, register_path=register, metadata_path=metadata
     )
@@ -283,7 +355,10 @@ def validate(
       teitool validate my_tei --no-builtin --schema tei_all.rng --format sarif -o tei.sarif
     """
     from tei.validate import validate_paths
+    from tei.xmlio import check_output, write_atomic
 
+    if output is not None:
+        check_output(output)  # before the files are checked, not after
     with progress_bar("validating", show=fmt == "text" and output is None) as progress:
         report = validate_paths(
             list(paths) or [Path("build/tei")],
@@ -297,8 +372,6 @@ def validate(
         )
     text = report.render(fmt)
     if output is not None:
-        from tei.xmlio import write_atomic
-
         write_atomic(output, text)
         click.echo(report.summary(), err=True)
     else:

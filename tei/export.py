@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import errno
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ from tei.xmlio import (
     XML_NS,
     XmlProblem,
     atomic_directory,
+    check_output,
     parse_bytes,
     parse_file,
     serialize,
@@ -576,6 +578,7 @@ def export_cmif(
 
     if not tei_dir.is_dir():
         raise TeitoolError(f"{tei_dir}: no such folder of TEI files", EXIT_CANNOT_RUN)
+    check_output(out_file)  # before the work, not after it
     meta = load_edition_metadata(metadata_path)
     register = _register(tei_dir, register_path)
     letters = read_letters(tei_dir)
@@ -688,6 +691,7 @@ def _shown(path: Path, build_dir: Path) -> Path:
 def _check_bag_out_dir(out_dir: Path, sources: list[Path]) -> None:
     """Refuse to replace what is not an earlier bag (a file, someone's folder), or a folder
     that holds the bag's own input or lies inside it."""
+    check_output(out_dir, folder=True)
     out = out_dir.resolve()
     for source in sources:
         if source.exists() and (
@@ -737,19 +741,25 @@ def export_bag(
     _check_bag_out_dir(out_dir, [source for source, _ in parts])
     shown, out_dir = out_dir, out_dir.resolve()  # absolute: bagit changes the working folder
     with atomic_directory(out_dir) as staging:
-        for source, place in parts:
-            if source.exists():
-                _copy_payload(source, staging / place)
-        payload = [path for path in staging.rglob("*") if path.is_file()]
-        size = sum(path.stat().st_size for path in payload)
-        inputs = [source for source, _ in parts] + [Path(meta.origin)]
-        info = bag_info(meta, size, build_time(now, inputs).date(), f"bagit.py {bagit.VERSION}")
-        # bagit gives data/ the mode of the bag folder; mkdtemp made that private (0700).
-        os.chmod(staging, 0o755)
         try:
+            for source, place in parts:
+                if source.exists():
+                    _copy_payload(source, staging / place)
+            payload = [path for path in staging.rglob("*") if path.is_file()]
+            size = sum(path.stat().st_size for path in payload)
+            inputs = [source for source, _ in parts] + [Path(meta.origin)]
+            info = bag_info(meta, size, build_time(now, inputs).date(), f"bagit.py {bagit.VERSION}")
+            # bagit gives data/ the mode of the bag folder; mkdtemp made that private (0700).
+            os.chmod(staging, 0o755)
             bagit.make_bag(str(staging), info, checksums=list(BAG_CHECKSUMS))
             _sort_tag_manifests(staging)
             bagit.Bag(str(staging)).validate()
-        except (bagit.BagError, OSError) as exc:
+        except bagit.BagError as exc:
             raise TeitoolError(f"{out_dir}: the bag does not validate: {exc}") from None
+        except OSError as exc:  # a full disk, an unreadable input: said in the system's words
+            reason = exc.strerror or str(exc)
+            # On a full disk any file could be the one; otherwise the file is the news.
+            full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            where = f" ({exc.filename})" if exc.filename and not full else ""
+            raise TeitoolError(f"{shown}: cannot make the bag: {reason}{where}") from None
     return BagResult(shown, len(payload), size, warnings)

@@ -2,20 +2,26 @@
 
 Every module that reads XML goes through :func:`parse_bytes` / :func:`parse_file`, so the
 rules live in one place: no external entity is resolved, no DTD or schema is fetched, nothing
-touches the network, and a document that declares entities is refused before anything could
-expand them (the "billion laughs" family). Every module that writes a file goes through
+touches the network, and a document that declares entities (in any encoding) or refers to
+entities it does not declare is refused before anything could expand them (the "billion
+laughs" family). An engine outside lxml (jing) never reads a user's file: it gets
+:func:`engine_copy`, the same text in UTF-8 without its DOCTYPE. Files that a schema or a
+stylesheet pulls in (includes, imports, ``document()``) are read through
+:class:`LocalFilesOnly`, which lets through only files below the folders the user named. Every module that writes a file goes through
 :func:`write_atomic`, so a crash or a full disk never leaves a half-written output.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +55,8 @@ class XmlProblem(Exception):
         return f"{where}: {self.message}"
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
+def _parser(resolver: etree.Resolver | None = None) -> etree.XMLParser:
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -58,27 +64,59 @@ def _parser() -> etree.XMLParser:
         huge_tree=False,
         remove_blank_text=False,
     )
+    # libxml2 loads what a schema includes or a stylesheet's document() names through the
+    # parser of the document that asks; without a resolver of ours it would read any file.
+    parser.resolvers.add(resolver or _REFUSE_ALL)
+    return parser
 
 
-def parse_bytes(data: bytes, path: str = "<bytes>") -> etree._ElementTree:
-    """Parse ``data`` safely; raise :class:`XmlProblem` naming ``path`` on any failure."""
+def _entity_problem(path: str, line: int) -> XmlProblem:
+    return XmlProblem(
+        path,
+        line,
+        1,
+        "the document declares entities (<!ENTITY>); teitool never expands or resolves "
+        "them, to stay safe from entity bombs and file disclosure: remove the declaration",
+        "entity-declaration",
+    )
+
+
+def _check_doctype(tree: etree._ElementTree, path: str) -> None:
+    """Refuse what a DOCTYPE could smuggle past the byte check, whatever the encoding.
+
+    The byte check finds ``<!ENTITY`` only in ASCII-compatible encodings; the parsed DTD
+    shows declarations in UTF-16 and UTF-32 too. An entity that no declaration defines (one
+    the external DTD would define, which is never loaded) cannot be expanded: an engine would
+    either fetch the DTD or fail, so it is an error here.
+    """
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise _entity_problem(path, 1)
+    for entity in tree.getroot().iter(etree.Entity):
+        raise XmlProblem(
+            path, entity.sourceline or 1, 1,
+            f"the entity reference {entity.text} is not declared in the document (teitool "
+            "never loads a DTD): write the character itself or a character reference",
+            "undeclared-entity")
+
+
+def parse_bytes(
+    data: bytes, path: str = "<bytes>", resolver: etree.Resolver | None = None
+) -> etree._ElementTree:
+    """Parse ``data`` safely; raise :class:`XmlProblem` naming ``path`` on any failure.
+
+    ``resolver`` decides which files the document may pull in later (a schema's includes, a
+    stylesheet's ``document()``); by default none.
+    """
     if not data.strip():
         raise XmlProblem(path, 1, 1, "the file is empty; expected an XML document", "not-xml")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise XmlProblem(path, 1, 1, "the file is binary, not XML", "not-xml")
     match = _ENTITY_DECL.search(data)
     if match:
-        line = data.count(b"\n", 0, match.start()) + 1
-        raise XmlProblem(
-            path,
-            line,
-            1,
-            "the document declares entities (<!ENTITY>); teitool never expands or resolves "
-            "them, to stay safe from entity bombs and file disclosure: remove the declaration",
-            "entity-declaration",
-        )
+        raise _entity_problem(path, data.count(b"\n", 0, match.start()) + 1)
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=None))
+        tree = etree.ElementTree(etree.fromstring(data, _parser(resolver), base_url=None))
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
         message = exc.msg or str(exc)
@@ -88,13 +126,20 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> etree._ElementTree:
             message = ("elements nested deeper than 256 levels or a text node over 10 MB; "
                        "teitool parses with libxml2's safety limits on")
         raise XmlProblem(path, line or 1, column or 1, f"not well-formed: {message}") from None
+    if tree.docinfo.doctype:
+        _check_doctype(tree, path)
     return tree
 
 
 def parse_file(
-    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | os.PathLike[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    resolver: etree.Resolver | None = None,
 ) -> etree._ElementTree:
-    """Read and parse a file safely; raise :class:`XmlProblem` on I/O or parse failure."""
+    """Read and parse a file safely; raise :class:`XmlProblem` on I/O or parse failure.
+
+    The tree knows its file (``docinfo.URL``), so what it refers to resolves against it.
+    """
     name = str(path)
     try:
         status = os.stat(path)
@@ -113,7 +158,154 @@ def parse_file(
         data = Path(path).read_bytes()
     except OSError as exc:
         raise XmlProblem(name, 0, 0, f"cannot read: {exc.strerror or exc}", "io") from None
-    return parse_bytes(data, name)
+    tree = parse_bytes(data, name, resolver)
+    tree.docinfo.URL = os.path.abspath(path)
+    return tree
+
+
+class LocalFilesOnly(etree.Resolver):
+    """Lets a document pull in files below ``roots`` only, each read through this gate.
+
+    Every URL libxml2 asks for (a schema's include or import, a Schematron include, a
+    stylesheet's ``document()``) comes here first: a file below one of the folders is parsed
+    with :func:`parse_file` (so it may not declare entities either) and handed over as text;
+    anything else (the network, a file elsewhere, a relative URL with no base) is refused
+    with an error that names it, and libxml2 never opens it itself.
+    """
+
+    def __init__(self, roots: Iterable[str | os.PathLike[str]] = ()) -> None:
+        super().__init__()
+        self.roots = tuple(os.path.realpath(root) for root in roots)
+
+    def allows(self, filename: str) -> bool:
+        real = os.path.realpath(filename)
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in self.roots)
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> object:
+        filename = local_file(system_url or "")
+        if filename is None or not self.allows(filename):
+            raise RefusedReference(system_url or "", self.roots)
+        try:
+            tree = parse_file(filename, resolver=self)
+        except XmlProblem as problem:
+            raise RefusedReference(system_url or "", self.roots, str(problem)) from None
+        # The root alone: no DOCTYPE goes back to libxml2.
+        text = etree.tostring(tree.getroot(), encoding="UTF-8", xml_declaration=True)
+        return self.resolve_string(text, context, base_url=filename)
+
+
+class RefusedReference(Exception):
+    """A file or URL that a document asked for and teitool did not read."""
+
+    def __init__(self, url: str, roots: tuple[str, ...], problem: str = "") -> None:
+        self.url = url
+        if problem:
+            reason = problem
+        elif local_file(url) is None:
+            reason = f"{url}: teitool reads no URL (no network): use a local copy"
+        else:
+            reason = (f"{url}: outside the folders teitool may read for this run ("
+                      + (", ".join(roots) or "none") + ")")
+        super().__init__(reason)
+
+
+_REFUSE_ALL = LocalFilesOnly()
+
+
+def local_file(url: str) -> str | None:
+    """The absolute local path a URL or path names, or None (another scheme, no base)."""
+    if url.startswith("file:"):
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.netloc not in ("", "localhost"):
+            return None
+        return urllib.parse.unquote(parsed.path)
+    if os.path.isabs(url):
+        return url
+    return None
+
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    # Without a byte order mark, the first character '<' tells (XML 1.0, appendix F).
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.-]*)["']""")
+
+
+def decode_document(data: bytes, path: str = "<bytes>") -> str:
+    """A well-formed document's text, decoded the way an XML parser decodes it."""
+    codec = next((codec for mark, codec in _BOMS if data.startswith(mark)), None)
+    if codec is None:
+        declared = _DECLARED_ENCODING.match(data)
+        codec = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        text = data.decode(codec)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise XmlProblem(path, 1, 1, f"cannot decode the file as {codec}: {exc}; "
+                         "save it as UTF-8", "encoding") from None
+    return text.removeprefix("\ufeff")
+
+
+_XML_DECLARATION = re.compile(r"^<\?xml\s[^?]*\?>")
+_VERSION = re.compile(r"""version\s*=\s*["'](1\.[0-9])["']""")
+_PROLOG_ITEM = re.compile(r"\s+|<!--.*?-->|<\?.*?\?>", re.DOTALL)
+#: Inside a DOCTYPE: quoted strings, comments and PIs may hold '[', ']' and '>' of their own.
+_DOCTYPE_PART = re.compile(r"""\s+|"[^"]*"|'[^']*'|<!--.*?-->|<\?.*?\?>|<![^"'>]*|[^\s"'<\[\]>]+|\[|\]""",
+                           re.DOTALL)
+
+
+def _doctype_end(text: str, start: int) -> int:
+    """Where the DOCTYPE declaration at ``start`` ends (just after its '>')."""
+    position = start + len("<!DOCTYPE")
+    depth = 0
+    while position < len(text):
+        char = text[position]
+        if char == ">" and depth == 0:
+            return position + 1
+        if char in "[]":
+            depth += 1 if char == "[" else -1
+            position += 1
+            continue
+        part = _DOCTYPE_PART.match(text, position)
+        position = part.end() if part and part.end() > position else position + 1
+    return len(text)
+
+
+def engine_copy(data: bytes, path: str = "<bytes>") -> bytes:
+    """The document for an engine that reads files itself (jing): harmless, same lines.
+
+    ``data`` must have passed :func:`parse_bytes`. The copy is UTF-8 whatever the original
+    encoding, and its DOCTYPE, whatever precedes it (comments, processing instructions that
+    mention ``<!DOCTYPE``), is blanked to spaces with its line breaks kept, so the engine has
+    no DTD to load and reports the lines and columns of the original.
+    """
+    text = decode_document(data, path)
+    position = 0
+    declaration = _XML_DECLARATION.match(text)
+    head = ""
+    if declaration:
+        version = _VERSION.search(declaration.group(0))
+        head = f'<?xml version="{version.group(1) if version else "1.0"}" encoding="UTF-8"?>'
+        head += "\n" * declaration.group(0).count("\n")
+        position = declaration.end()
+    while True:
+        item = _PROLOG_ITEM.match(text, position)
+        if item is None or item.end() == position:
+            break
+        position = item.end()
+    if text.startswith("<!DOCTYPE", position):
+        end = _doctype_end(text, position)
+        blank = "".join(c if c == "\n" else " " for c in text[position:end])
+        text = text[:position] + blank + text[end:]
+    return (head + text[declaration.end() if declaration else 0:]).encode("utf-8")
 
 
 def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
@@ -124,26 +316,157 @@ def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
 
 def cannot_write(path: str | os.PathLike[str], exc: OSError) -> TeitoolError:
     """The one-line error for an output that cannot be written (exit code 2)."""
-    reason = exc.strerror or str(exc)
+    reason = exc.strerror or str(exc) or exc.__class__.__name__
     if isinstance(exc, FileExistsError):
         reason = f"a file stands where a folder of the path must be ({exc.filename})"
     return TeitoolError(f"{path}: cannot write the output: {reason}", EXIT_CANNOT_RUN)
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISREG, "a file"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_output(path: str | os.PathLike[str], *, folder: bool = False) -> None:
+    """Refuse an output path that exists as something other than a file (``folder``: a folder).
+
+    Outputs are written beside their place and renamed into it, which would replace a device
+    such as ``/dev/null``, a named pipe or a socket with a plain file (as root, for good).
+    Raises :class:`TeitoolError` (exit code 2); a path that does not exist passes.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # absent, or not even stat-able: the write itself will say why
+    wanted = stat.S_ISDIR if folder else stat.S_ISREG
+    if wanted(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    expected = "folder" if folder else "file"
+    raise TeitoolError(
+        f"{path}: cannot write the output: it is {kind}, not a {expected}, and would be "
+        f"replaced by one; choose another path",
+        EXIT_CANNOT_RUN,
+    )
+
+
+# --- temporary files and folders beside an output --------------------------------------------
+#
+# write_atomic and atomic_directory write beside the output, as ".NAME.XXXXXXXX.tmp" (and
+# retire the old folder as ".NAME.XXXXXXXX.old"). A run killed with SIGKILL, or a machine
+# that loses power, leaves them behind; the next run for the same output removes them. What
+# tells an abandoned one from one a running process still writes is a lock: each is locked
+# (flock) from the moment it is made until it is renamed or removed. The kernel drops the
+# lock when its holder dies, however it dies, and no pid can be reused to fool the check (a
+# pid file can, and means nothing in another container). A leftover is removed only if it
+# carries the name of this output, is older than this run's own, and its lock can be taken.
+# Where locks are not available (Windows; directories on NFS) nothing is removed.
+
+_LEFTOVER = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.(tmp|old)", re.DOTALL)  # tempfile's 8 characters
+_listed: dict[str, dict[tuple[str, str], list[str]]] = {}  # folder -> (name, suffix) -> entries
+
+
+def _claim(path: str, fd: int) -> bool:
+    """Lock ``fd``, just created at ``path``, until it is closed; False if a sweep of another
+    run took ``path`` away in the moment before the lock (then make another)."""
+    with contextlib.suppress(ImportError, OSError):  # no locks here: nothing is swept either
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        return os.path.samestat(os.fstat(fd), os.lstat(path))
+    except OSError:
+        return False
+
+
+def _claimed(make: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+    """A new temporary file or folder from ``make`` (its fd and path), locked as in use."""
+    for _ in range(3):
+        fd, path = make()
+        if _claim(path, fd):
+            return fd, path
+        os.close(fd)
+    raise OSError(errno.EBUSY, "another run keeps removing the temporary files beside it")
+
+
+def _open_folder(path: str) -> tuple[int, str]:
+    return os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)), path
+
+
+def _leftovers(folder: Path, name: str, suffix: str, *, once: bool = False) -> list[str]:
+    """Entries of ``folder`` named like this module's temporary ones for the output ``name``.
+
+    ``once``: list the folder only once per process and hand out each name's entries once;
+    for write_atomic, which encode calls for thousands of files in one folder.
+    """
+    key = os.path.abspath(folder)
+    found = _listed.get(key) if once else None
+    if found is None:
+        found = {}
+        with contextlib.suppress(OSError):
+            for entry in os.listdir(folder):
+                match = _LEFTOVER.fullmatch(entry)
+                if match:
+                    found.setdefault((match.group(1), match.group(2)), []).append(entry)
+        if once:
+            _listed[key] = found
+    return found.pop((name, suffix), [])
+
+
+def _sweep(folder: Path, entries: Iterable[str], mine: int, *, folders: bool) -> None:
+    """Remove the ``entries`` of ``folder`` that earlier runs abandoned (see above); ``mine``
+    is this run's own temporary file or folder, which they must be older than."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    newest = os.fstat(mine).st_mtime_ns
+    is_kind = stat.S_ISDIR if folders else stat.S_ISREG
+    for entry in entries:
+        path = folder / entry
+        with contextlib.suppress(OSError):
+            found = os.lstat(path)  # a symlink or a device with the name is never touched
+            if not is_kind(found.st_mode) or found.st_mtime_ns >= newest:
+                continue
+            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+            fd = os.open(path, flags | (getattr(os, "O_DIRECTORY", 0) if folders else 0))
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if a run holds it
+                if os.path.samestat(os.fstat(fd), os.lstat(path)):
+                    if folders:
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        os.unlink(path)
+            finally:
+                os.close(fd)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part.
 
-    Raises :class:`TeitoolError` (exit code 2) when the file cannot be written.
+    Raises :class:`TeitoolError` (exit code 2) when the file cannot be written, and when
+    ``path`` exists and is not a file (:func:`check_output`). Temporary files that killed runs
+    left beside ``path`` are removed.
     """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    check_output(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = _claimed(lambda: tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     except OSError as exc:
         raise cannot_write(target, exc) from None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        _sweep(target.parent, _leftovers(target.parent, target.name, "tmp", once=True), fd,
+               folders=False)
+        # The file stays open (and locked) until it has its name, so no sweep can take it.
+        with os.fdopen(fd, "wb", closefd=False) as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
@@ -155,6 +478,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
         if isinstance(exc, OSError):
             raise cannot_write(target, exc) from None
         raise
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -162,31 +487,54 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Build a directory in a temporary sibling and swap it into place only on success.
 
     On any exception (Ctrl-C included) the temporary folder is removed and the previous
-    contents of ``path`` stay as they were.
+    contents of ``path`` stay as they were. Raises :class:`TeitoolError` (exit code 2) when
+    ``path`` exists and is not a folder; removes what killed runs left beside ``path``.
     """
     target = Path(path)
+    check_output(target, folder=True)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(
-            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        )
+        lock, staging = _claimed(lambda: _open_folder(tempfile.mkdtemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)))
     except OSError as exc:
         raise cannot_write(target, exc) from None
     try:
-        yield staging
+        for suffix in ("tmp", "old"):
+            _sweep(target.parent, _leftovers(target.parent, target.name, suffix), lock,
+                   folders=True)
+        yield Path(staging)
         try:
             os.chmod(staging, 0o755)
-            if target.exists():
-                retired = Path(
-                    tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-                )
-                os.replace(target, retired / "old")
-                os.replace(staging, target)
-                shutil.rmtree(retired, ignore_errors=True)
-            else:
-                os.replace(staging, target)
+            _swap(Path(staging), target)
         except OSError as exc:
             raise cannot_write(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        os.close(lock)
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put ``staging`` in the place of ``target``, then remove the old ``target``."""
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    lock, retired = _claimed(lambda: _open_folder(tempfile.mkdtemp(
+        prefix=f".{target.name}.", suffix=".old", dir=target.parent)))
+    old = Path(retired) / "old"
+    stranded = False  # the old folder is out of its place and only here
+    try:
+        os.replace(target, old)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            stranded = True
+            os.replace(old, target)  # the old folder goes back: nothing changed
+            stranded = False
+            raise
+    finally:
+        # Killed while this runs (a large old build), the folder is left for the next sweep.
+        if not stranded:
+            shutil.rmtree(retired, ignore_errors=True)
+        os.close(lock)

@@ -33,7 +33,7 @@ from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
 from tei.render.xslt import XSLT_DIR, compile_stylesheet
 from tei.validate import find_register
-from tei.xmlio import TEI_NS, XML_NS, XmlProblem, parse_file, write_atomic
+from tei.xmlio import TEI_NS, XML_NS, XmlProblem, check_output, parse_file, write_atomic
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -485,6 +485,10 @@ def render_print(
             f"--paper: '{paper}' is not one of {', '.join(PAPER_SIZES)}", EXIT_CANNOT_RUN
         )
     tei_dir, out_pdf = Path(tei_dir), Path(out_pdf)
+    # Refused before minutes of typesetting, not after them.
+    check_output(out_pdf)
+    if keep_html:
+        check_output(out_pdf.with_suffix(".html"))
     docs, register = load_documents(tei_dir)
     if not docs:
         raise TeitoolError(f"{tei_dir}: no TEI documents to print", EXIT_CANNOT_RUN)

@@ -20,8 +20,17 @@ from pathlib import Path
 from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
-from tei.render.xslt import XSLT_DIR, compile_stylesheet
-from tei.xmlio import TEI_NS, XML_NS, XmlProblem, atomic_directory, parse_file, write_atomic
+from tei.render.xslt import XSLT_DIR, WriteFailure, compile_stylesheet
+from tei.xmlio import (
+    TEI_NS,
+    XML_NS,
+    XmlProblem,
+    atomic_directory,
+    cannot_write,
+    check_output,
+    parse_file,
+    write_atomic,
+)
 
 WEB_XSLT = XSLT_DIR / "web" / "site.xsl"
 ASSETS = ("style.css", "search.js")
@@ -150,6 +159,7 @@ def build_edition(tei_dir: Path) -> tuple[etree._Element, list[SourceDoc]]:
 
 def _check_out_dir(out_dir: Path, tei_dir: Path) -> None:
     """Refuse to replace a folder that is not a site this function wrote (e.g. ``-o .``)."""
+    check_output(out_dir, folder=True)
     out = out_dir.resolve()
     if out == tei_dir.resolve() or tei_dir.resolve().is_relative_to(out):
         raise TeitoolError(
@@ -183,15 +193,24 @@ def render_web(
     for doc in docs:
         result.counts[doc.kind] = result.counts.get(doc.kind, 0) + 1
     with atomic_directory(out_dir) as staging:
-        outcome = sheet.transform(
-            edition, {"site-title": title, "site-lang": lang}, base_output_uri=staging
-        )
+        try:
+            outcome = sheet.transform(
+                edition, {"site-title": title, "site-lang": lang}, base_output_uri=staging
+            )
+        except WriteFailure as failure:
+            # Named by its place in the site, not in the temporary folder the site is made in.
+            page, base = Path(failure.path), staging.resolve()
+            shown = out_dir / page.relative_to(base) if page.is_relative_to(base) else page
+            raise WriteFailure(str(shown), failure.reason) from None
         result.pages = [line for line in outcome.output.splitlines() if line.strip()]
         result.warnings.extend(outcome.messages)
         assets = staging / "assets"
-        assets.mkdir(exist_ok=True)
-        for name in ASSETS:
-            shutil.copyfile(XSLT_DIR / "web" / name, assets / name)
+        try:
+            assets.mkdir(exist_ok=True)
+            for name in ASSETS:
+                shutil.copyfile(XSLT_DIR / "web" / name, assets / name)
+        except OSError as exc:
+            raise cannot_write(out_dir, exc) from None
         write_atomic(staging / MARKER, "A static site written by teitool render web.\n")
     result.seconds = time.perf_counter() - started
     return result

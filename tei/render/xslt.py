@@ -8,6 +8,10 @@ Both editions (web and print) go through here. The rules that matter:
   parser (:mod:`tei.xmlio`, no entities, no DTDs, no network) and handed over as text, so a
   TEI file cannot make Saxon fetch anything.
 * Saxon's errors (static or dynamic) become :class:`tei.errors.TeitoolError`, one line each.
+  What Saxon itself prints on stderr during a run is held back: a failure is said once, in
+  teitool's line (a result document it could not write: :class:`WriteFailure`, with the
+  operating system's reason, such as "No space left on device"); its warnings on a run that
+  succeeds are passed on. ``TEITOOL_DEBUG=1`` passes on everything.
 
 Typical use::
 
@@ -18,8 +22,14 @@ Typical use::
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import re
+import sys
 import threading
-from collections.abc import Mapping, Sequence
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +80,89 @@ def _saxon_error(exc: Exception) -> str:
     """Saxon's messages can span lines; the CLI prints one line."""
     text = " ".join(str(exc).split())
     return text or exc.__class__.__name__
+
+
+class WriteFailure(TeitoolError):
+    """Saxon could not write a result document: which file, and the operating system's reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: cannot write the output: {reason}", EXIT_CANNOT_RUN)
+        self.path = path
+        self.reason = reason
+
+
+#: The operating system's words for why a file cannot be written, as Java passes them on
+#: ("java.io.IOException: No space left on device", "… (Permission denied)").
+_OS_REASONS = tuple(os.strerror(code) for code in (
+    errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
+    errno.EIO, errno.ENAMETOOLONG, errno.ENOTDIR, errno.EISDIR, errno.EMFILE, errno.ENOENT,
+))
+_FAILED_WRITE = re.compile(r"Failure writing to (file:\S+?)\.?(?:\s|$)")
+
+
+def _os_reason(text: str) -> str:
+    """The operating system's reason that ``text`` (Saxon's words, joined) names, or ""."""
+    flat = " ".join(text.split())
+    return next((reason for reason in _OS_REASONS if reason in flat), "")
+
+
+def _debugging() -> bool:
+    return os.environ.get("TEITOOL_DEBUG", "") not in ("", "0")
+
+
+class _HeldStderr:
+    """Holds back what is written to the process's stderr (file descriptor 2) in the block.
+
+    Saxon is native code: it writes its diagnostics to the descriptor itself, past Python's
+    ``sys.stderr``, so the descriptor is pointed at a pipe that a thread drains (a pipe, not
+    a file: the disk may be the thing that is full).
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+        self._chunks: list[bytes] = []
+
+    def __enter__(self) -> _HeldStderr:
+        self._saved: int | None = None
+        try:
+            sys.stderr.flush()
+            self._read, write = os.pipe()
+        except (OSError, ValueError):  # no descriptors left, stderr closed: nothing is held
+            return self
+        try:
+            self._saved = os.dup(2)
+            os.dup2(write, 2)
+        except OSError:
+            os.close(self._read)
+            if self._saved is not None:
+                os.close(self._saved)
+                self._saved = None
+            return self
+        finally:
+            os.close(write)
+        self._drain = threading.Thread(target=self._collect, daemon=True)
+        self._drain.start()
+        return self
+
+    def _collect(self) -> None:
+        while chunk := os.read(self._read, 65536):
+            self._chunks.append(chunk)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os.dup2(self._saved, 2)  # closes the pipe's last writer: the thread reads to the end
+        os.close(self._saved)
+        self._drain.join()
+        os.close(self._read)
+        self.text = b"".join(self._chunks).decode("utf-8", "replace")
+
+    def pass_on(self) -> None:
+        if self.text:
+            sys.stderr.write(self.text)
+            sys.stderr.flush()
 
 
 @dataclass
@@ -156,11 +249,34 @@ class Stylesheet:
             return []
         return [str(value.item_at(i).string_value) for i in range(value.size)]
 
-    def _failure(self, exe: Any, exc: Exception) -> TeitoolError:
+    def _failure(self, exe: Any, exc: Exception, printed: str) -> TeitoolError:
+        """The one line for a failed run; ``printed``: what Saxon wrote on stderr meanwhile."""
+        detail = _saxon_error(exc)
+        # Saxon's exception names the file it failed to write; only its printout says why.
+        reason = _os_reason(f"{detail} {printed}")
+        written = _FAILED_WRITE.search(detail)
+        if written and reason:
+            return WriteFailure(urllib.parse.unquote(urllib.parse.urlsplit(written.group(1)).path),
+                                reason)
         # A stylesheet that stops with xsl:message terminate="yes" says why in the message.
         said = "; ".join(" ".join(m.split()) for m in self._messages(exe))
-        detail = _saxon_error(exc) + (f": {said}" if said else "")
+        detail += f": {said}" if said else ""
+        detail += f": {reason}" if reason and reason not in detail else ""
         return TeitoolError(f"{self.path.name}: {detail}", EXIT_CANNOT_RUN)
+
+    def _run(self, exe: Any, run: Callable[[], str | None]) -> TransformResult:
+        """Run Saxon with its stderr held back; see the module's notes."""
+        failure: Exception | None = None
+        with _HeldStderr() as held:
+            try:
+                output = run()
+            except Exception as exc:  # PySaxonApiError; kept broad as saxonche raises several
+                failure = exc
+        if failure is None or _debugging():
+            held.pass_on()
+        if failure is not None:
+            raise self._failure(exe, failure, held.text) from None
+        return TransformResult(output or "", self._messages(exe))
 
     def transform(
         self,
@@ -179,11 +295,7 @@ class Stylesheet:
         kwargs: dict[str, Any] = {"xdm_node": node}
         if base_output_uri is not None:
             kwargs["base_output_uri"] = _folder_uri(base_output_uri)
-        try:
-            output = exe.transform_to_string(**kwargs)
-        except Exception as exc:
-            raise self._failure(exe, exc) from None
-        return TransformResult(output or "", self._messages(exe))
+        return self._run(exe, lambda: exe.transform_to_string(**kwargs))
 
     def call_template(
         self,
@@ -200,11 +312,7 @@ class Stylesheet:
         kwargs: dict[str, Any] = {}
         if base_output_uri is not None:
             kwargs["base_output_uri"] = _folder_uri(base_output_uri)
-        try:
-            output = exe.call_template_returning_string(name, **kwargs)
-        except Exception as exc:
-            raise self._failure(exe, exc) from None
-        return TransformResult(output or "", self._messages(exe))
+        return self._run(exe, lambda: exe.call_template_returning_string(name, **kwargs))
 
 
 def _folder_uri(folder: Path) -> str:

@@ -67,25 +67,27 @@ class ResultCache:
         with contextlib.suppress(sqlite3.Error), self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO results (key, issues) VALUES (?, ?)",
-                ((key, json.dumps(issues, ensure_ascii=False)) for key, issues in items),
+                # ASCII: a message may quote a file name that is not UTF-8 (a lone surrogate).
+                ((key, json.dumps(issues)) for key, issues in items),
             )
 
     def get_stats(self, paths: Iterable[str]) -> dict[str, tuple[tuple[int, ...], str]]:
         """For files seen before: (size, mtime_ns, ctime_ns, inode) and content digest."""
         if self._db is None:
             return {}
-        wanted = list(dict.fromkeys(paths))
+        wanted = {_stored(path): path for path in paths}
+        keys = list(wanted)
         found: dict[str, tuple[tuple[int, ...], str]] = {}
         try:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
                 rows = self._db.execute(
                     "SELECT path, size, mtime, ctime, inode, digest FROM files"
                     f" WHERE path IN ({','.join('?' * len(chunk))})",
                     chunk,
                 )
                 for path, size, mtime, ctime, inode, digest in rows:
-                    found[path] = ((size, mtime, ctime, inode), digest)
+                    found[wanted[path]] = ((size, mtime, ctime, inode), digest)
         except sqlite3.Error:
             return {}
         return found
@@ -97,10 +99,15 @@ class ResultCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO files (path, size, mtime, ctime, inode, digest)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                ((path, *signature, digest) for path, signature, digest in items),
+                ((_stored(path), *signature, digest) for path, signature, digest in items),
             )
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _stored(path: str) -> bytes:
+    """A path as the file system spells it: any name, UTF-8 or not, is a key SQLite takes."""
+    return os.fsencode(path)

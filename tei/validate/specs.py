@@ -9,9 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tei.errors import EXIT_CANNOT_RUN, TeitoolError
+from tei.errors import TeitoolError
 
-KINDS = {".xsd": "xsd", ".rng": "rng", ".rnc": "rnc", ".sch": "sch"}
 
 def _schema_dir() -> Path:
     """schema/ of the source tree (editable installs, the repository), else the installed copy."""
@@ -78,21 +77,17 @@ _REMOTE = re.compile(rb"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
 def _included_files(schema: Path, data: bytes, seen: set[Path] | None = None) -> list[Path]:
-    """The local files a schema includes, itself or through them, in a stable order.
+    """The local files a schema seems to include, itself or through them, in a stable order.
 
-    A reference to a schema on the network is refused: jing would fetch it, and teitool
-    never touches the network.
+    Only for the cache key, and so a quick look at the bytes: which references are allowed
+    is decided by :mod:`tei.validate.schemarefs`, on the parsed schema, before it is used.
     """
     seen = seen if seen is not None else {schema.resolve()}
     found: list[Path] = []
     for match in _REFERENCE.finditer(data):
         target = match.group("target") or match.group("compact")
-        if _REMOTE.match(target) and not target.lower().startswith(b"file:"):
-            raise TeitoolError(
-                f"{schema}: refers to {target.decode(errors='replace')}; teitool never fetches "
-                "schemas from the network: download it and refer to the local copy",
-                EXIT_CANNOT_RUN,
-            )
+        if _REMOTE.match(target):
+            continue
         local = (schema.parent / target.decode(errors="replace")).resolve()
         if local not in seen and local.is_file():
             seen.add(local)
