@@ -7,13 +7,12 @@ one the document deserves.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import TEI_ALL_RNG
+from fuzzing import Listener
 
 from tei.errors import TeitoolError
 from tei.validate import jing, validate_paths
@@ -25,43 +24,12 @@ needs_jing = pytest.mark.skipif(not jing.available(), reason="needs Java (jing)"
 SECRET = "teitool-secret-7f3a9c"
 
 
-class Listener:
-    """A TCP server on loopback that only counts who connects."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(0.2)
-        self.port = self.server.getsockname()[1]
-        self.connections: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            with client:
-                client.settimeout(0.5)
-                try:
-                    self.connections.append(client.recv(200))
-                except OSError:
-                    self.connections.append(b"")
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.server.close()
-
-
 @pytest.fixture
 def listener() -> Iterator[Listener]:
-    server = Listener()
-    yield server
-    server.close()
-    assert server.connections == [], "something reached the network"
+    """The fuzz test's loopback listener: nothing may connect while a case runs."""
+    with Listener() as server:
+        yield server
+        assert server.take() == [], "something reached the network"
 
 
 @pytest.fixture
