@@ -145,7 +145,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         compile_s = min(compile_seconds() for _ in range(3))
-        print(f"compiling xslt/web/site.xsl: {compile_s * 1000:.0f} ms (done once per run)")
+        print(f"compiling tei/xslt/web/site.xsl: {compile_s * 1000:.0f} ms (done once per run)")
         tei = args.tei
         if tei is None:
             try:

@@ -291,7 +291,7 @@ def persons_suggest(
 @click.option(
     "--no-builtin",
     is_flag=True,
-    help="Skip schema/teitool.xsd and schema/teitool.sch (check only --schema files).",
+    help="Skip the built-in teitool.xsd and teitool.sch (check only --schema files).",
 )
 @click.option(
     "-f",
@@ -346,7 +346,7 @@ def validate(
 
     \b
     Layers: well-formed XML (entities and DTDs are never resolved), the project's
-    schema/teitool.xsd and schema/teitool.sch, and every --schema you add.
+    the built-in teitool.xsd and teitool.sch, and every --schema you add.
     Exit codes: 0 valid, 1 invalid (or warnings with --strict), 2 could not run.
     \b
     Examples:

@@ -1,6 +1,6 @@
 """Export the edition for repositories: CMIF for correspSearch, a BagIt bag for archives.
 
-* :func:`export_cmif` runs ``xslt/cmif.xsl`` (through the shared runner
+* :func:`export_cmif` runs ``tei/xslt/cmif.xsl`` (through the shared runner
   :mod:`tei.render.xslt`) over the letters and the register, then checks the result against
   the rules of the CMIF specification (:data:`CMIF_RULES`) before writing it atomically.
 * :func:`export_bag` packs a build folder (TEI files, register, schema, validation report,
@@ -29,6 +29,7 @@ from lxml import etree
 
 from tei import __version__
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
+from tei.resources import SCHEMA_DIR, XSLT_DIR
 from tei.tomlfile import read_toml
 from tei.xmlio import (
     NSMAP,
@@ -44,8 +45,7 @@ from tei.xmlio import (
 )
 
 #: The project's schema folder, packed into the bag beside the TEI it describes.
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-CMIF_XSL = Path(__file__).resolve().parent.parent / "xslt" / "cmif.xsl"
+CMIF_XSL = XSLT_DIR / "cmif.xsl"
 DEFAULT_METADATA = Path("sources") / "metadata.toml"
 
 #: CMIF asks for CC BY 4.0 (documentation: "licence/@target … Mandatory:

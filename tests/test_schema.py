@@ -13,12 +13,13 @@ import pytest
 from conftest import FIXTURES, ROOT, TEI_ALL_RNG
 from lxml import etree
 
+from tei.resources import SCHEMA_DIR
 from tei.validate import jing as jing_module
 from tei.validate import validate_paths
 
 FIX = FIXTURES / "validate"
-XSD_PATH = ROOT / "schema" / "teitool.xsd"
-SCH_PATH = ROOT / "schema" / "teitool.sch"
+XSD_PATH = SCHEMA_DIR / "teitool.xsd"
+SCH_PATH = SCHEMA_DIR / "teitool.sch"
 
 needs_jing = pytest.mark.skipif(
     not (TEI_ALL_RNG.exists() and jing_module.available()),
@@ -208,7 +209,7 @@ def test_folios_and_pages_are_no_dates(tmp_path: Path) -> None:
         '<locus from="1r" to="10v">ff. 1r–10v</locus></msItem></msContents></msDesc>'
         '</sourceDesc></fileDesc></teiHeader><text><body><p><date from="1932-13">x</date>'
         "</p></body></text></TEI>\n")
-    report = validate_paths([path], schemas=[ROOT / "schema" / "teitool.sch"], builtin=False,
+    report = validate_paths([path], schemas=[SCH_PATH], builtin=False,
                             use_cache=False)
     assert [(i.rule, i.message.split(" on ")[0]) for i in report.issues] == [
         ("date-iso", '@from="1932-13"')]

@@ -11,8 +11,10 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from conftest import ROOT, TEI_ALL_RNG
+from conftest import TEI_ALL_RNG
 from lxml import etree
+
+from tei.resources import SCHEMA_DIR
 
 RNG = "{http://relaxng.org/ns/structure/1.0}"
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -70,7 +72,7 @@ def _xsd_declarations() -> dict[str, tuple[set[str], set[str]]]:
     """Each element of teitool.xsd → (its attribute names, its child element names)."""
     import xmlschema
 
-    schema = xmlschema.XMLSchema(str(ROOT / "schema" / "teitool.xsd"))
+    schema = xmlschema.XMLSchema(str(SCHEMA_DIR / "teitool.xsd"))
     out: dict[str, tuple[set[str], set[str]]] = {}
     for qname, decl in schema.elements.items():
         local = qname.split("}")[-1]

@@ -3,8 +3,8 @@
 :func:`render_print` reads a TEI folder (``front/``, ``letters/``, ``chapters/``,
 ``persons.xml``, or any ``*.xml`` below it), puts the documents in print order
 (introductions, letters by date, chapters, then documents of other kinds), optionally keeps
-only a selection, and hands them to ``xslt/print/edition.xsl`` as one ``teiCorpus``. The
-stylesheet writes paged HTML whose CSS (``xslt/print/edition.css``) does the typesetting:
+only a selection, and hands them to ``tei/xslt/print/edition.xsl`` as one ``teiCorpus``. The
+stylesheet writes paged HTML whose CSS (``tei/xslt/print/edition.css``) does the typesetting:
 footnotes at the page foot, running heads, contents and index with page numbers.
 
 The index of persons lists the page of every mention, each page once. CSS alone cannot
@@ -31,7 +31,8 @@ from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
-from tei.render.xslt import XSLT_DIR, compile_stylesheet
+from tei.render.xslt import compile_stylesheet
+from tei.resources import XSLT_DIR
 from tei.validate import find_register
 from tei.xmlio import TEI_NS, XML_NS, XmlProblem, check_output, parse_file, write_atomic
 

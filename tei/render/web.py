@@ -2,7 +2,7 @@
 
 The TEI files are read with the project's secure parser and gathered into one edition
 document (``<t:edition>`` holding every ``tei:TEI`` with its kind, id and page address);
-``xslt/web/site.xsl`` is compiled once and writes every page with ``xsl:result-document``.
+``tei/xslt/web/site.xsl`` is compiled once and writes every page with ``xsl:result-document``.
 One transformation instead of one per file means one compilation, one pass of the indexes
 (register, mentions, letters per correspondent) and seconds for the whole edition.
 
@@ -20,7 +20,8 @@ from pathlib import Path
 from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
-from tei.render.xslt import XSLT_DIR, WriteFailure, compile_stylesheet
+from tei.render.xslt import WriteFailure, compile_stylesheet
+from tei.resources import XSLT_DIR
 from tei.xmlio import (
     TEI_NS,
     XML_NS,

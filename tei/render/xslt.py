@@ -39,9 +39,6 @@ from lxml import etree
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.xmlio import XmlProblem, parse_file
 
-#: The project's stylesheets: ``xslt/common.xsl``, ``xslt/web/``, ``xslt/print/``.
-XSLT_DIR = Path(__file__).resolve().parent.parent.parent / "xslt"
-
 #: What a stylesheet parameter may be given as from Python.
 ParamValue = (
     str

@@ -192,7 +192,7 @@ def validate_paths(
 ) -> ValidationReport:
     """Check TEI files, folders and globs; return a report (see ``report.exit_code``).
 
-    Layers: well-formedness (always), ``schema/teitool.xsd`` and ``schema/teitool.sch``
+    Layers: well-formedness (always), ``tei/schema/teitool.xsd`` and ``tei/schema/teitool.sch``
     (unless ``builtin`` is false) and every file in ``schemas`` (.xsd, .rng, .rnc, .sch).
     ``register`` is the persons.xml that ``@ref`` pointers resolve into; by default each
     file's nearest persons.xml. ``rng_engine``: ``auto`` (jing when Java is there, else

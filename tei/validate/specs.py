@@ -10,20 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tei.errors import TeitoolError
+from tei.resources import SCHEMA_DIR
 
-
-def _schema_dir() -> Path:
-    """schema/ of the source tree (editable installs, the repository), else the installed copy."""
-    import sys
-
-    for folder in (Path(__file__).resolve().parent.parent.parent / "schema",
-                   Path(sys.prefix) / "share" / "teitool" / "schema"):
-        if (folder / "teitool.xsd").is_file():
-            return folder
-    raise TeitoolError("cannot find teitool's schemas (schema/teitool.xsd); reinstall teitool")
-
-
-SCHEMA_DIR = _schema_dir()
 BUILTIN_XSD = SCHEMA_DIR / "teitool.xsd"
 BUILTIN_SCH = SCHEMA_DIR / "teitool.sch"
 
