@@ -69,6 +69,7 @@ class JingRun:
     displays: list[str]
     processes: list[tuple[subprocess.Popen[bytes], range]]
     sandbox: tempfile.TemporaryDirectory[str]
+    #: Findings made before jing (a document that could not be copied: jing never sees it).
     early: dict[str, list[Issue]] = field(default_factory=dict)
 
     def results(self) -> dict[str, list[Issue]]:
@@ -84,12 +85,22 @@ class JingRun:
 
     def _collect(self, process: subprocess.Popen[bytes], indexes: range,
                  out: dict[str, list[Issue]]) -> None:
-        """Read one process's report; start again after a file that stopped it."""
+        """Read one process's report; start again after each file that stopped it."""
+        while True:
+            fatal_at = self._read(process, indexes, out)
+            if fatal_at is None or fatal_at + 1 >= indexes.stop:
+                return
+            # jing gives up at a file it cannot parse: the files after it are still unchecked.
+            indexes = range(fatal_at + 1, indexes.stop)
+            process = self._spawn(indexes)
+
+    def _read(self, process: subprocess.Popen[bytes], indexes: range,
+              out: dict[str, list[Issue]]) -> int | None:
+        """Add one process's findings to ``out``; the file it stopped at, if it did."""
         stdout, stderr = process.communicate()
         pattern = re.compile(_REPORT_LINE.format(folder=re.escape(str(self.documents))))
         problems: list[str] = []
         fatal_at: int | None = None
-        found = False
         for raw in (stdout + stderr).decode("utf-8", "replace").splitlines():
             match = pattern.match(raw)
             if match and int(match["index"]) in indexes:
@@ -99,7 +110,6 @@ class JingRun:
                 out[display].append(Issue(
                     display, int(match["line"]), int(match["col"]) or 1, severity,
                     match["msg"].strip(), self.spec.rule, self.spec.kind))
-                found = True
                 if match["level"] == "fatal":
                     fatal_at = index
             elif raw.strip() and not raw.startswith(_JVM_NOTICES):
@@ -109,17 +119,14 @@ class JingRun:
             raise TeitoolError(
                 f"{self.spec.path}: jing was stopped from reading {denied['what']}: teitool lets "
                 "it read only the checked files and the schema's own folder")
-        if fatal_at is not None and fatal_at + 1 < indexes.stop:
-            # jing gives up at a file it cannot parse: the files after it are still unchecked.
-            rest = range(fatal_at + 1, indexes.stop)
-            self._collect(self._spawn(rest), rest, out)
-            return
+        found = any(out[self.displays[index]] for index in indexes)
         # 0: all valid; 1: invalid files, or a schema jing cannot use (then no file has an
         # issue and the messages name the schema); anything else: Java failed.
         if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
             raise TeitoolError(
                 f"{self.spec.path}: jing could not check the files: "
                 + ("; ".join(problems[:3]) or f"exit status {process.returncode}"))
+        return fatal_at
 
     def _in_user_terms(self, message: str) -> str:
         """A message about the sandbox's copy of the schema names the user's schema."""
@@ -127,7 +134,8 @@ class JingRun:
         return re.sub(re.escape(copies) + r"/schema\d+\.\w+", str(self.spec.path), message)
 
     def _spawn(self, indexes: range) -> subprocess.Popen[bytes]:
-        files = [str(self.documents / f"{index}.xml") for index in indexes]
+        files = [str(self.documents / f"{index}.xml") for index in indexes
+                 if self.displays[index] not in self.early]
         return subprocess.Popen([*self.command, *files], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
 
@@ -200,11 +208,9 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
         documents.mkdir()
         top = sandbox_copy(schema, folder / "schema", ".rnc" if compact else ".rng")
         early: dict[str, list[Issue]] = {}
-        checked: list[int] = []
         for index, (display, data) in enumerate(files):
             try:
                 (documents / f"{index}.xml").write_bytes(engine_copy(data, display))
-                checked.append(index)
             except XmlProblem as problem:
                 early[display] = [Issue(display, problem.line, problem.column, ERROR,
                                         problem.message, problem.rule, "well-formed")]
