@@ -20,6 +20,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check tei tests bench
+	$(BIN)/mypy  # the files and settings are in pyproject.toml's [tool.mypy]
 
 test: $(STAMP) lint
 	$(BIN)/pytest

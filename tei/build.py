@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from tei.config import Settings
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
-from tei.export import DEFAULT_METADATA, EditionMetadata, build_time, load_edition_metadata
+from tei.export import EditionMetadata, build_time, draft_warning, read_edition_metadata
 from tei.progress import Progress
 from tei.xmlio import atomic_directory, check_output
 
@@ -135,10 +135,24 @@ def _plain_runner(name: str, work: Callable[[Progress | None], StepResult]) -> S
 def _beside(sources: Sequence[Path], name: str) -> Path | None:
     # The same rule the encoder uses for persons.xml and metadata.toml: beside the sources.
     for source in sources:
-        candidate = (source if source.is_dir() else source.parent) / name
+        candidate = _folder_of(source) / name
         if candidate.is_file():
             return candidate
     return None
+
+
+def _folder_of(source: Path) -> Path:
+    return source if source.is_dir() else source.parent
+
+
+def _edition_metadata(settings: Settings, found: Path | None) -> EditionMetadata:
+    """The [edition] metadata of the build: from the file the settings name (which must be
+    there), else from the one ``found`` beside the sources; a draft's placeholders where
+    there is none or it lacks keys. Errors name the file they are about."""
+    if settings.metadata is not None:
+        return read_edition_metadata(settings.metadata, named=True)
+    expected = found or _folder_of(next(iter(settings.sources), Path("."))) / "metadata.toml"
+    return read_edition_metadata(expected, named=False)
 
 
 # --- the steps ----------------------------------------------------------------------------------
@@ -236,9 +250,10 @@ def _validation_step(report: ValidationReport, reports: Path) -> StepResult:
 
 
 def _render_web(ctx: _Context) -> StepResult:
-    from tei.render.web import render_web
+    from tei.render.web import DEFAULT_TITLE, render_web
 
-    result = render_web(ctx.tei, ctx.staging / "site", title=ctx.edition.title)
+    title = ctx.edition.given("title") or DEFAULT_TITLE  # not the CMIF placeholder
+    result = render_web(ctx.tei, ctx.staging / "site", title=title)
     step = StepResult("render web", DONE, outputs=["site/index.html"], warnings=result.warnings)
     step.detail = f"{result.html_pages} pages"
     return step
@@ -251,7 +266,8 @@ def _render_print(ctx: _Context) -> StepResult:
         ctx.tei,
         ctx.staging / "print" / "edition.pdf",
         paper=ctx.settings.paper,
-        title=ctx.edition.title,  # as on the site
+        # As on the site; without one in [edition], the introduction's (see render_print).
+        title=ctx.edition.given("title") or None,
         progress=ctx.progress,
     )
     step = StepResult(
@@ -265,12 +281,16 @@ def _export(ctx: _Context) -> StepResult:
     from tei.export import export_bag, export_cmif, read_letters
 
     step = StepResult("export", DONE)
+    draft = draft_warning(ctx.edition)  # once for all the exports
+    if draft:
+        step.warnings.append(draft)
     if read_letters(ctx.tei):
         cmif = export_cmif(
             ctx.tei,
             ctx.staging / "export" / "cmif.xml",
             metadata_path=ctx.metadata,
             now=ctx.edition_time,
+            edition=ctx.edition,
         )
         step.outputs.append("export/cmif.xml")
         step.warnings += cmif.warnings
@@ -284,6 +304,7 @@ def _export(ctx: _Context) -> StepResult:
         ctx.staging / "export" / "bag",
         metadata_path=ctx.metadata,
         now=ctx.edition_time,
+        edition=ctx.edition,
     )
     step.outputs.append("export/bag/")
     step.warnings += bag.warnings
@@ -389,8 +410,8 @@ def build_edition(
     register = settings.register or _beside(sources, "persons.xml")
     chain = STEPS if steps is None else steps
     # Read now, to fail in a second rather than after a minute of rendering: the exports
-    # need the [edition] table, and the site takes its title from there.
-    edition = load_edition_metadata(metadata or DEFAULT_METADATA)
+    # read the [edition] table (a wrong value in it is an error), the site its title.
+    edition = _edition_metadata(settings, metadata)
     # Taken before anything is written: the sources' latest change, not the build's.
     edition_time = build_time(inputs=[*sources, *filter(None, [metadata, register])])
     result = BuildResult(settings.output)

@@ -154,6 +154,9 @@ def main() -> None:
     """teitool: encode plain-text sources as TEI P5, validate, render and export them.
 
     \b
+    A new edition, built at once:
+      teitool init my-edition && cd my-edition && teitool build
+    \b
     The chain, one command per step:
       teitool encode sources -o build/tei      plain text -> TEI files
       teitool validate build/tei               schema + Schematron checks
@@ -163,6 +166,37 @@ def main() -> None:
 
     Exit codes: 0 fine, 1 invalid input or problems found, 2 cannot run (usage, I/O).
     """
+
+
+# --- init -----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@quiet_option
+@reports_errors
+def init(folder: Path, quiet: bool) -> None:
+    """Start a new edition project in FOLDER (made if missing) that builds at once.
+
+    \b
+    Writes: sources/ with an example correspondence, an empty register of persons
+    (persons.xml) and metadata.toml (its [edition] table to fill in before publishing),
+    teitool.toml (the build's settings), .gitignore, a GitHub Actions workflow
+    (.github/workflows/tei.yml) and a README. Overwrites nothing: if any of these files
+    exists, nothing is written (exit code 2).
+    \b
+    Example:
+      teitool init my-edition && cd my-edition && teitool build
+    """
+    import shlex
+
+    from tei.init import init_project
+
+    written = init_project(folder)
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}")
+        click.echo(f"next: cd {shlex.quote(str(folder))} && teitool build")
 
 
 # --- encode ---------------------------------------------------------------------------------
@@ -187,7 +221,8 @@ def main() -> None:
 )
 @path_option(
     "--register",
-    help="Register of persons (TEI listPerson). Default: persons.xml beside the sources.",
+    help="Register of persons (TEI listPerson). Default: persons.xml beside the sources; "
+    "without one, every name is unknown and the output register is empty.",
 )
 @path_option(
     "--metadata", help="Per-source metadata (TOML). Default: metadata.toml beside the sources."
@@ -235,7 +270,10 @@ def persons() -> None:
 
 @persons.command("suggest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@path_option("--register", help="Register of persons. Default: persons.xml beside the sources.")
+@path_option(
+    "--register",
+    help="Register of persons. Default: persons.xml beside the sources, else none (all names).",
+)
 @click.option(
     "--min-count", type=click.IntRange(min=1), default=1, show_default=True,
     help="Hide rarer names.",
@@ -260,12 +298,12 @@ def persons_suggest(
       teitool persons suggest sources/003_171032f87d76c798.txt --min-count 2
       teitool persons suggest sources --likely-persons
     """
-    from tei.encode import find_register, source_files
-    from tei.encode.persons import Register, suggest
+    from tei.encode import find_register, load_register, source_files
+    from tei.encode.persons import suggest
     from tei.encode.reading import read_source
 
     files = source_files(list(sources))  # a missing source is named before the register
-    loaded = Register.load(register or find_register(list(sources)))
+    loaded = load_register(register or find_register(list(sources)))
     for path in files:
         for suggestion in suggest(read_source(path).text, loaded):
             if suggestion.count < min_count or (likely_persons and not suggestion.cue):
@@ -320,7 +358,7 @@ def persons_suggest(
     "--no-cache",
     is_flag=True,
     help="Check every file again (default: skip files unchanged since the last run, "
-    "cached in .teitool-cache/ or $TEITOOL_CACHE_DIR).",
+    "cached in ~/.cache/teitool or $TEITOOL_CACHE_DIR).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
@@ -522,6 +560,17 @@ def export_cmif_command(
     (unchanged inputs give the same bytes); SOURCE_DATE_EPOCH pins the date instead.
 
     \b
+    The [edition] table of the metadata file describes the edition:
+      required  title, editor, publisher, cmif_url (where the file is published),
+                licence (https://creativecommons.org/licenses/by/4.0/: CMIF allows no other),
+                bibl (a citation of the edition)
+      optional  editor_email, publisher_url, url, bibl_type (online|print|hybrid), bibl_id,
+                letter_url (with {id}), and for the bag source_organization, contact_name,
+                contact_email, description
+    Until it is filled in, the file is a draft: placeholders where CMIF requires a value,
+    and a warning saying so.
+
+    \b
     Examples:
       teitool export cmif build/tei -o build/export/cmif.xml
       teitool export cmif build/tei --metadata sources/metadata.toml
@@ -607,13 +656,15 @@ def _step_runner(show: bool) -> Callable[..., Any]:
     "--metadata",
     type=click.Path(path_type=Path),
     default=None,
-    help="Metadata file. Default: metadata.toml beside the sources.",
+    help="Metadata file. Default: metadata.toml beside the sources; without an [edition] "
+    "table there, the exports are drafts (placeholders, one warning).",
 )
 @click.option(
     "--register",
     type=click.Path(path_type=Path),
     default=None,
-    help="Register of persons. Default: persons.xml beside the sources.",
+    help="Register of persons. Default: persons.xml beside the sources; without one, every "
+    "name is unknown.",
 )
 @click.option(
     "--paper",

@@ -8,7 +8,9 @@
 
 Everything about a particular edition (publisher, URLs, licence, contact) comes from the
 ``[edition]`` table of the metadata file (``sources/metadata.toml`` by default), never from
-this module. See :class:`EditionMetadata` for the keys.
+this module. See :class:`EditionMetadata` for the keys. Until the table is filled in, the
+exports are drafts: placeholders only where CMIF requires a value (:data:`PLACEHOLDERS`),
+fields left out of bag-info.txt (BagIt requires none), and one warning saying so.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from tei.xmlio import (
     parse_bytes,
     parse_file,
     serialize,
+    tag_of,
     write_atomic,
 )
 
@@ -79,6 +82,9 @@ class EditionMetadata:
     ``bibl_type`` (online | print | hybrid; default online), ``bibl_id``, ``letter_url``
     (a letter's page, ``{id}`` standing for its id), and for bag-info.txt
     ``source_organization``, ``contact_name``, ``contact_email``, ``description``.
+
+    A required key the table lacks holds a placeholder (:data:`PLACEHOLDERS`) and is named
+    in ``missing``: the exports are then drafts (see :func:`read_edition_metadata`).
     """
 
     title: str
@@ -98,6 +104,11 @@ class EditionMetadata:
     contact_email: str = ""
     description: str = ""
     origin: str = "metadata"
+    missing: tuple[str, ...] = ()
+
+    def given(self, key: str) -> str:
+        """The value of ``key`` as the metadata gives it: empty for a placeholder."""
+        return "" if key in self.missing else str(getattr(self, key))
 
     @property
     def bibl_xml_id(self) -> str:
@@ -112,15 +123,29 @@ class EditionMetadata:
 _REQUIRED = ("title", "editor", "publisher", "cmif_url", "licence", "bibl")
 _URL_KEYS = ("cmif_url", "publisher_url", "url")
 
+#: What the exports use for a required key the [edition] table lacks: all are values CMIF
+#: requires. Each says where the real one goes; the URL is in example.org, the domain kept
+#: for examples; the licence is the only one CMIF allows (its statement says so in words).
+PLACEHOLDERS: dict[str, str] = {
+    **{key: f"(not given: {key} in the [edition] table of metadata.toml)" for key in _REQUIRED},
+    "cmif_url": "https://example.org/cmif.xml",
+    "licence": "https://creativecommons.org/licenses/by/4.0/",
+}
 
-def metadata_problems(values: Mapping[str, Any]) -> list[str]:
-    """What is wrong with an ``[edition]`` table, one message per problem (empty: fine)."""
-    known = set(EditionMetadata.__dataclass_fields__) - {"origin"}
+
+def missing_keys(values: Mapping[str, Any]) -> list[str]:
+    """The required keys an ``[edition]`` table lacks or leaves empty."""
+    return [key for key in _REQUIRED if not str(values.get(key, "")).strip()]
+
+
+def value_problems(values: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the keys an ``[edition]`` table gives (a typo, a URL that is none),
+    leaving aside the keys it lacks."""
+    known = set(EditionMetadata.__dataclass_fields__) - {"origin", "missing"}
     problems = [f"unknown key {key!r}" for key in sorted(set(values) - known)]
     problems += [
         f"{key} must be a string" for key, value in values.items() if not isinstance(value, str)
     ]
-    problems += [f"{key} is missing" for key in _REQUIRED if not str(values.get(key, "")).strip()]
     for key in _URL_KEYS:
         value = values.get(key)
         if isinstance(value, str) and value and not HTTP_URL.match(value):
@@ -149,27 +174,60 @@ def default_metadata_path() -> Path:
     return load_settings().metadata or DEFAULT_METADATA
 
 
-def load_edition_metadata(path: Path | None = None) -> EditionMetadata:
-    """Read and check the ``[edition]`` table; any problem is one :class:`TeitoolError`."""
+def read_edition_metadata(path: Path | None = None, *, named: bool = True) -> EditionMetadata:
+    """The ``[edition]`` table of ``path``, with a placeholder for each required key it lacks.
+
+    What the table gives is checked (:func:`value_problems`): an unknown key (a
+    typo), a URL that is none, a licence CMIF does not take is a :class:`TeitoolError`
+    naming the file. But a key left out, or the whole table, or the file when it was not
+    ``named`` by the user (only looked for), is a draft's, not an error: the result names
+    it in ``missing`` and :func:`draft_warning` says what the exports then lack. A file the
+    user named and that is not there is an error.
+    """
     path = path or default_metadata_path()
     if not path.exists():
-        raise TeitoolError(
-            f"{path}: no metadata file; the exports need an [edition] table with "
-            f"{', '.join(_REQUIRED)} (see README, 'Exports')",
-            EXIT_CANNOT_RUN,
-        )
-    data = read_toml(path)
-    table = data.get("edition")
-    if not isinstance(table, dict):
-        raise TeitoolError(
-            f"{path}: no [edition] table; the exports need one with {', '.join(_REQUIRED)}",
-            EXIT_CANNOT_RUN,
-        )
-    problems = metadata_problems(table)
+        if named:
+            raise TeitoolError(f"{path}: no metadata file", EXIT_CANNOT_RUN)
+        table: dict[str, Any] = {}
+    else:
+        found = read_toml(path).get("edition", {})
+        if not isinstance(found, dict):
+            raise TeitoolError(f"{path}: edition must be a table, [edition]", EXIT_CANNOT_RUN)
+        table = found
+    problems = value_problems(table)
     if problems:
         raise TeitoolError(f"{path}: [edition]: {'; '.join(problems)}", EXIT_CANNOT_RUN)
-    values = {key: value.strip() for key, value in table.items()}
-    return EditionMetadata(**values, origin=str(path))
+    values = {key: value.strip() for key, value in table.items() if value.strip()}
+    missing = tuple(missing_keys(values))
+    values |= {key: PLACEHOLDERS[key] for key in missing}
+    return EditionMetadata(**values, origin=str(path), missing=missing)
+
+
+def draft_warning(meta: EditionMetadata) -> str | None:
+    """One line saying what the exports lack when ``meta`` holds placeholders, or None."""
+    if not meta.missing:
+        return None
+    if not Path(meta.origin).is_file():
+        why = f"no metadata file {meta.origin}"
+    elif len(meta.missing) == len(_REQUIRED):
+        why = f"{meta.origin} has no [edition] table"
+    else:
+        why = f"{meta.origin}: [edition] lacks {', '.join(meta.missing)}"
+    shown = [
+        f"{key} ({PLACEHOLDERS[key]})" if key == "cmif_url" else key
+        for key in meta.missing
+        if key != "licence"
+    ]
+    cmif = f"CMIF has placeholders for {', '.join(shown)}" if shown else ""
+    if "licence" in meta.missing:
+        cmif += f"{' and' if cmif else 'CMIF'} states the licence CC BY 4.0 (the one CMIF allows)"
+    given = bag_info_from_metadata(meta)
+    left_out = [name for name in BAG_INFO_FROM_REQUIRED if name not in given]
+    bag = f"; bag-info.txt has no {', '.join(left_out)}" if left_out else ""
+    return (
+        f"{why}, so the exports are drafts: {cmif}{bag}; fill in [edition] before publishing "
+        "them (its keys: `teitool export cmif --help`)"
+    )
 
 
 # --- time stamps: reproducible -----------------------------------------------------------------
@@ -308,7 +366,9 @@ def _one(root: etree._Element, path: str) -> etree._Element | None:
 
 def _check_root(root: etree._Element) -> Iterable[CmifProblem]:
     if root.tag != _t("TEI"):
-        yield CmifProblem("root", f"the root element is {root.tag}, not TEI in the TEI namespace")
+        yield CmifProblem(
+            "root", f"the root element is {tag_of(root)}, not TEI in the TEI namespace"
+        )
 
 
 def _check_title_stmt(root: etree._Element) -> Iterable[CmifProblem]:
@@ -413,8 +473,9 @@ def _check_corresp(root: etree._Element) -> Iterable[CmifProblem]:
     for desc in root.iter(_t("correspDesc")):
         label = _label(desc)
         parent = desc.getparent()
-        if parent is None or parent.tag != _t("profileDesc") or parent.getparent() is None or (
-            parent.getparent().tag != _t("teiHeader")
+        grandparent = parent.getparent() if parent is not None else None
+        if parent is None or parent.tag != _t("profileDesc") or grandparent is None or (
+            grandparent.tag != _t("teiHeader")
         ):
             yield CmifProblem("location", f"{label}: correspDesc is not in teiHeader/profileDesc")
         source = desc.get("source", "")
@@ -471,10 +532,12 @@ def cmif_notices(tree: etree._ElementTree | etree._Element) -> list[str]:
             if action.get("type") == "sent" and action.find(_t("date")) is None:
                 notices.append(f"{label}: no usable date; exported undated")
     if without_ref:
-        names = sorted(without_ref)
-        shown = "; ".join(names[:8]) + (f"; … {len(names) - 8} more" if len(names) > 8 else "")
+        unlinked = sorted(without_ref)
+        shown = "; ".join(unlinked[:8]) + (
+            f"; … {len(unlinked) - 8} more" if len(unlinked) > 8 else ""
+        )
         notices.append(
-            f"{len(names)} correspondent(s) have no authority id (gnd, viaf, wikidata) in the "
+            f"{len(unlinked)} correspondent(s) have no authority id (gnd, viaf, wikidata) in the "
             f"register, so correspSearch cannot link them: {shown}"
         )
     return notices
@@ -567,19 +630,22 @@ def export_cmif(
     metadata_path: Path | None = None,
     register_path: Path | None = None,
     now: dt.datetime | None = None,
+    edition: EditionMetadata | None = None,
 ) -> CmifResult:
     """Write the CMIF file of the letters in ``tei_dir`` to ``out_file``.
 
     The register defaults to ``tei_dir/persons.xml``, the metadata to the configured metadata
-    file (else ``sources/metadata.toml``). Raises :class:`TeitoolError` when there is nothing
-    to export or the result would break a CMIF rule (then nothing is written).
+    file (else ``sources/metadata.toml``; a draft's placeholders where its [edition] table
+    lacks a key, see :func:`read_edition_metadata`), or ``edition`` as its caller read it.
+    Raises :class:`TeitoolError` when there is nothing to export or the result would break
+    a CMIF rule (then nothing is written).
     """
     from tei.render.xslt import compile_stylesheet
 
     if not tei_dir.is_dir():
         raise TeitoolError(f"{tei_dir}: no such folder of TEI files", EXIT_CANNOT_RUN)
     check_output(out_file)  # before the work, not after it
-    meta = load_edition_metadata(metadata_path)
+    meta, draft = _export_metadata(edition, metadata_path)
     register = _register(tei_dir, register_path)
     letters = read_letters(tei_dir)
     if not letters:
@@ -602,8 +668,20 @@ def export_cmif(
             EXIT_PROBLEMS,
         )
     write_atomic(out_file, serialize(tree))
-    warnings = [*result.messages, *cmif_notices(tree)]
+    warnings = [*draft, *result.messages, *cmif_notices(tree)]
     return CmifResult(out_file, len(letters), warnings)
+
+
+def _export_metadata(
+    edition: EditionMetadata | None, metadata_path: Path | None
+) -> tuple[EditionMetadata, list[str]]:
+    """The metadata an export uses, and the warning it owes when that is a draft's: none
+    when its caller read ``edition`` (``teitool build`` warns once for all the exports)."""
+    if edition is not None:
+        return edition, []
+    meta = read_edition_metadata(metadata_path, named=metadata_path is not None)
+    warning = draft_warning(meta)
+    return meta, [warning] if warning else []
 
 
 # --- BagIt ---------------------------------------------------------------------------------------
@@ -658,20 +736,29 @@ def bag_info(
     meta: EditionMetadata, payload_bytes: int, bagging_date: dt.date, agent: str = "bagit.py"
 ) -> dict[str, str]:
     """bag-info.txt: the reserved BagIt fields an archive's ingest reads (RFC 8493, 2.2.2)."""
-    info = {
-        "Source-Organization": meta.source_organization or meta.publisher,
-        "Contact-Name": meta.contact_name or meta.editor,
-        "External-Description": meta.description or meta.title,
+    return {
+        **bag_info_from_metadata(meta),
         "Bagging-Date": bagging_date.isoformat(),
         "Bag-Size": human_size(payload_bytes),
         "Bag-Software-Agent": f"teitool {__version__} ({agent})",
     }
-    email = meta.contact_email or meta.editor_email
-    if email:
-        info["Contact-Email"] = email
-    if meta.url:
-        info["External-Identifier"] = meta.url
-    return info
+
+
+#: The bag-info.txt fields that a filled-in [edition] table always gives (from required keys).
+BAG_INFO_FROM_REQUIRED = ("Source-Organization", "Contact-Name", "External-Description")
+
+
+def bag_info_from_metadata(meta: EditionMetadata) -> dict[str, str]:
+    """The bag-info.txt fields the ``[edition]`` table gives. BagIt requires none of them, so
+    a field it does not give is left out, never filled with a placeholder."""
+    fields = {
+        "Source-Organization": meta.source_organization or meta.given("publisher"),
+        "Contact-Name": meta.contact_name or meta.given("editor"),
+        "Contact-Email": meta.contact_email or meta.editor_email,
+        "External-Description": meta.description or meta.given("title"),
+        "External-Identifier": meta.url,
+    }
+    return {name: value for name, value in fields.items() if value}
 
 
 def _sort_tag_manifests(bag_dir: Path) -> None:
@@ -715,15 +802,19 @@ def export_bag(
     metadata_path: Path | None = None,
     schema_dir: Path | None = None,
     now: dt.datetime | None = None,
+    edition: EditionMetadata | None = None,
 ) -> BagResult:
     """Pack ``build_dir`` (tei/, reports/, export/cmif.xml) and the schema as a BagIt bag.
+
+    bag-info.txt describes the edition from the metadata (as :func:`export_cmif` reads it,
+    or ``edition``); the fields a draft's metadata does not give are left out.
 
     The bag is assembled in a temporary folder, validated with bagit's own validator and only
     then moved to ``out_dir``, so an interrupted run leaves an earlier bag as it was.
     """
     import bagit
 
-    meta = load_edition_metadata(metadata_path)
+    meta, draft = _export_metadata(edition, metadata_path)
     if not (build_dir / "tei" / "persons.xml").is_file():
         raise TeitoolError(
             f"{build_dir}: no tei/persons.xml; export bag takes a build folder "
@@ -733,7 +824,7 @@ def export_bag(
     schema_dir = schema_dir or SCHEMA_DIR
     parts = [(build_dir / name, place) for name, place in BAG_PARTS]
     parts.append((schema_dir, "schema"))
-    warnings = [
+    warnings = draft + [
         f"{_shown(source, build_dir)} is missing; the bag is made without it"
         for source, _ in parts
         if not source.exists()

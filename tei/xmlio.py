@@ -24,10 +24,14 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
+
+if TYPE_CHECKING:  # what a Resolver hands back: a name in the lxml stubs only
+    from lxml.etree._docloader import _InputDocument
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -182,7 +186,9 @@ class LocalFilesOnly(etree.Resolver):
         return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)
                    for root in self.roots)
 
-    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> object:
+    def resolve(
+        self, system_url: str | None, public_id: str | None, context: object
+    ) -> _InputDocument:
         filename = local_file(system_url or "")
         if filename is None or not self.allows(filename):
             raise RefusedReference(system_url or "", self.roots)
@@ -211,6 +217,14 @@ class RefusedReference(Exception):
 
 
 _REFUSE_ALL = LocalFilesOnly()
+
+
+def tag_of(element: etree._Element) -> str:
+    """The tag of an element of a parsed tree: a str. (lxml keeps a tag set by hand as it was
+    given, bytes or a QName, and a comment's tag is a function; callers pass neither.)"""
+    tag = element.tag
+    assert isinstance(tag, str), tag
+    return tag
 
 
 def local_file(url: str) -> str | None:

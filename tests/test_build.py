@@ -6,6 +6,7 @@ import errno
 import io
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -345,9 +346,10 @@ def test_missing_sources_are_named_first(tmp_path: Path, sources: str) -> None:
         build_edition(settings)
 
 
-def test_missing_edition_metadata_fails_before_any_work(tmp_path: Path) -> None:
+def test_a_wrong_edition_value_fails_before_any_work_naming_its_file(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "metadata.toml").write_text('[sources."a.txt"]\ntitle = "A"\n')
+    metadata = tmp_path / "src" / "metadata.toml"
+    metadata.write_text('[edition]\ntitle = "A"\ncmif_url = "edition/cmif.xml"\n')
     (tmp_path / "src" / "a.txt").write_text("Stalin to Kaganovich June 4, 1932\n")
     settings = Settings(sources=(tmp_path / "src",), output=tmp_path / "build")
     ran = []
@@ -355,6 +357,37 @@ def test_missing_edition_metadata_fails_before_any_work(tmp_path: Path) -> None:
         ("encode", lambda ctx: ran.append(1) or StepResult("encode")),
         fake_step("export", "export/c.xml"),
     ]
-    with pytest.raises(TeitoolError, match=r"no \[edition\] table"):
+    with pytest.raises(TeitoolError, match=rf"^{re.escape(str(metadata))}: \[edition\]: cmif_url"):
         build_edition(settings, steps=steps)
     assert ran == [] and not settings.output.exists()
+
+
+def test_a_metadata_file_the_settings_name_must_be_there(tmp_path: Path) -> None:
+    named = tmp_path / "elsewhere" / "metadata.toml"
+    settings = Settings(sources=(SAMPLE,), output=tmp_path / "build", metadata=named)
+    with pytest.raises(TeitoolError, match=rf"^{re.escape(str(named))}: no metadata file"):
+        build_edition(settings, steps=[fake_step("encode", "tei/a.xml")])
+
+
+def test_without_edition_metadata_the_build_runs_on_a_drafts_placeholders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No [edition] table beside the sources: the build runs, its exports get placeholders
+    and one warning names the file looked for, never the sources/metadata.toml of whatever
+    project the current folder is (this checkout's, with a full [edition] table)."""
+    from tei.export import draft_warning
+
+    monkeypatch.chdir(SOURCES.parent)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.txt").write_text("Stalin to Kaganovich June 4, 1932\n")
+    seen = []
+    steps = [("encode", lambda ctx: seen.append(ctx.edition) or StepResult("encode", DONE))]
+    settings = Settings(sources=(tmp_path / "src",), output=tmp_path / "build")
+    result = build_edition(settings, steps=steps)
+    assert result.exit_code == 0 and result.replaced
+    (edition,) = seen
+    assert edition.missing == ("title", "editor", "publisher", "cmif_url", "licence", "bibl")
+    warning = draft_warning(edition)
+    assert warning is not None
+    assert warning.startswith(f"no metadata file {tmp_path / 'src' / 'metadata.toml'}, so the ")
+    assert "placeholders" in warning and "bag-info.txt has no" in warning

@@ -71,11 +71,42 @@ def test_missing_path(tmp_path: Path) -> None:
     assert exit_code == 2 and "no such file" in output
 
 
-def test_missing_register(tmp_path: Path) -> None:
+def test_without_a_register_every_name_is_unknown_and_the_output_still_valid(
+    tmp_path: Path,
+) -> None:
+    """No persons.xml: encode starts from an empty register, writes an empty (valid) one,
+    keeps the correspondents by name and says so in one line; every file passes validate."""
+    from tei.validate import validate_paths
+
     source = tmp_path / "letters.txt"
     source.write_bytes(LETTERS.read_bytes())
-    exit_code, output = run("encode", str(source), "-o", str(tmp_path / "out"))
-    assert exit_code == 2 and "no register of persons" in output
+    out = tmp_path / "out"
+    exit_code, output = run("encode", str(source), "-o", str(out))
+    assert exit_code == 0, output
+    unknown = [line for line in output.splitlines() if "not in any register" in line]
+    assert len(unknown) == 1 and "teitool persons suggest" in unknown[0]
+    assert "Stalin" in unknown[0] and "Kaganovich" in unknown[0]
+    assert len(list((out / "letters").glob("*.xml"))) == 77  # as many as with the register
+    assert "The register lists no person yet." in (out / "persons.xml").read_text()
+    report = validate_paths([out], use_cache=False)
+    assert report.errors == 0, report.render("text")
+
+
+def test_persons_suggest_runs_without_a_register(tmp_path: Path) -> None:
+    source = tmp_path / "letters.txt"
+    source.write_bytes(LETTERS.read_bytes())
+    code, output = run("persons", "suggest", str(source), "--min-count", "20")
+    assert code == 0 and "Stalin" in output
+
+
+def test_a_file_that_is_no_register_is_still_refused(tmp_path: Path) -> None:
+    """An empty register says what it is (TEI type="persons"); a letter given as the
+    register is a mistake, said in one line."""
+    wrong = tmp_path / "letter.xml"
+    wrong.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0" type="letter"><teiHeader/></TEI>')
+    code, output = run("encode", str(LETTERS), "--register", str(wrong), "-o",
+                       str(tmp_path / "out"))
+    assert code == 2 and "the register lists no person" in output
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")

@@ -161,3 +161,21 @@ def test_cli_makes_the_bag(build_dir: Path, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert "BagIt bag:" in result.stdout
     bagit.Bag(str(build_dir / "export" / "bag")).validate()
+
+
+def test_without_edition_metadata_bag_info_leaves_out_what_it_would_say(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    """No [edition] table: BagIt requires none of the descriptive fields, so they are left
+    out (no placeholder in an archive's record), and one warning says so."""
+    metadata = tmp_path / "metadata.toml"
+    metadata.write_text('[sources."a.txt"]\ntitle = "A"\n')
+    out = build_dir / "export" / "bag"
+    result = export_bag(build_dir, out, metadata_path=metadata,
+                        schema_dir=build_dir.parent / "schema", now=NOW)
+    info = bagit.Bag(str(out)).info
+    assert not {"Source-Organization", "Contact-Name", "External-Description"} & set(info)
+    assert info["Bagging-Date"] == "2024-05-06"
+    (draft,) = [w for w in result.warnings if "drafts" in w]
+    assert draft.startswith(f"{metadata} has no [edition] table")
+    assert "bag-info.txt has no Source-Organization, Contact-Name, External-Description" in draft

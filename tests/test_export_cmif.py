@@ -46,11 +46,14 @@ from tei.cli import main
 from tei.errors import TeitoolError
 from tei.export import (
     CMIF_RULES,
+    PLACEHOLDERS,
     build_time,
     check_cmif,
+    draft_warning,
     export_cmif,
-    load_edition_metadata,
-    metadata_problems,
+    missing_keys,
+    read_edition_metadata,
+    value_problems,
 )
 from tei.xmlio import NSMAP, parse_file
 
@@ -328,7 +331,6 @@ def test_every_rule_has_a_source() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"publisher": ""}, "publisher is missing"),
         ({"licence": "https://creativecommons.org/licenses/by-sa/4.0/"}, "CC BY 4.0"),
         ({"cmif_url": "edition/cmif.xml"}, "cmif_url must be an http(s) URL"),
         ({"letter_url": "https://x.example.org/letters/"}, "must contain {id}"),
@@ -342,14 +344,22 @@ def test_metadata_problems_are_named(change: dict, expected: str) -> None:
     import tomllib
 
     table = tomllib.loads(METADATA.read_text())["edition"] | change
-    assert any(expected in problem for problem in metadata_problems(table))
+    assert any(expected in problem for problem in value_problems(table))
 
 
-def test_metadata_without_edition_table_is_one_clear_error(tmp_path) -> None:
+def test_a_key_left_empty_is_missing_not_wrong() -> None:
+    import tomllib
+
+    table = tomllib.loads(METADATA.read_text())["edition"] | {"publisher": ""}
+    assert value_problems(table) == [] and missing_keys(table) == ["publisher"]
+
+
+def test_metadata_without_edition_table_makes_drafts_and_says_so(tmp_path) -> None:
     meta = tmp_path / "metadata.toml"
     meta.write_text('[chapters."000"]\ntitle = "x"\n')
-    with pytest.raises(TeitoolError, match=r"no \[edition\] table"):
-        load_edition_metadata(meta)
+    draft = read_edition_metadata(meta)
+    assert draft.publisher == PLACEHOLDERS["publisher"]
+    assert "has no [edition] table" in (draft_warning(draft) or "")
 
 
 def test_a_broken_register_cannot_run(tmp_path) -> None:
@@ -409,7 +419,7 @@ def test_bibl_id_is_stable_and_an_xml_name(cmif) -> None:
     bibl_id = xp(tree, "//tei:bibl/@xml:id")[0]
     uuid_pattern = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     assert re.fullmatch(f"edition-{uuid_pattern}", bibl_id)
-    assert bibl_id == load_edition_metadata(METADATA).bibl_xml_id
+    assert bibl_id == read_edition_metadata(METADATA).bibl_xml_id
 
 
 def test_cmif_of_the_real_edition(encoded_edition: Path, tmp_path: Path) -> None:
@@ -426,3 +436,52 @@ def test_cmif_of_the_real_edition(encoded_edition: Path, tmp_path: Path) -> None
     # Every letter of the correspondence has a sender and a date; Stalin has a Wikidata URI.
     assert not [w for w in result.warnings if "no usable date" in w or "no sender" in w]
     assert xp(tree, "//tei:persName[@ref = 'http://www.wikidata.org/entity/Q855']")
+
+
+def test_without_edition_metadata_the_cmif_is_a_conforming_draft(tmp_path) -> None:
+    """A metadata file without [edition]: placeholders where CMIF requires a value, each
+    saying where the real one goes, and one warning that the file is a draft."""
+    meta = tmp_path / "metadata.toml"
+    meta.write_text('[sources."a.txt"]\ntitle = "A"\n')
+    out = tmp_path / "cmif.xml"
+    result = export_cmif(TEI_DIR, out, metadata_path=meta, now=NOW)
+    tree = parse_file(out)
+    assert check_cmif(tree) == []
+    assert xp(tree, "string(//tei:publicationStmt/tei:idno)") == PLACEHOLDERS["cmif_url"]
+    assert xp(tree, "string(//tei:publisher)") == (
+        "(not given: publisher in the [edition] table of metadata.toml)"
+    )
+    drafts = [warning for warning in result.warnings if "drafts" in warning]
+    assert len(drafts) == 1 and drafts[0].startswith(f"{meta} has no [edition] table, so")
+
+
+def test_a_partial_edition_table_gets_placeholders_only_for_what_it_lacks(tmp_path) -> None:
+    import tomllib
+
+    table = tomllib.loads(METADATA.read_text())["edition"]
+    del table["publisher"]
+    meta = tmp_path / "metadata.toml"
+    def write(values: dict) -> None:
+        meta.write_text("[edition]\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items()))
+
+    write(table)
+    edition = read_edition_metadata(meta)
+    assert edition.missing == ("publisher",) and edition.editor == table["editor"]
+    assert edition.given("publisher") == "" and edition.given("editor") == table["editor"]
+    assert draft_warning(edition).startswith(f"{meta}: [edition] lacks publisher, so")
+    write(table | {"url": "edition.example.org"})
+    with pytest.raises(TeitoolError, match=r"url must be an http\(s\) URL"):
+        read_edition_metadata(meta)  # a wrong value is still an error, not a draft's gap
+
+
+def test_cli_without_any_metadata_file_writes_a_draft(tmp_path, monkeypatch) -> None:
+    """Nothing named, nothing configured, no sources/metadata.toml: a draft, named as such;
+    a file named with --metadata that is not there stays an error (see above)."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "c.xml"
+    result = CliRunner().invoke(main, ["export", "cmif", str(TEI_DIR), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning: no metadata file sources/metadata.toml, so the exports are drafts" in (
+        result.stderr
+    )
+    assert check_cmif(parse_file(out)) == []

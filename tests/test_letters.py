@@ -845,14 +845,19 @@ def test_the_editors_closing_note_after_the_last_letter(tmp_path: Path) -> None:
 def test_a_header_naming_someone_the_register_lacks_still_starts_a_letter(tmp_path: Path) -> None:
     """"Tukhachevsky to Voroshilov August 4, 1933" with only Voroshilov in the register: once
     swallowed as the last paragraph of the letter before, now a letter whose sender is kept
-    by name (no @ref) and reported."""
+    by name (no @ref) and reported, in the one line on the names the register lacks."""
     from conftest import FIXTURES
 
     from tei.encode import encode_sources
 
-    result = encode_sources([FIXTURES / "letters" / "unseen" / "unknown-sender.txt"], tmp_path)
-    assert [w.split(": ", 1)[1] for w in result.warnings] == [
-        "correspondent «Tukhachevsky» is not in the register; add it to persons.xml"
+    source = FIXTURES / "letters" / "unseen" / "unknown-sender.txt"
+    result = encode_sources([source], tmp_path)
+    assert result.unknown_correspondents == ["Tukhachevsky"]
+    assert result.warnings == [
+        "1 name that looks like a person's is not in the register "
+        f"{source.parent / 'persons.xml'}: Tukhachevsky; the correspondents among them are "
+        "kept by name, without @ref, until it has them; `teitool persons suggest "
+        f"{source}` lists every name it lacks, with its line"
     ]
     first = parse_file(tmp_path / "letters" / "L1933-08-03-molotov-voroshilov.xml")
     assert first.xpath("count(//tei:closer/tei:signed | //tei:closer/tei:dateline)",

@@ -335,10 +335,15 @@ def test_cli_formats_exit_codes_and_output_file(edition: Path, tmp_path: Path,
 
 def test_cli_default_path_is_build_tei(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TEITOOL_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     shutil.copytree(FIX / "valid", tmp_path / "build" / "tei")
     done = CliRunner().invoke(main, ["validate"])
     assert done.exit_code == 0 and done.output.startswith("4 files checked: all valid")
-    assert (tmp_path / ".teitool-cache").is_dir()
+    # The cache is the user's, never in the working folder, where a pull request could
+    # commit one with forged results.
+    assert (tmp_path / "user-cache" / "teitool" / "validate.sqlite").is_file()
+    assert not (tmp_path / ".teitool-cache").exists()
 
 
 def test_cache_notices_a_same_size_edit_with_the_old_mtime(edition: Path, tmp_path: Path) -> None:

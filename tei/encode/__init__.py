@@ -7,6 +7,7 @@ been encoded are the files written, each atomically, so a failure leaves no part
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +18,12 @@ from lxml import etree
 from tei.encode import letters as letters_mod
 from tei.encode.introduction import build_introduction
 from tei.encode.lossless import LosslessError
-from tei.encode.persons import Register
+from tei.encode.persons import Register, suggest
 from tei.encode.reading import NOT_XML, SourceText, describe_char, read_source
 from tei.encode.teidoc import XML_ID
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
+from tei.resources import package_folder
 from tei.tomlfile import read_toml
 from tei.xmlio import (
     NSMAP,
@@ -51,6 +53,8 @@ class EncodeResult:
     footnotes: int = 0
     endnotes: int = 0
     persons: set[str] = field(default_factory=set)
+    #: Correspondents the register lacks, kept by name without @ref, in order of appearance.
+    unknown_correspondents: list[str] = field(default_factory=list)
     exit_code: int = EXIT_OK
 
     def summary(self) -> str:
@@ -87,14 +91,20 @@ def _beside(sources: list[Path], name: str) -> Path | None:
     return None
 
 
-def find_register(sources: list[Path]) -> Path:
-    """The register beside the sources; :class:`TeitoolError` if there is none."""
-    found = _beside(sources, "persons.xml")
-    if found is None:
-        raise TeitoolError(
-            "no register of persons: put persons.xml beside the sources or name one with --register"
-        )
-    return found
+def find_register(sources: list[Path]) -> Path | None:
+    """The register beside the sources, or None: then every name is unknown (a new edition)."""
+    return _beside(sources, "persons.xml")
+
+
+def load_register(path: Path | None) -> Register:
+    """The register at ``path``; without one, an empty register."""
+    return Register.load(path) if path is not None else Register.empty()
+
+
+def empty_register() -> bytes:
+    """The register written for a run without one: the empty register `teitool init` makes,
+    so the TEI folder always has the persons.xml its @ref pointers and checks need."""
+    return (package_folder("skeleton") / "sources" / "persons.xml").read_bytes()
 
 
 #: The keys of a source's metadata table (see sources/metadata.toml): text, years, words.
@@ -202,6 +212,9 @@ def _encode_correspondence(
         result.warnings.extend(letter.warnings)
         result.footnotes += letter.footnotes
         result.persons |= letter.persons
+        for name in map(str, letter.root.xpath(_UNRESOLVED_CORRESPONDENT, namespaces=NSMAP)):
+            if name not in result.unknown_correspondents:
+                result.unknown_correspondents.append(name)
     result.letters += len(built)
     return outputs
 
@@ -215,8 +228,65 @@ def _encode_chapter(
     result.warnings.extend(chapter.warnings)
     result.chapters += 1
     result.endnotes += len(chapter.root.findall(".//{*}note[@type='endnote']"))
-    result.persons |= {el.get("ref") for el in chapter.root.iter("{*}persName") if el.get("ref")}
+    result.persons |= {ref for el in chapter.root.iter("{*}persName") if (ref := el.get("ref"))}
     return [("chapters", chapter.root)]
+
+
+#: A correspondent the register lacks: kept in correspDesc by name, without @ref.
+_UNRESOLVED_CORRESPONDENT = (
+    f"//tei:correspAction/tei:persName[not(@ref)][. != '{letters_mod.UNKNOWN_CORRESPONDENT}']"
+    "/text()"
+)
+#: How many names the warning on unknown persons lists before "… N more".
+NAMES_SHOWN = 8
+
+
+def unknown_persons_warning(
+    result: EncodeResult, register: Register, texts: list[SourceText], sources: list[Path]
+) -> str | None:
+    """One line on the names that look like persons the register lacks, or None.
+
+    Said when a correspondent is unknown (kept by name, provisional until the register has
+    them) or the register lists no one yet (a new edition); then the names after a form of
+    address, a title or initials ("Mr. Pell") are counted too. With a register that lists
+    people, those alone are no news: as often a thing ("General Staff") as a person, and
+    `teitool persons suggest` is there to ask.
+    """
+    if not result.unknown_correspondents and register.entries:
+        return None
+    names = list(result.unknown_correspondents)
+    for text in texts:
+        for suggestion in suggest(text.text, register):
+            if suggestion.cue and not _part_of_one(suggestion.name, names):
+                names.append(suggestion.name)
+    if not names:
+        return None
+    shown = ", ".join(names[:NAMES_SHOWN])
+    if len(names) > NAMES_SHOWN:
+        shown += f" … and {len(names) - NAMES_SHOWN} more"
+    where = (
+        f"the register {register.path}" if register.path is not None
+        else "any register (there is none: make persons.xml beside the sources)"
+    )
+    command = " ".join(shlex.quote(str(source)) for source in sources)
+    kept = (
+        "; the correspondents among them are kept by name, without @ref, until it has them"
+        if result.unknown_correspondents else ""
+    )
+    counted = (
+        "1 name that looks like a person's is" if len(names) == 1
+        else f"{len(names)} names that look like persons' are"
+    )
+    return (
+        f"{counted} not in {where}: {shown}{kept}; "
+        f"`teitool persons suggest {command}` lists every name it lacks, with its line"
+    )
+
+
+def _part_of_one(name: str, names: list[str]) -> bool:
+    """Whether every word of ``name`` is in one of ``names`` ("Pell" of "Jonah Pell")."""
+    words = set(name.split())
+    return any(words <= set(other.split()) for other in names)
 
 
 def encode_sources(
@@ -237,16 +307,18 @@ def encode_sources(
         raise TeitoolError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     files = source_files(sources)
     register_path = register_path or find_register(sources)
-    register = Register.load(register_path)
+    register = load_register(register_path)
     metadata = load_metadata(metadata_path or _beside(sources, "metadata.toml"))
 
     result = EncodeResult()
     outputs: list[tuple[str, etree._Element, Path]] = []  # folder, document, its source
+    read: list[SourceText] = []
     sizes = [path.stat().st_size for path in files]
     for done, path in enumerate(files):
         if progress is not None:
             progress(sum(sizes[:done]), sum(sizes))
         source = read_source(path)
+        read.append(source)
         if len(source.text.split()) < MIN_WORDS:
             raise TeitoolError(
                 f"{path}: nothing recognisable to encode (fewer than {MIN_WORDS} words)",
@@ -259,6 +331,9 @@ def encode_sources(
         except LosslessError as exc:
             raise TeitoolError(f"lossless check failed: {exc}", EXIT_PROBLEMS) from None
         outputs += [(folder, root, path) for folder, root in made]
+    unknown = unknown_persons_warning(result, register, read, sources)
+    if unknown:
+        result.warnings.append(unknown)
 
     documents = [
         (target, readable_bytes(root, origin, target))
@@ -266,7 +341,8 @@ def encode_sources(
         for target in [out_dir / folder / f"{root.get(XML_ID)}.xml"]
     ]
     try:
-        write_atomic(out_dir / "persons.xml", register_path.read_bytes())
+        register_bytes = register_path.read_bytes() if register_path else empty_register()
+        write_atomic(out_dir / "persons.xml", register_bytes)
         for target, data in documents:
             write_atomic(target, data)
             result.documents.append(target)

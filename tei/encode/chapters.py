@@ -175,28 +175,33 @@ def read_blocks(text: str) -> list[Block]:
             flush()
             continue
         following = following_lines[index]
-        inside_sentence = current is not None and current.kind == "p" and not _finished(current.end())
+        # The paragraph whose sentence the line may go on, if one is open.
+        sentence: Block | None = (
+            current
+            if current is not None and current.kind == "p" and not _finished(current.end())
+            else None
+        )
         header = _page_header(line)
         if header is not None:
             # "214 STALIN": the page number and running head of the printed page.
-            if inside_sentence:
-                current.add_furniture(line, header)
+            if sentence is not None:
+                sentence.add_furniture(line, header)
             else:
                 flush()
                 blocks += [Block("page" if line[a:b].isdigit() else "fw", line[a:b], number)
                            for a, b in header]
             continue
         if _MARKER_LINE.match(line) or line in running_heads:
-            if inside_sentence:
+            if sentence is not None:
                 # A number inside a sentence is the page the sentence ran onto, not a marker
                 # (markers close sentences); a running head likewise: the paragraph goes on.
-                current.add_furniture(line, [(0, len(line))])
+                sentence.add_furniture(line, [(0, len(line))])
                 continue
             flush()
             blocks.append(Block("fw" if line in running_heads else "marker", line, number))
             continue
         if is_heading(line) and not (
-            inside_sentence
+            sentence is not None
             or _CONTINUATION.match(following)
             or (current is not None and current.end().endswith(":"))
         ):
@@ -223,8 +228,8 @@ def read_blocks(text: str) -> list[Block]:
         if not body:
             pass  # the heading opens the line
         elif goes_on and current is not None and current.length + len(body) < MAX_PARAGRAPH_CHARS:
-            glued = _NO_SPACE_BEFORE.match(body) or _BROKEN_WORD.search(current.end())
-            current.add("" if glued else " ")
+            joined = _NO_SPACE_BEFORE.match(body) or _BROKEN_WORD.search(current.end())
+            current.add("" if joined else " ")
             start = current.add(body)
             if _LONE_WORD.match(body):
                 current.lone_words.append((start, start + len(body)))
@@ -537,8 +542,12 @@ def encode_chapter(
         _bibl(source, metadata),
     )
     if meta.get("author"):
-        tei_body.getroottree().find(f".//{tei('titleStmt')}").append(E.author(str(meta["author"])))
-    tei_body.getparent().replace(tei_body, body)
+        title_stmt = root.find(f".//{tei('titleStmt')}")
+        assert title_stmt is not None  # new_document writes one
+        title_stmt.append(E.author(str(meta["author"])))
+    text_element = tei_body.getparent()
+    assert text_element is not None  # new_document puts the body in <text>
+    text_element.replace(tei_body, body)
     check(source.text, [body], f"{source.name} ({doc_id})")
     return ChapterDoc(
         root,

@@ -231,7 +231,9 @@ def _month_number(name: str) -> int:
 
 
 def _day_number(text: str) -> int:
-    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+    digits = re.match(r"\d+", text)
+    assert digits is not None  # the day groups of the patterns (_DAY, "1st") open with digits
+    return int(digits.group())
 
 
 def _last_day(year: int | None, month: int) -> int:
@@ -491,8 +493,9 @@ def _full_date(
     day = _day_number(g[f"{prefix}_day"])
     printed = g.get(f"{prefix}_year")
     bracketed = g.get(f"{prefix}_byear")
-    y = int(printed or bracketed) if (printed or bracketed) else year
-    if reference is not None and not (printed or bracketed):
+    given = printed or bracketed
+    y = int(given) if given else year
+    if reference is not None and not given:
         nearest = _nearest_year(month, day, reference)
         y = nearest.year if nearest else y
     if not _valid_day(y, month, day):

@@ -89,7 +89,9 @@ def parse_notes(paragraphs: list[tuple[str, int]], marker_hint: int = 0) -> list
     for index, (text, line) in enumerate(paragraphs):
         number = explicit[index]
         if number is not None and number >= expected:
-            body = _NUMBERED_NOTE.match(text).group("text")  # type: ignore[union-attr]
+            match = _NUMBERED_NOTE.match(text)
+            assert match is not None  # _note_number read the number from this match
+            body = match.group("text")
             notes.append(Footnote(number, [body], line))
             expected = number + 1
             continue

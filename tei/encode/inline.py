@@ -31,8 +31,14 @@ class Span:
 
 
 class Stretch(Protocol):
-    start: int
-    end: int
+    """``text[start:end]``: a span, a date or a name found. Read-only, so that the frozen
+    dataclasses (:class:`Span`, ``DateMatch``) match it."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 def overlaps(stretch: Stretch, others: Iterable[Stretch]) -> bool:

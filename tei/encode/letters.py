@@ -11,8 +11,8 @@ address and dateline.
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from lxml import etree
@@ -48,7 +48,11 @@ _PLACE_AFTER_DATELINE = re.compile(
 _YOURS_SIGNATURE = re.compile(r"^Yours?,?\s+[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)?\.?$")
 #: A signature of initials only ("V. M.", "K.V."); "P.S." and "N.B." are no one's.
 _INITIALS_SIGNATURE = re.compile(r"^(?!P\.\s?S\.|N\.\s?B\.)(?:[A-Z][a-z]?\.\s?){1,3}$")
-_UNKNOWN_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$")
+#: A correspondent the register lacks: capitalised words, or a group with its article ("the
+#: Politburo", "the members of the Politburo").
+_UNKNOWN_NAME = re.compile(
+    r"^(?:the\s+(?:members\s+of\s+the\s+)?)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}$"
+)
 _CORRESPONDENT = re.compile(r"^(?:the\s+)?[A-Z][\w.’'\- ]*$|^the members of the \w+$")
 # A quoted list opens with its quotation mark: '"1) Allocate …'.
 _LIST_ITEM = re.compile(
@@ -76,6 +80,8 @@ _CIPHER_MARK = re.compile(r"\b(?:Cipher|Encryption)\b")
 #: Lower-case words an address line may have ("For Kaganovich and other members of the PB").
 _ADDRESS_WORDS = {"and", "of", "the", "for", "other", "members", "to", "comrade", "comrades"}
 PROVISIONAL_ID = "doc"
+#: A correspondent nobody could read, as CMIF names one ("Unknown").
+UNKNOWN_CORRESPONDENT = "Unknown"
 #: How many words a line before the text may have and still be a mark ("Strictly secret .").
 MAX_MARK_WORDS = 4
 
@@ -100,6 +106,16 @@ class Header:
     date_end: int
     date: DateValue
 
+    @property
+    def names_someone_known(self) -> bool:
+        """Whether the register knows one of the correspondents."""
+        return any(c.match for c in (*self.senders, *self.recipients))
+
+    @property
+    def names(self) -> set[str]:
+        """The correspondents as printed."""
+        return {c.text for c in (*self.senders, *self.recipients)}
+
 
 def _correspondents(part: str, register: Register) -> tuple[Correspondent, ...] | None:
     names = [n.strip(" .") for n in re.split(r",\s*|\s+and\s+", part) if n.strip(" .")]
@@ -112,13 +128,15 @@ def _correspondents(part: str, register: Register) -> tuple[Correspondent, ...] 
     return found
 
 
-def parse_header(line: str, register: Register) -> Header | None:
+def parse_header(line: str, register: Register, *, all_unknown: bool = False) -> Header | None:
     """Read a header line, or None if ``line`` is not one.
 
     A header is correspondents, "to" (or a dash), correspondents and a header date, on a
     line of its own. At least one correspondent must be in the register, so that a
     sentence such as "On June 5 …" is never taken for a header; the others must look like
     names ("Tukhachevsky to Voroshilov August 4, 1933" with only Voroshilov known).
+    With ``all_unknown``, a line whose correspondents the register all lacks is read as a
+    header too: :func:`find_headers` then asks the source to confirm it.
     """
     text = line.strip()
     if not text or len(text) > 200:
@@ -133,9 +151,43 @@ def parse_header(line: str, register: Register) -> Header | None:
         return None
     senders = _correspondents(parts[0], register)
     recipients = _correspondents(parts[1], register)
-    if not senders or not recipients or not any(c.match for c in senders + recipients):
+    if not senders or not recipients:
         return None
-    return Header(text, senders, recipients, found.start, found.end, found.value)
+    header = Header(text, senders, recipients, found.start, found.end, found.value)
+    return header if all_unknown or header.names_someone_known else None
+
+
+def find_headers(lines: list[str], register: Register) -> dict[int, Header]:
+    """The header lines of a source, by index in ``lines``.
+
+    A header naming someone the register knows is one by itself. One whose correspondents
+    the register all lacks (every header, while a new edition's register is empty) is one
+    only where the source confirms it, as a sentence that happens to read "Back to Moscow
+    June 5, 1851" is not: an ``Archive:`` line right after it, or a correspondent who is
+    one in another header too.
+    """
+    found = {
+        index: header
+        for index, line in enumerate(lines)
+        if (header := parse_header(line, register, all_unknown=True)) is not None
+    }
+    headers_naming: dict[str, int] = {}
+    for header in found.values():
+        for name in header.names:
+            headers_naming[name] = headers_naming.get(name, 0) + 1
+    return {
+        index: header
+        for index, header in found.items()
+        if header.names_someone_known
+        or _archive_follows(lines, index)
+        or any(headers_naming[name] > 1 for name in header.names)
+    }
+
+
+def _archive_follows(lines: list[str], index: int) -> bool:
+    # By index: a copy of the rest of the source for each header would be quadratic.
+    following = next((lines[i] for i in range(index + 1, len(lines)) if lines[i].strip()), "")
+    return parse_archive(following) is not None
 
 
 @dataclass(frozen=True)
@@ -334,9 +386,10 @@ def split_documents(source: SourceText, register: Register) -> tuple[list[Line],
     documents: list[RawDocument] = []
     current: RawDocument | None = None
     previous: str | None = None  # the date of the last dated header, for one without a year
+    headers = find_headers(source.lines, register)
     for number, text in enumerate(source.lines, start=1):
         line = Line(text, number)
-        header = parse_header(text, register)
+        header = headers.get(number - 1)
         archive = parse_archive(text)
         if header:
             if not header.date.has_year and previous is not None:
@@ -655,8 +708,12 @@ def _build_paragraphs(parent: etree._Element, items: list[Block], context: Conte
     index = 0
     while index < len(items):
         # By index: a copy of the rest (items[index:]) for every paragraph is quadratic.
-        rest = (figure_pairs(items[i].text) for i in range(index, len(items)))
-        figure_rows = list(itertools.takewhile(bool, rest))
+        figure_rows: list[list[tuple[str, str]]] = []
+        for following in range(index, len(items)):
+            pairs = figure_pairs(items[following].text)
+            if not pairs:
+                break
+            figure_rows.append(pairs)
         if len(figure_rows) >= MIN_TABLE_ROWS:
             parent.append(_figure_table(figure_rows, context))
             index += len(figure_rows)
@@ -801,8 +858,8 @@ def build_letter(
     hint = 0
     if not fn.all_numbered([b.text for b in note_items]):  # else the hint decides nothing
         letter_text = "\n".join(b.text for b in text_items)
-        datelines = [(d.start, d.end) for d in find_datelines(letter_text, year=year)]
-        hint = fn.highest_marker_candidate(letter_text, datelines)
+        taken = [(d.start, d.end) for d in find_datelines(letter_text, year=year)]
+        hint = fn.highest_marker_candidate(letter_text, taken)
     notes = fn.parse_notes([(b.text, b.line) for b in note_items], marker_hint=hint)
     day = None  # the letter's day, when its date has one: year-less dates fall nearest it
     if header_date is not None and header_date.when and len(header_date.when) == 10:
@@ -816,8 +873,8 @@ def build_letter(
     if raw.header_line is not None:
         header = raw.header
         assert header is not None
-        date = Span(header.date_start, header.date_end, "date", header.date.attrib())
-        div.append(annotate(E.head(), header.text, context, dates=[date]))
+        header_span = Span(header.date_start, header.date_end, "date", header.date.attrib())
+        div.append(annotate(E.head(), header.text, context, dates=[header_span]))
 
     closing_note: list[Block] = []
     if last:
@@ -841,11 +898,12 @@ def build_letter(
                 address.append(annotate(E.addrLine(), block.text, context))
                 continue
             address = None
-            element = {
+            makers: dict[str, Callable[[], etree._Element]] = {
                 "salute": E.salute,
                 "dateline": E.dateline,
                 "mark": lambda: E.seg(type="mark"),
-            }[kind]()
+            }
+            element = makers[kind]()
             opener.append(annotate(element, block.text, context, dateline=kind == "dateline"))
         div.append(opener)
     _build_paragraphs(div, main, context)
@@ -889,7 +947,8 @@ def build_letter(
     header_recipients = raw.header.recipients if raw.header else ()
     senders = [c.match.ref for c in header_senders if c.match]
     recipients = [c.match.ref for c in header_recipients if c.match]
-    # Correspondents the header names but the register lacks: kept by name, without @ref.
+    # Correspondents the header names but the register lacks: kept by name, without @ref
+    # (provisional; tei.encode reports all of a run's in one line, not one per letter).
     unknown_senders = [c.text for c in header_senders if c.match is None]
     unknown_recipients = [c.text for c in header_recipients if c.match is None]
     signer_refs = list(dict.fromkeys(m.ref for m in signers))
@@ -913,24 +972,17 @@ def build_letter(
         else:  # the header's senders were the addressees
             recipients, unknown_recipients = senders, unknown_senders
         senders, unknown_senders = signer_refs, []
-    if raw.header:
-        for c in (*raw.header.senders, *raw.header.recipients):
-            if c.match is None:
-                warnings.append(
-                    f"{where}: correspondent «{c.text}» is not in the register; add it to persons.xml"
-                )
-
     date = header_date
     date_text = raw.header.text[raw.header.date_start : raw.header.date_end] if raw.header else None
     if date is None:
-        datelines = [
+        dateline_dates = [
             (printed[d.start : d.end], d.value)
             for el in div.iter("{*}dateline")
             for printed in ["".join(el.itertext())]
             for d in find_datelines(printed, year=year)
         ]
-        if datelines:
-            date_text, date = datelines[0]
+        if dateline_dates:
+            date_text, date = dateline_dates[0]
     if date is None or not date.has_year:
         warnings.append(
             f"{where}: no date for this letter (no header date, no dateline with a year): "
@@ -954,6 +1006,11 @@ def build_letter(
     received_at = place_addressed(div, register)
     if received_at:
         received.append(_persname(received_at, register))
+    for action in (sent, received):
+        # Nobody read from header, signature or address: said as CMIF says it, since TEI
+        # allows no correspAction without content (and the warning above asks for a name).
+        if action.find("{*}persName") is None and action.find("{*}orgName") is None:
+            action.insert(0, E.persName(UNKNOWN_CORRESPONDENT))
     corresp = E.correspDesc(sent, received)
 
     id_stem = f"L{_date_key(date)}-{_id_part(senders, unknown_senders)}-{_id_part(recipients, unknown_recipients)}"
@@ -991,7 +1048,7 @@ def build_letter(
         E.profileDesc(corresp),
     )
     body.append(div)
-    persons = {el.get("ref") for el in root.iter("{*}persName") if el.get("ref")}
+    persons = {person for el in root.iter("{*}persName") if (person := el.get("ref"))}
 
     # The lossless check: the archive line moved into the header, everything else in order.
     segment_lines = [raw.archive_line.text] if raw.archive_line else []
@@ -1048,19 +1105,17 @@ def assign_ids(letters: list[Letter]) -> None:
         doc_id = letter.id_stem if count == 1 else f"{letter.id_stem}-{count}"
         letter.root.set(XML_ID, doc_id)
         for note in letter.root.iter("{*}note"):
-            if note.get(XML_ID, "").startswith(PROVISIONAL_ID + "-"):
-                note.set(XML_ID, doc_id + note.get(XML_ID)[len(PROVISIONAL_ID) :])
+            note_id = note.get(XML_ID, "")
+            if note_id.startswith(PROVISIONAL_ID + "-"):
+                note.set(XML_ID, doc_id + note_id[len(PROVISIONAL_ID) :])
         for ref in letter.root.iter("{*}ref"):
-            if ref.get("target", "").startswith(f"#{PROVISIONAL_ID}-"):
-                ref.set("target", "#" + doc_id + ref.get("target")[len(PROVISIONAL_ID) + 1 :])
+            target = ref.get("target", "")
+            if target.startswith(f"#{PROVISIONAL_ID}-"):
+                ref.set("target", "#" + doc_id + target[len(PROVISIONAL_ID) + 1 :])
 
 
 def looks_like_correspondence(source: SourceText, register: Register) -> bool:
     """Kind recognition: two or more header or archive lines make a correspondence."""
-    count = 0
-    for line in source.lines:
-        if parse_archive(line) or parse_header(line, register):
-            count += 1
-            if count >= 2:
-                return True
-    return False
+    lines = source.lines
+    archives = sum(1 for line in lines if parse_archive(line))
+    return archives + len(find_headers(lines, register)) >= 2

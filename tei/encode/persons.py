@@ -38,7 +38,7 @@ from pathlib import Path
 from rapidfuzz.distance import JaroWinkler
 
 from tei.errors import TeitoolError
-from tei.xmlio import NSMAP, XML_NS, XmlProblem, parse_file
+from tei.xmlio import NSMAP, TEI_NS, XML_NS, XmlProblem, parse_file
 
 #: Similarity at or above which an unknown capitalised word is read as a known name.
 FUZZY_THRESHOLD = 0.92
@@ -216,9 +216,20 @@ class Register:
                     )
                 variants = [text for kind_, text in names if kind_ != "reg" and text != regularised]
                 entries.append(Entry(xml_id, regularised, variants, tag))
-        if not entries:
-            raise TeitoolError(f"{path}: the register lists no person; expected tei:person entries")
+        # A new edition's register lists no one yet, and says what it is (TEI/@type="persons",
+        # as `teitool init` writes it); any other file without entries is likely the wrong one.
+        root = tree.getroot()
+        if not entries and not (root.tag == f"{{{TEI_NS}}}TEI" and root.get("type") == "persons"):
+            raise TeitoolError(
+                f"{path}: the register lists no person; expected tei:person entries "
+                '(or, for an empty register, a TEI document of type="persons")'
+            )
         return cls(entries, path)
+
+    @classmethod
+    def empty(cls) -> Register:
+        """The register of an edition that has none yet: every name is unknown."""
+        return cls([])
 
     # --- recognition ----------------------------------------------------------------------
 

@@ -31,13 +31,13 @@ from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
-from tei.render.xslt import compile_stylesheet
+from tei.render.xslt import ParamValue, compile_stylesheet
 from tei.resources import XSLT_DIR
 from tei.validate import find_register
 from tei.xmlio import TEI_NS, XML_NS, XmlProblem, check_output, parse_file, write_atomic
 
 if TYPE_CHECKING:
-    from weasyprint.document import Document
+    from weasyprint.document import Document as LaidOut
 
 PRINT_DIR = XSLT_DIR / "print"
 STYLESHEET = PRINT_DIR / "edition.xsl"
@@ -83,8 +83,9 @@ def date_key(date: etree._Element | None) -> str:
     """The date a letter is ordered by, as the web edition orders it (common.xsl's
     t:date-key): the exact date, else the latest the bounds allow, …; undated last."""
     for name in ("when", "notAfter", "notBefore", "from", "to"):
-        if date is not None and date.get(name):
-            return date.get(name)
+        value = date.get(name) if date is not None else None
+        if value:
+            return value
     return "9999"
 
 
@@ -407,7 +408,7 @@ _LAYOUT_PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)")
 # ------------------------------------------------------------------------------ the run
 
 
-def _page_of_anchors(document: object) -> dict[str, int]:
+def _page_of_anchors(document: LaidOut) -> dict[str, int]:
     """Anchor id → page number (1-based), as laid out.
 
     A footnote WeasyPrint first tries on one page and then moves to the next leaves its
@@ -415,7 +416,7 @@ def _page_of_anchors(document: object) -> dict[str, int]:
     destination points), so the last occurrence wins.
     """
     pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, 1):  # type: ignore[attr-defined]
+    for number, page in enumerate(document.pages, 1):
         for name in page.anchors:
             pages[name] = number
     return pages
@@ -506,10 +507,10 @@ def render_print(
     if register is None:
         warnings.append(f"{tei_dir}: no register of persons (persons.xml); no index printed")
     sheet = compile_stylesheet(STYLESHEET)
-    params: dict[str, object] = {"page-size": size, "title": title or ""}
+    params: dict[str, ParamValue] = {"page-size": size, "title": title or ""}
     if register is not None:
         params["register"] = register
-    first = sheet.transform(corpus, {**params, "index-refs": False})  # type: ignore[dict-item]
+    first = sheet.transform(corpus, {**params, "index-refs": False})
     warnings += first.messages
 
     collector = _Collect()
@@ -529,7 +530,7 @@ def render_print(
 
         base = PRINT_DIR.as_uri() + "/"
 
-        def lay_out(page_html: str, expected: int) -> Document:
+        def lay_out(page_html: str, expected: int) -> LaidOut:
             if pages_counter is not None:
                 pages_counter.start(expected)
             document = HTML(string=page_html, base_url=base).render()
@@ -568,7 +569,7 @@ def render_print(
             )
             index_html = sheet.transform(
                 corpus,
-                {**params, "index-only": True, "first-page": start, "index-pages": mention_pages},  # type: ignore[dict-item]
+                {**params, "index-only": True, "first-page": start, "index-pages": mention_pages},
             ).output
             index_layout = lay_out(index_html, len(pages) - start + 1)
             pages = pages[: start - 1] + list(index_layout.pages)
@@ -589,13 +590,13 @@ def render_print(
     html_path = None
     if keep_html:
         html_path = out_pdf.with_suffix(".html")
-        kept = sheet.transform(corpus, params).output  # type: ignore[arg-type]
+        kept = sheet.transform(corpus, params).output
         if index_html is not None:
             # The single-file version of what was printed: the index keeps one reference per
             # page, still as target-counter(), so the HTML typesets the same on its own.
             kept = sheet.transform(
                 corpus,
-                {**params, "index-pages": mention_pages},  # type: ignore[dict-item]
+                {**params, "index-pages": mention_pages},
             ).output
         write_atomic(html_path, force_breaks(kept, broken))
     counts: dict[str, int] = {}

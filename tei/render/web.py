@@ -173,11 +173,15 @@ def _check_out_dir(out_dir: Path, tei_dir: Path) -> None:
         )
 
 
+#: The site's title when none is given (no --title, no title in the [edition] metadata).
+DEFAULT_TITLE = "The edition"
+
+
 def render_web(
     tei_dir: Path,
     out_dir: Path,
     *,
-    title: str = "The edition",
+    title: str = DEFAULT_TITLE,
     lang: str = "en",
 ) -> WebResult:
     """Render the TEI files under ``tei_dir`` as a static site in ``out_dir``.

@@ -32,7 +32,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from lxml import etree
 
@@ -40,7 +40,7 @@ from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.xmlio import XmlProblem, parse_file
 
 #: What a stylesheet parameter may be given as from Python.
-ParamValue = (
+ParamValue: TypeAlias = (
     str
     | bool
     | int

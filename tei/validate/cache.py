@@ -3,8 +3,13 @@
 The key is a hash of the file's bytes, the schemas' bytes, the register's ids, and the
 versions of teitool and lxml: change any of them and the file is checked again. Results do
 not depend on a file's name, so a renamed or copied file is still a cache hit. One SQLite
-file (``.teitool-cache/validate.sqlite`` in the working folder by default, or
-``$TEITOOL_CACHE_DIR``) holds them; CI systems can keep that folder between runs.
+file, ``validate.sqlite`` in the user's cache folder (``$TEITOOL_CACHE_DIR``, else
+``$XDG_CACHE_HOME/teitool``, else ``~/.cache/teitool``), holds them; CI systems can keep
+that folder between runs.
+
+Never in the working folder by default: there a pull request could commit a cache of its own,
+with "valid" results forged for its invalid files (the keys are hashes anyone can compute),
+or a class-data archive for jing's JVM.
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-
-DEFAULT_DIR = ".teitool-cache"
+from typing import Any
 
 
 def cache_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``explicit``, else ``$TEITOOL_CACHE_DIR``, else the user's cache folder."""
     if explicit is not None:
         return Path(explicit)
-    return Path(os.environ.get("TEITOOL_CACHE_DIR") or DEFAULT_DIR)
+    if os.environ.get("TEITOOL_CACHE_DIR"):
+        return Path(os.environ["TEITOOL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "teitool"
 
 
 class ResultCache:
@@ -44,11 +52,11 @@ class ResultCache:
         except (OSError, sqlite3.Error):
             self._db = None  # a read-only or broken cache folder must not stop a check
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, list[dict]]:
+    def get_many(self, keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         if self._db is None:
             return {}
         wanted = list(dict.fromkeys(keys))
-        found: dict[str, list[dict]] = {}
+        found: dict[str, list[dict[str, Any]]] = {}
         try:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
@@ -61,7 +69,7 @@ class ResultCache:
             return {}
         return found
 
-    def put_many(self, items: Iterable[tuple[str, list[dict]]]) -> None:
+    def put_many(self, items: Iterable[tuple[str, list[dict[str, Any]]]]) -> None:
         if self._db is None:
             return
         with contextlib.suppress(sqlite3.Error), self._db:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -19,7 +20,18 @@ from tei.errors import TeitoolError
 from tei.validate.model import ERROR, WARNING, WARNING_ROLES, Issue
 from tei.validate.schemarefs import schema_files
 from tei.validate.specs import Register, SchemaSpec
-from tei.xmlio import TEI_NS, LocalFilesOnly, RefusedReference, XmlProblem, parse_bytes, parse_file
+from tei.xmlio import (
+    TEI_NS,
+    LocalFilesOnly,
+    RefusedReference,
+    XmlProblem,
+    parse_bytes,
+    parse_file,
+    tag_of,
+)
+
+if TYPE_CHECKING:  # what XSLT.strparam returns: a name in the lxml stubs only
+    from lxml.etree._xslt import _XSLTQuotedStringParam as XSLTStringParam
 
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -182,7 +194,7 @@ class TreeIndex:
             elements = [self.tree.getroot()] if parent is None else parent.iterchildren(
                 etree.Element)
             for child in elements:
-                children.setdefault(child.tag, []).append(child)
+                children.setdefault(tag_of(child), []).append(child)
             self._children[parent] = children
         return children
 
@@ -205,14 +217,15 @@ class TreeIndex:
 
     def namesakes_before(self, node: etree._Element) -> int:
         """How many elements of ``node``'s name start on its line before it."""
-        before = self._before.get(node.tag)
+        tag = tag_of(node)
+        before = self._before.get(tag)
         if before is None:
             before = {}
             seen: dict[int | None, int] = {}
-            for element in self.tree.getroot().iter(node.tag):
+            for element in self.tree.getroot().iter(tag):
                 before[element] = seen.get(element.sourceline, 0)
                 seen[element.sourceline] = before[element] + 1
-            self._before[node.tag] = before
+            self._before[tag] = before
         return before.get(node, 0)
 
 
@@ -298,6 +311,7 @@ def compile_schematron(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> etre
     except RefusedReference as refused:
         raise TeitoolError(f"{spec.path}: {refused}") from None
     xslt = schematron.validator_xslt
+    assert xslt is not None  # kept by store_xslt=True
     for template in xslt.getroot().iterfind(f"{{{XSL_NS}}}template"):
         if template.get("match") == "@*" and template.get("mode") == "schematron-get-full-path":
             parent = etree.Element(f"{{{XSL_NS}}}apply-templates")
@@ -336,8 +350,8 @@ class GrammarLayer(Layer):
         except RefusedReference as refused:
             raise TeitoolError(f"{spec.path}: {refused}") from None
 
-    def check(self, tree, path, locator, register):  # noqa: ANN001, D102
-        issues = []
+    def check(self, tree: etree._ElementTree, path: str, locator: Locator, register: Register) -> list[Issue]:
+        issues: list[Issue] = []
         root = tree.getroot()
         # Every element of the customization is declared globally (so that others can refer
         # to it), which would let any of them be a document; a document is a TEI.
@@ -362,15 +376,15 @@ class SchematronLayer(Layer):
     def __init__(self, spec: SchemaSpec, readable: tuple[str, ...] = ()) -> None:
         self.spec = spec
         self._xslt = compile_schematron(spec, readable)
-        self._params: dict[str, dict[str, str]] = {}  # per register, built once
+        self._params: dict[str, dict[str, XSLTStringParam]] = {}  # per register, built once
 
-    def check(self, tree, path, locator, register):  # noqa: ANN001, D102
+    def check(self, tree: etree._ElementTree, path: str, locator: Locator, register: Register) -> list[Issue]:
         params = self._params.get(register.digest)
         if params is None:
             params = {k: etree.XSLT.strparam(v) for k, v in register.params().items()}
             self._params[register.digest] = params
         try:
-            svrl = self._xslt(tree, **params)
+            svrl = self._xslt(tree, profile_run=False, **params)  # named: **params cannot set it
         except (etree.XSLTApplyError, RefusedReference) as exc:
             return [Issue(path, 1, 1, ERROR, f"the Schematron rules failed to run: {exc}",
                           self.spec.rule, "schematron")]

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import quote
 
 from tei import __version__
@@ -203,7 +204,7 @@ def render_sarif(report: ValidationReport) -> str:
     ]
     results = []
     for issue in report.issues:
-        location: dict = {"artifactLocation": {"uri": _uri(issue.path)}}
+        location: dict[str, Any] = {"artifactLocation": {"uri": _uri(issue.path)}}
         location["region"] = {
             "startLine": max(issue.line, 1),
             "startColumn": max(issue.column, 1),

@@ -59,7 +59,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
             if os.path.isdir(path):
                 for folder, subfolders, names in os.walk(path):
                     subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-                    found.update(os.path.join(folder, name) for name in names
+                    # normpath: "./x.xml" from "." is a name GitHub annotations do not match.
+                    found.update(os.path.normpath(os.path.join(folder, name)) for name in names
                                  if name.endswith(".xml") and not name.startswith("."))
             elif os.path.exists(path):
                 found.add(path)
@@ -113,7 +114,7 @@ def _init_worker(specs: tuple[SchemaSpec, ...], check_register: bool,
     _STATE["registers"] = registers
 
 
-def _check_batch(batch: list[tuple[str, bytes, str]]) -> list[list[dict]]:
+def _check_batch(batch: list[tuple[str, bytes, str]]) -> list[list[dict[str, Any]]]:
     checker = _STATE["checker"]
     registers: dict[str, Register] = _STATE["registers"]
     return [
@@ -131,7 +132,8 @@ def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _config_digest(specs: Sequence[SchemaSpec], check_register: bool) -> str:
-    digest = hashlib.sha256(f"teitool {__version__}\0lxml {lxml.__version__}\0".encode())
+    lxml_version = lxml.__version__  # type: ignore[attr-defined]  # the stubs' lxml/__init__ is empty
+    digest = hashlib.sha256(f"teitool {__version__}\0lxml {lxml_version}\0".encode())
     digest.update(f"register-check {check_register}\0".encode())
     for spec in specs:
         digest.update(f"{spec.kind}\0{spec.rule}\0{spec.digest}\0".encode())
@@ -166,12 +168,17 @@ def rule_descriptions(schemas: Sequence[str]) -> dict[str, RuleHelp]:
             continue
         sch = "{http://purl.oclc.org/dsdl/schematron}"
         for node in tree.iter(f"{sch}assert", f"{sch}report"):
-            if node.get("id"):
-                pattern = node.getparent().getparent()
+            rule_id = node.get("id")
+            if rule_id:
+                # assert and report are in a rule in a pattern, in a valid schema: this one
+                # may not be (the check reports that)
+                rule = node.getparent()
+                pattern = rule.getparent() if rule is not None else None
+                pattern_id = pattern.get("id") if pattern is not None else None
                 role = (node.get("role") or "error").lower()
-                rules.setdefault(node.get("id"), RuleHelp(
-                    f"Schematron rule {node.get('id')} ({schema.name}, pattern "
-                    f"{pattern.get('id') or '-'}, {role})",
+                rules.setdefault(rule_id, RuleHelp(
+                    f"Schematron rule {rule_id} ({schema.name}, pattern "
+                    f"{pattern_id or '-'}, {role})",
                     "warning" if role in WARNING_ROLES else "error"))
     return rules
 
@@ -270,13 +277,16 @@ def validate_paths(
                 known = memo.get(absolute[display])
                 # Like git's index: an unchanged size, mtime, ctime and inode means unchanged
                 # content, so a re-run reads no file it has seen before.
-                data = None if known and known[0] == signature else _read(display)
+                if known and known[0] == signature:
+                    data, digest = None, known[1]
+                else:
+                    data = _read(display)
+                    digest = hashlib.sha256(data).hexdigest()
             except OSError as exc:
                 results[display] = FileResult(display, [Issue(
                     display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io",
                     "well-formed")])
                 continue
-            digest = known[1] if data is None else hashlib.sha256(data).hexdigest()
             reg = register_for(display)
             key = hashlib.sha256(
                 f"{config}\0{register_digests.get(reg, '')}\0{digest}".encode()).hexdigest()
@@ -293,10 +303,12 @@ def validate_paths(
                     remaining.append(item)
             pending = remaining
 
+        contents: list[bytes] = []  # the pending files' data, all read now
         for item in pending:
             if item.data is None:
                 item.data = _read(item.display)
                 item.digest = hashlib.sha256(item.data).hexdigest()
+            contents.append(item.data)
         if pending:
             from tei.validate.checks import load_register
 
@@ -307,13 +319,15 @@ def validate_paths(
             if jing_specs:
                 from tei.validate import jing
             checked = _run_python_checks(
-                [(item.display, item.data, item.register) for item in pending],
+                [(item.display, data, item.register)
+                 for item, data in zip(pending, contents, strict=True)],
                 python_specs, builtin, registers, jobs, progress,
                 _readable_folders(files, register_paths.values()))
             # jing gets only what the secure parser accepted (well-formed, no entity, any
             # encoding): the rest already has its verdict.
             well_formed = [
-                (item.display, item.data) for item, issues in zip(pending, checked, strict=True)
+                (item.display, data)
+                for item, data, issues in zip(pending, contents, checked, strict=True)
                 if not _unparsed(issues)
             ] if jing_specs else []
             runs = [jing.start(spec, well_formed, jing_dir) for spec in jing_specs]
@@ -403,9 +417,9 @@ def _run_python_checks(
     _init_worker(specs, check_register, registers, readable)
     size = max(4, min(64, len(items) // (workers * 4) or 1))
     batches = list(_batches(items, size))
-    out: list[list[dict]] = []
+    out: list[list[dict[str, Any]]] = []
 
-    def checked(result: list[list[dict]]) -> None:
+    def checked(result: list[list[dict[str, Any]]]) -> None:
         out.extend(result)
         if report is not None:
             report(len(out), len(items))

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
-from tei.xmlio import LocalFilesOnly, XmlProblem, local_file, parse_file
+from tei.xmlio import LocalFilesOnly, XmlProblem, local_file, parse_file, tag_of
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -86,7 +86,7 @@ def _xml_file(path: Path, root: LocalFilesOnly) -> SchemaFile:
         raise TeitoolError(f"schema {problem}", EXIT_CANNOT_RUN) from None
     schema = SchemaFile(path, tree=tree)
     for element in tree.getroot().iter(*REFERENCES):
-        target = element.get(REFERENCES[element.tag])
+        target = element.get(REFERENCES[tag_of(element)])
         if target is None:
             continue  # an xs:import of a namespace alone names no file
         base = element.base or str(path)
@@ -207,13 +207,17 @@ def sandbox_copy(files: list[SchemaFile], folder: Path, suffix: str) -> Path:
             root = schema.tree.getroot()
             for element, target in schema.references:
                 assert isinstance(element, etree._Element)
-                element.set(REFERENCES[element.tag], names[target])
+                element.set(REFERENCES[tag_of(element)], names[target])
             for element in root.iter():
                 element.attrib.pop(XML_BASE, None)
             data = etree.tostring(root, encoding="UTF-8", xml_declaration=True)
         else:
             text = schema.text
-            for (start, end), target in sorted(schema.references, key=lambda r: r[0], reverse=True):
+            spans: list[tuple[tuple[int, int], Path]] = []
+            for span, target in schema.references:
+                assert isinstance(span, tuple)  # a file without a tree is compact: spans
+                spans.append((span, target))
+            for (start, end), target in sorted(spans, key=lambda r: r[0], reverse=True):
                 text = f'{text[:start]}"{names[target]}"{text[end:]}'
             data = text.encode("utf-8")
         (folder / names[schema.path]).write_bytes(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ class SchemaSpec:
     builtin: bool = False
 
     @classmethod
-    def from_path(cls, path: str | Path, *, builtin: bool = False) -> SchemaSpec:
+    def from_path(cls, path: str | os.PathLike[str], *, builtin: bool = False) -> SchemaSpec:
         schema = Path(path)
         kind = KINDS.get(schema.suffix.lower())
         if kind is None:
