@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,15 @@ def jing(schema: Path, files: list[Path]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(pyjing), str(schema), *map(str, files)], capture_output=True, text=True, check=False
     )
+
+
+def user_repository(root: Path) -> Path:
+    """A user's repository as CI sees it: valid TEI under tei/, an invalid file (with its
+    register) under bad/, and a .git folder, where the search for a register stops."""
+    valid, invalid = FIXTURES / "validate" / "valid", FIXTURES / "validate" / "invalid"
+    shutil.copytree(valid, root / "tei")
+    (root / "bad").mkdir()
+    shutil.copy(invalid / "unknown-element.xml", root / "bad")
+    shutil.copy(valid / "persons.xml", root / "bad")
+    (root / ".git").mkdir()
+    return root

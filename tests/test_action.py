@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import yaml
 from cleancopy import ROOT, clean_copy
+from conftest import user_repository
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validate"
 ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
@@ -207,13 +208,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, s
 @pytest.fixture()
 def workspace(tmp_path: Path) -> Path:
     """A repository with valid TEI under tei/ and one invalid file under bad/."""
-    root = tmp_path / "workspace"
-    shutil.copytree(FIXTURES / "valid", root / "tei")
-    (root / "bad").mkdir()
-    shutil.copy(FIXTURES / "invalid" / "unknown-element.xml", root / "bad")
-    shutil.copy(FIXTURES / "valid" / "persons.xml", root / "bad")
-    (root / ".git").mkdir()  # the register search stops at a project's root
-    return root
+    return user_repository(tmp_path / "workspace")
 
 
 def run_action(workspace: Path, installed: dict[str, dict[str, str]], **inputs: str) -> Run:

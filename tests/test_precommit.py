@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import user_repository
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validate"
@@ -64,17 +65,12 @@ def run_hook(hook_id: str, repo: Path, staged: list[str],
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
     """A user's repository: valid TEI, an invalid and a malformed file, files not TEI."""
-    root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "valid", root / "tei")
-    (root / "bad").mkdir()
-    shutil.copy(FIXTURES / "invalid" / "unknown-element.xml", root / "bad")
-    shutil.copy(FIXTURES / "valid" / "persons.xml", root / "bad")
+    root = user_repository(tmp_path / "repo")
     (root / "bad" / "broken.tei").write_text("<TEI><text>", encoding="utf-8")
     (root / "schema").mkdir()
     (root / "schema" / "closer.sch").write_text(CLOSER_SCH, encoding="utf-8")
     (root / "README.md").write_text("# TEI\n", encoding="utf-8")
     (root / "notes.txt").write_text("not TEI\n", encoding="utf-8")
-    (root / ".git").mkdir()  # the register search stops at a project's root
     return root
 
 
