@@ -15,13 +15,13 @@ mkdir -p "$OUT"
 SITE=$(cd "$BUILD/site" && pwd)
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,850 \
     --screenshot="$PWD/$OUT/site-index.png" "file://$SITE/index.html" 2>/dev/null
-# The first page that has a letter heading ("X → Y") and a numbered footnote ("1. In May …").
+# The first page that has a letter heading ("X → Y") and a footnote ("1 In May …").
 pages=$(pdfinfo "$BUILD/print/edition.pdf" | awk '/^Pages:/ {print $2}')
 page=1
 n=1
 while [ "$n" -le "$pages" ]; do
     if pdftotext -f "$n" -l "$n" -layout "$BUILD/print/edition.pdf" - \
-        | awk '/→/ {h=1} /^ *[0-9]+\. [A-Z]/ {f=1} END {exit !(h && f)}'; then
+        | awk '/→/ {h=1} /^ *[0-9]+ ?[A-Z][a-z]/ {f=1} END {exit !(h && f)}'; then
         page=$n
         break
     fi

@@ -266,14 +266,19 @@ def _render_print(ctx: _Context) -> StepResult:
         ctx.tei,
         ctx.staging / "print" / "edition.pdf",
         paper=ctx.settings.paper,
+        pdfa=ctx.settings.pdfa,
+        line_numbers=ctx.settings.line_numbers,
         # As on the site; without one in [edition], the introduction's (see render_print).
         title=ctx.edition.given("title") or None,
+        edition=ctx.edition,
+        when=ctx.edition_time,  # dated as the exports: a rebuild gives the same bytes
         progress=ctx.progress,
     )
     step = StepResult(
         "render print", DONE, outputs=["print/edition.pdf"], warnings=list(result.warnings)
     )
-    step.detail = f"{result.pages} pages, {ctx.settings.paper}"
+    step.detail = f"{result.pages} pages, {ctx.settings.paper}" + (
+        ", PDF/A-2b" if ctx.settings.pdfa else "")
     return step
 
 

@@ -482,7 +482,22 @@ def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet
     "ids or id patterns (ch-000, 'L1932-06-1*'); comma-separated or repeated.",
 )
 @click.option("--title", default=None, help="The edition's title (default: from the documents).")
-@click.option("--html", "keep_html", is_flag=True, help="Keep the paged HTML beside the PDF.")
+@click.option(
+    "--typst", "keep_source", is_flag=True, help="Keep the Typst source beside the PDF."
+)
+@click.option(
+    "--pdfa", is_flag=True, help="Write PDF/A-2b, for an archive's deposit (tagged either way)."
+)
+@click.option(
+    "--line-numbers", is_flag=True, help="Number every fifth line in the margin, for citation."
+)
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The metadata file whose [edition] table gives the title page and the PDF's "
+    "metadata (default: the configuration's, else sources/metadata.toml if there).",
+)
 @quiet_option
 @reports_errors
 def render_print_command(
@@ -491,7 +506,10 @@ def render_print_command(
     paper: str,
     select: tuple[str, ...],
     title: str | None,
-    keep_html: bool,
+    keep_source: bool,
+    pdfa: bool,
+    line_numbers: bool,
+    metadata: Path | None,
     quiet: bool,
 ) -> None:
     """Typeset the TEI files in TEI_DIR (a folder or one file) as a PDF.
@@ -500,18 +518,26 @@ def render_print_command(
     Examples:
       teitool render print build/tei -o build/print/edition.pdf
       teitool render print build/tei -o june-1-15.pdf --select 1932-06-01..1932-06-15
-      teitool render print build/tei -o ch.pdf --select 'ch-*' --paper a5 --html
+      teitool render print build/tei -o ch.pdf --select 'ch-*' --paper a5 --typst
+      teitool render print build/tei -o archive.pdf --pdfa --line-numbers
     """
+    from tei.export import read_edition_metadata
     from tei.render.pdf import render_print
 
+    # A metadata file only looked for (not named) may be missing: the title page then
+    # names what the documents say.
+    edition = read_edition_metadata(metadata, named=metadata is not None)
     with progress_bar("typesetting", show=not quiet) as progress:
         result = render_print(
             tei_dir,
             output,
             paper=paper,
             select=select or None,
-            keep_html=keep_html,
+            keep_source=keep_source,
             title=title,
+            edition=edition,
+            pdfa=pdfa,
+            line_numbers=line_numbers,
             progress=progress,
         )
     for warning in result.warnings:
@@ -673,6 +699,16 @@ def _step_runner(show: bool) -> Callable[..., Any]:
     help="Paper size of the PDF.  [default: a4]",
 )
 @click.option(
+    "--pdfa/--no-pdfa",
+    default=None,
+    help="Write the PDF as PDF/A-2b, for an archive's deposit.  [default: no]",
+)
+@click.option(
+    "--line-numbers/--no-line-numbers",
+    default=None,
+    help="Number every fifth line in the PDF's margin, for citation.  [default: no]",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -700,6 +736,8 @@ def build(
     metadata: Path | None,
     register: Path | None,
     paper: str | None,
+    pdfa: bool | None,
+    line_numbers: bool | None,
     jobs: int | None,
     config_file: Path | None,
     keep_going: bool,
@@ -727,6 +765,8 @@ def build(
         metadata=metadata,
         register=register,
         paper=paper,
+        pdfa=pdfa,
+        line_numbers=line_numbers,
         jobs=jobs,
     )
     result = build_edition(settings, keep_going=keep_going, runner=_step_runner(not quiet))

@@ -14,6 +14,8 @@ Keys (all optional)::
     metadata = "sources/metadata.toml"
     register = "sources/persons.xml"
     paper = "a4"              # a4 | letter | a5
+    pdfa = false              # the PDF as PDF/A-2b, for an archive's deposit
+    line_numbers = false      # every fifth line numbered in the PDF's margin
     jobs = 2                  # worker processes for validation
 """
 
@@ -41,6 +43,8 @@ class Settings:
     metadata: Path | None = None
     register: Path | None = None
     paper: str = "a4"
+    pdfa: bool = False
+    line_numbers: bool = False
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     #: The file the settings were read from, if any (shown in the build summary).
     origin: Path | None = None
@@ -85,6 +89,12 @@ def _paper(key: str, value: Any) -> str:
     return str(value)
 
 
+def _flag(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, not {value!r}")
+    return value
+
+
 def _jobs(key: str, value: Any) -> int:
     # bool is an int in Python; "jobs = true" is a mistake, not 1.
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -99,6 +109,8 @@ def _converters(base: Path) -> dict[str, Callable[[str, Any], Any]]:
         "metadata": _path(base),
         "register": _path(base),
         "paper": _paper,
+        "pdfa": _flag,
+        "line_numbers": _flag,
         "jobs": _jobs,
     }
 

@@ -68,6 +68,7 @@ def test_command_line_options_win_and_none_means_not_given(tmp_path: Path) -> No
         ({"jobs": 0}, "jobs must be a whole number of at least 1"),
         ({"jobs": True}, "jobs must be a whole number"),
         ({"jobs": "4"}, "jobs must be a whole number"),
+        ({"pdfa": "yes"}, "pdfa must be true or false"),
         ({"output": ""}, "output must be a path"),
         ({"sources": []}, "sources must be a path or a list of paths"),
         ({"outptu": "build"}, "unknown setting(s) outptu"),

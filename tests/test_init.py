@@ -204,3 +204,17 @@ def test_the_readmes_sample_is_the_skeletons_first_letter(built: tuple[Path, Res
     shown_xml = readme[shown_tei.end():]
     for when in letter.getroot().xpath("//@when"):
         assert f'when="{when}"' in shown_xml
+
+
+def test_the_build_prints_pdfa_when_the_settings_ask(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "edition"
+    init_project(project)
+    with (project / "teitool.toml").open("a", encoding="utf-8") as settings:
+        settings.write("pdfa = true\nline_numbers = true\n")
+    monkeypatch.chdir(project)
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "PDF/A-2b" in result.stdout
+    pdf = (project / "build" / "print" / "edition.pdf").read_bytes()
+    assert b"<pdfaid:part>2</pdfaid:part>" in pdf or b'pdfaid:part="2"' in pdf

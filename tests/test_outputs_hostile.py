@@ -205,7 +205,7 @@ COMMANDS = [
     ["validate", str(VALID), "--format", "sarif", "-o", "{out}"],
     ["render", "web", str(VALID), "-o", "{out}"],
     ["render", "print", str(VALID), "-o", "{out}"],
-    ["render", "print", str(VALID), "-o", "{tmp}/edition.pdf", "--html"],  # {out}: the .html
+    ["render", "print", str(VALID), "-o", "{tmp}/edition.pdf", "--typst"],  # {out}: the .typ
     ["export", "cmif", str(VALID), "-o", "{out}", "--metadata", str(METADATA)],
     ["export", "bag", "{build}", "-o", "{out}"],
     ["build", str(SOURCES), "-o", "{out}"],
@@ -218,8 +218,8 @@ def test_a_device_pipe_or_socket_as_output_is_refused(
 ) -> None:
     for special in specials:
         out = special
-        if "--html" in command:  # the kept HTML is the second output: make it the special one
-            out = tmp_path / "edition.html"
+        if "--typst" in command:  # the kept source is the second output: make it the special one
+            out = tmp_path / "edition.typ"
             with contextlib.suppress(FileNotFoundError):
                 out.unlink()
             out.symlink_to(special)

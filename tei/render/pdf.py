@@ -1,31 +1,30 @@
-"""The print edition: TEI → one paged HTML document (XSLT 3.0) → PDF (WeasyPrint).
+"""The print edition: TEI → one Typst source (XSLT 3.0) → PDF (the typst package).
 
 :func:`render_print` reads a TEI folder (``front/``, ``letters/``, ``chapters/``,
 ``persons.xml``, or any ``*.xml`` below it), puts the documents in print order
-(introductions, letters by date, chapters, then documents of other kinds), optionally keeps
-only a selection, and hands them to ``tei/xslt/print/edition.xsl`` as one ``teiCorpus``. The
-stylesheet writes paged HTML whose CSS (``tei/xslt/print/edition.css``) does the typesetting:
-footnotes at the page foot, running heads, contents and index with page numbers.
+(introductions, letters by date, chapters, then documents of other kinds), numbers the
+letters, optionally keeps only a selection, and hands them to ``tei/xslt/print/edition.xsl``
+as one ``teiCorpus``. The stylesheet writes a Typst source that begins with the templates of
+``tei/xslt/print/edition.typ``; Typst typesets it in one pass: footnotes at the page foot,
+numbered through the volume, running heads, contents, bookmarks and the index of persons with
+the page of every mention (Typst's introspection: no second layout).
 
-The index of persons lists the page of every mention, each page once. CSS alone cannot
-merge equal ``target-counter()`` values, so the index is made in two steps: the whole
-edition is laid out once (the index then has one entry per mention); the pages of the
-mentions are read from that layout; the index alone is then re-rendered, one number per
-page, starting on the page where the first layout put it, and its pages replace the first
-ones. The index is the last part, so nothing before it moves.
+TEI text is never Typst code: the stylesheet escapes every text node and hands values over
+as string literals, and Typst compiles in a temporary folder that holds nothing but the
+generated source, its only root: a ``#read("/etc/passwd")`` in a letter prints as written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import logging
 import re
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from lxml import etree
 
@@ -37,13 +36,17 @@ from tei.validate import find_register
 from tei.xmlio import TEI_NS, XML_NS, XmlProblem, check_output, parse_file, write_atomic
 
 if TYPE_CHECKING:
-    from weasyprint.document import Document as LaidOut
+    from tei.export import EditionMetadata
 
 PRINT_DIR = XSLT_DIR / "print"
 STYLESHEET = PRINT_DIR / "edition.xsl"
 
-#: --paper choices and the CSS page size each stands for.
-PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter", "a5": "A5"}
+#: --paper choices and Typst's name of each paper size.
+PAPER_SIZES: dict[str, str] = {"a4": "a4", "letter": "us-letter", "a5": "a5"}
+
+#: The PDF/A level --pdfa writes: 2b, which Typst supports with tagged PDF and which
+#: archives take for deposit (3b would add attachments, which the edition has none of).
+PDFA_STANDARD: Final = "a-2b"
 
 #: Print order of the kinds of documents; kinds not listed come last.
 KIND_ORDER: dict[str, int] = {"introduction": 0, "letter": 1, "chapter": 2}
@@ -301,12 +304,26 @@ def print_order(docs: Iterable[Document]) -> list[Document]:
     return sorted(docs, key=Document.sort_key)
 
 
-def build_corpus(docs: Sequence[Document]) -> etree._Element:
-    """The stylesheet's input: one ``teiCorpus`` holding copies of the documents in order."""
+def letter_numbers(docs: Iterable[Document]) -> dict[str, int]:
+    """Letter id → its number in the edition: 1, 2, … in date order (ties in source order).
+
+    Counted over all the letters of the edition, before any ``--select``, so that a letter
+    keeps its number in every selection; the web edition can number letters by the same
+    function to show the same numbers.
+    """
+    letters = [doc for doc in print_order(docs) if doc.kind == "letter"]
+    return {doc.id: number for number, doc in enumerate(letters, 1)}
+
+
+def build_corpus(docs: Sequence[Document], numbers: dict[str, int] | None = None) -> etree._Element:
+    """The stylesheet's input: one ``teiCorpus`` holding copies of the documents in order,
+    each letter's number (see :func:`letter_numbers`) as its ``@n``."""
     corpus = etree.Element(f"{_T}teiCorpus", nsmap={None: TEI_NS})
     for doc in docs:
         copy = etree.fromstring(etree.tostring(doc.root))
         copy.set(f"{{{XML_NS}}}id", doc.id)
+        if numbers and doc.id in numbers:
+            copy.set("n", str(numbers[doc.id]))
         if doc.kind == "other" and copy.get("type") in ("letter", "chapter", "introduction"):
             copy.attrib.pop("type")
         corpus.append(copy)
@@ -324,8 +341,11 @@ class PrintResult:
     pages: int
     documents: dict[str, int]
     seconds: float
-    html: Path | None = None
+    source: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Seconds spent in the stylesheet and in Typst, for the benchmark.
+    xslt_seconds: float = 0.0
+    typst_seconds: float = 0.0
 
     def summary(self) -> str:
         kinds = ", ".join(
@@ -337,24 +357,11 @@ class PrintResult:
             f"printed {kinds} to {self.pdf}: {self.pages} pages in {self.seconds:.1f} s "
             f"({rate:.1f} pages/s)"
         )
-        return text + (f"; paged HTML kept in {self.html}" if self.html else "")
+        return text + (f"; Typst source kept in {self.source}" if self.source else "")
 
 
-class _Collect(logging.Handler):
-    """WeasyPrint reports unsupported CSS and unreachable resources through logging; keep
-    them as warnings of the run instead of letting them spill onto the terminal."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"weasyprint: {record.getMessage()}")
-
-
-#: Characters of TEI text per typeset A4 page (letters, notes, headers): measured on the
-#: sample edition, 266,800 characters on 81 pages. It only sizes the
-#: progress bar before WeasyPrint has laid out the first page.
+#: Characters of TEI text per typeset A4 page (letters, notes, headers), measured on the
+#: sample edition. It only sizes the progress bar before Typst has typeset the pages.
 CHARS_PER_A4_PAGE = 3300
 #: Page areas relative to A4, for that estimate.
 _PAPER_AREA = {"a4": 1.0, "letter": 0.96, "a5": 0.5}
@@ -365,99 +372,75 @@ def estimated_pages(text_chars: int, paper: str) -> int:
     return max(1, round(text_chars / (CHARS_PER_A4_PAGE * _PAPER_AREA[paper])))
 
 
-class _CountPages(logging.Handler):
-    """Turns WeasyPrint's progress log ("Step 5 - Creating layout - Page 12") into calls of a
-    :mod:`tei.progress` callback: pages laid out, of those expected in all.
-
-    Each layout is announced with the pages it is expected to have; within it the furthest
-    page reached counts (WeasyPrint goes over pages again when page references change). A
-    layout that a first one turns out to need (to keep notes with their markers) adds its
-    pages to the total when it starts.
-    """
-
-    def __init__(self, progress: Progress) -> None:
-        super().__init__(logging.INFO)
-        self.progress = progress
-        self.finished_pages = 0
-        self.expected = 0
-        self.reached = 0
-
-    def start(self, expected: int) -> None:
-        self.expected, self.reached = expected, 0
-        self._report()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        page = _LAYOUT_PAGE.match(record.getMessage())
-        if page and int(page.group(1)) > self.reached:
-            self.reached = int(page.group(1))
-            self._report()
-
-    def finish(self, pages: int) -> None:
-        self.finished_pages += pages
-        self.expected = self.reached = 0
-        self._report()
-
-    def _report(self) -> None:
-        done = self.finished_pages + self.reached
-        self.progress(done, self.finished_pages + max(self.expected, self.reached))
-
-
-_LAYOUT_PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)")
-
-
 # ------------------------------------------------------------------------------ the run
 
 
-def _page_of_anchors(document: LaidOut) -> dict[str, int]:
-    """Anchor id → page number (1-based), as laid out.
+def edition_params(edition: EditionMetadata | None, title: str | None) -> dict[str, ParamValue]:
+    """The stylesheet's parameters from the ``[edition]`` metadata: only values it gives,
+    never the exports' placeholders."""
+    params: dict[str, ParamValue] = {"title": title or ""}
+    if edition is not None:
+        for key in ("editor", "publisher", "licence", "url", "description"):
+            params[key] = edition.given(key)
+        params["title"] = title or edition.given("title")
+    return params
 
-    A footnote WeasyPrint first tries on one page and then moves to the next leaves its
-    anchors on both; the later page is where it is printed (and where the PDF's named
-    destination points), so the last occurrence wins.
+
+def edition_time(tei_dir: Path) -> dt.datetime:
+    """The moment the PDF stands for: ``SOURCE_DATE_EPOCH``, else the TEI's latest change
+    (as the exports take it), so that printing unchanged TEI again gives the same bytes."""
+    from tei.export import build_time
+
+    return build_time(inputs=[tei_dir])
+
+
+def typst_source(
+    corpus: etree._Element, register: etree._Element | None, params: dict[str, ParamValue]
+) -> tuple[str, list[str]]:
+    """The Typst source of the edition and the stylesheet's messages."""
+    sheet = compile_stylesheet(STYLESHEET)
+    if register is not None:
+        params = {**params, "register": register}
+    result = sheet.transform(corpus, params)
+    return result.output, result.messages
+
+
+def compile_typst(source: str, *, when: dt.datetime, pdfa: bool) -> tuple[bytes, list[str]]:
+    """Typeset ``source`` as PDF bytes (tagged; PDF/A-2b with ``pdfa``), and Typst's warnings.
+
+    The source is compiled in a temporary folder that holds only itself, the one root Typst
+    may read: the edition's text cannot reach any other file (it is escaped anyway).
     """
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        for name in page.anchors:
-            pages[name] = number
-    return pages
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="teitool-print-") as tmp:
+        main = Path(tmp) / "edition.typ"
+        main.write_text(source, encoding="utf-8")
+        try:
+            pdf, warnings = typst.compile_with_warnings(
+                str(main),
+                root=tmp,
+                format="pdf",
+                timestamp=int(when.timestamp()),
+                pdf_standards=PDFA_STANDARD if pdfa else None,
+                pdf_tags=True,
+            )
+        except typst.TypstError as exc:
+            raise TeitoolError(f"typesetting failed: {_one_line(str(exc))}") from None
+    return pdf, [f"typst: {_one_line(str(w))}" for w in warnings]
 
 
-#: How many extra layouts may be spent on keeping notes with their markers. A page break
-#: that reunites one note moves everything after it, which can part a later note from its
-#: marker, so the fixes go on while new notes are parted: the sample edition takes four
-#: (three left one note parted).
-MAX_NOTE_FIXES = 8
-
-#: The elements whose start may be moved to a new page to keep a marker with its note.
-_BLOCKS = ("p", "li", "blockquote", "figure", "aside", "header", "section", "article")
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
 
 
-def separated_notes(anchors: dict[str, int]) -> list[str]:
-    """Notes laid out on another page than their marker (``call-<id>`` anchors)."""
-    return sorted(
-        name[len("call-") :]
-        for name, page in anchors.items()
-        if name.startswith("call-") and anchors.get(name[len("call-") :], page) != page
-    )
-
-
-def force_breaks(page_html: str, note_ids: Sequence[str]) -> str:
-    """The paged HTML with a page break before the block holding each note's marker."""
-    if not note_ids:
-        return page_html
-    from lxml import html as lxml_html
-
-    # Our own serialised output, not user input: the HTML parser is the right reader here.
-    doc = lxml_html.document_fromstring(page_html)
-    for note in note_ids:
-        calls = doc.xpath("//*[@id=$id]", id=f"call-{note}")
-        if not calls:
-            continue
-        block = next((a for a in calls[0].iterancestors() if a.tag in _BLOCKS), None)
-        if block is not None:
-            style = block.get("style", "")
-            block.set("style", f"{style}; break-before: page".lstrip("; "))
-    return lxml_html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF Typst wrote: its page tree's /Count (Typst writes one, unencrypted)."""
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)]
+    counts += [int(n) for n in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf)]
+    if counts:
+        return max(counts)
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
 def render_print(
@@ -466,17 +449,24 @@ def render_print(
     *,
     paper: str = "a4",
     select: str | Sequence[str] | None = None,
-    keep_html: bool = False,
+    keep_source: bool = False,
     title: str | None = None,
+    edition: EditionMetadata | None = None,
+    pdfa: bool = False,
+    line_numbers: bool = False,
+    when: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> PrintResult:
     """Typeset the TEI documents under ``tei_dir`` as one PDF at ``out_pdf``.
 
     ``paper`` is ``a4``, ``letter`` or ``a5``; ``select`` keeps only some documents (see
-    :func:`parse_select`); ``keep_html`` writes the paged HTML beside the PDF
-    (``edition.html`` for ``edition.pdf``); ``title`` overrides the edition's title, which is
-    otherwise the title of the correspondence's introduction. ``progress`` (see
-    :mod:`tei.progress`) hears of every page laid out.
+    :func:`parse_select`); ``keep_source`` writes the Typst source beside the PDF
+    (``edition.typ`` for ``edition.pdf``); ``title`` overrides the edition's title, which is
+    otherwise ``edition``'s (the ``[edition]`` metadata, which also gives the title page and
+    the PDF's metadata) or the title of the correspondence's introduction. ``pdfa`` writes
+    PDF/A-2b; ``line_numbers`` numbers every fifth line in the margin. ``when`` dates the PDF
+    (default: :func:`edition_time`). ``progress`` (see :mod:`tei.progress`) hears of the pages:
+    the number expected from the text at the start, the number typeset at the end.
     Raises :class:`TeitoolError`: exit 1 for input that cannot be printed (not XML, not TEI,
     nothing selected), exit 2 when the run itself fails.
     """
@@ -487,13 +477,16 @@ def render_print(
             f"--paper: '{paper}' is not one of {', '.join(PAPER_SIZES)}", EXIT_CANNOT_RUN
         )
     tei_dir, out_pdf = Path(tei_dir), Path(out_pdf)
-    # Refused before minutes of typesetting, not after them.
+    report = progress or (lambda done, total: None)
+    # Refused before the typesetting, not after it.
     check_output(out_pdf)
-    if keep_html:
-        check_output(out_pdf.with_suffix(".html"))
+    source_path = out_pdf.with_suffix(".typ") if keep_source else None
+    if source_path is not None:
+        check_output(source_path)
     docs, register = load_documents(tei_dir)
     if not docs:
         raise TeitoolError(f"{tei_dir}: no TEI documents to print", EXIT_CANNOT_RUN)
+    numbers = letter_numbers(docs)
     if select:
         selection = parse_select(select)
         docs = [d for d in docs if selection.matches(d)]
@@ -501,107 +494,43 @@ def render_print(
             wanted = select if isinstance(select, str) else ",".join(select)
             raise TeitoolError(f"--select '{wanted}' matched no document", EXIT_PROBLEMS)
     docs = print_order(docs)
-    corpus = build_corpus(docs)
+    corpus = build_corpus(docs, numbers)
+    text_chars = len(" ".join("".join(corpus.itertext()).split()))
+    report(0, estimated_pages(text_chars, paper.lower()))
 
     warnings: list[str] = []
     if register is None:
         warnings.append(f"{tei_dir}: no register of persons (persons.xml); no index printed")
-    sheet = compile_stylesheet(STYLESHEET)
-    params: dict[str, ParamValue] = {"page-size": size, "title": title or ""}
-    if register is not None:
-        params["register"] = register
-    first = sheet.transform(corpus, {**params, "index-refs": False})
-    warnings += first.messages
-
-    collector = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    propagate = logger.propagate
-    logger.propagate = False
-    progress_logger = logging.getLogger("weasyprint.progress")
-    progress_level = progress_logger.level
-    pages_counter = None
-    if progress is not None:
-        pages_counter = _CountPages(progress)
-        progress_logger.addHandler(pages_counter)
-        progress_logger.setLevel(logging.INFO)
-    try:
-        from weasyprint import HTML
-
-        base = PRINT_DIR.as_uri() + "/"
-
-        def lay_out(page_html: str, expected: int) -> LaidOut:
-            if pages_counter is not None:
-                pages_counter.start(expected)
-            document = HTML(string=page_html, base_url=base).render()
-            if pages_counter is not None:
-                pages_counter.finish(len(document.pages))
-            return document
-
-        text_chars = len(" ".join("".join(corpus.itertext()).split()))
-        layout = lay_out(first.output, estimated_pages(text_chars, paper.lower()))
-        anchors = _page_of_anchors(layout)
-        # WeasyPrint sometimes moves a note to the next page while its marker stays (a full
-        # footnote area at the foot of a list item, for one). Start the block that holds such
-        # a marker on a new page and lay out again; the page numbers follow by themselves.
-        broken: list[str] = []
-        for _ in range(MAX_NOTE_FIXES):
-            # A note still parted after a break before its block cannot be helped that way
-            # (its paragraph is longer than the room left with the note): another layout
-            # would come out the same.
-            parted = [note for note in separated_notes(anchors) if note not in broken]
-            if not parted:
-                break
-            broken += parted
-            layout = lay_out(force_breaks(first.output, broken), len(layout.pages))
-            anchors = _page_of_anchors(layout)
-        warnings += [
-            f"note {note}: its text is on page {anchors[note]}, its marker on page "
-            f"{anchors['call-' + note]}"
-            for note in separated_notes(anchors)
-        ]
-        pages = list(layout.pages)
-        index_html = None
-        if "index" in anchors:
-            start = anchors["index"]
-            mention_pages = " ".join(
-                f"{name}={page}" for name, page in sorted(anchors.items()) if page < start
-            )
-            index_html = sheet.transform(
-                corpus,
-                {**params, "index-only": True, "first-page": start, "index-pages": mention_pages},
-            ).output
-            index_layout = lay_out(index_html, len(pages) - start + 1)
-            pages = pages[: start - 1] + list(index_layout.pages)
-        pdf_bytes = layout.copy(pages).write_pdf()
-    except TeitoolError:
-        raise
-    except Exception as exc:  # WeasyPrint raises many kinds; the CLI needs one line
-        raise TeitoolError(f"typesetting failed: {exc.__class__.__name__}: {exc}") from None
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = propagate
-        if pages_counter is not None:
-            progress_logger.removeHandler(pages_counter)
-            progress_logger.setLevel(progress_level)
-    warnings += collector.messages
+    when = when or edition_time(tei_dir)
+    params = edition_params(edition, title)
+    params |= {
+        "paper": size,
+        "line-numbers": line_numbers,
+        "date": when.date().isoformat(),
+    }
+    xslt_started = time.perf_counter()
+    source, messages = typst_source(corpus, register, params)
+    warnings += messages
+    typst_started = time.perf_counter()
+    pdf_bytes, typst_warnings = compile_typst(source, when=when, pdfa=pdfa)
+    typst_seconds = time.perf_counter() - typst_started
+    warnings += typst_warnings
 
     write_atomic(out_pdf, pdf_bytes)
-    html_path = None
-    if keep_html:
-        html_path = out_pdf.with_suffix(".html")
-        kept = sheet.transform(corpus, params).output
-        if index_html is not None:
-            # The single-file version of what was printed: the index keeps one reference per
-            # page, still as target-counter(), so the HTML typesets the same on its own.
-            kept = sheet.transform(
-                corpus,
-                {**params, "index-pages": mention_pages},
-            ).output
-        write_atomic(html_path, force_breaks(kept, broken))
+    if source_path is not None:
+        write_atomic(source_path, source.encode("utf-8"))
+    pages = page_count(pdf_bytes)
+    report(pages, pages)
     counts: dict[str, int] = {}
     for doc in docs:
         counts[doc.kind] = counts.get(doc.kind, 0) + 1
     return PrintResult(
-        out_pdf, len(pages), counts, time.perf_counter() - started, html_path, warnings
+        out_pdf,
+        pages,
+        counts,
+        time.perf_counter() - started,
+        source_path,
+        warnings,
+        xslt_seconds=typst_started - xslt_started,
+        typst_seconds=typst_seconds,
     )
