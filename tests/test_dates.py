@@ -169,17 +169,17 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         (
             "from May 29 to August 27, 1932, i.e.",
             {"year": 1931},
-            [("May 29", {"when": "1932-05-29"}), ("August 27, 1932", {"when": "1932-08-27"})],
+            [("from May 29 to August 27, 1932", {"from": "1932-05-29", "to": "1932-08-27"})],
         ),
         (
             "plenum (September 28–October 2, 1932) devoted",
             {},
-            [("September 28", {"when": "1932-09-28"}), ("October 2, 1932", {"when": "1932-10-02"})],
+            [("September 28–October 2, 1932", {"from": "1932-09-28", "to": "1932-10-02"})],
         ),
         (
             "(December 28–January 3, 1933)",
             {},
-            [("December 28", {"when": "1932-12-28"}), ("January 3, 1933", {"when": "1933-01-03"})],
+            [("December 28–January 3, 1933", {"from": "1932-12-28", "to": "1933-01-03"})],
         ),
         (
             "procurements as of January 15, 1933, had",
@@ -193,7 +193,7 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         (
             "until late fall.",
             {"year": 1932},
-            [("late fall", {"from": "1932-11-01", "to": "1932-11-30"})],
+            [("until late fall", {"notAfter": "1932-11-30"})],
         ),
         ("until late fall.", {}, [("late fall", {})]),
         (
@@ -254,7 +254,7 @@ def _dates(text: str, **context: int) -> list[tuple[str, dict[str, str]]]:
         (
             "between 1923 and December 1927.",
             {},
-            [("1923", {"when": "1923"}), ("December 1927", {"when": "1927-12"})],
+            [("between 1923 and December 1927", {"from": "1923", "to": "1927-12"})],
         ),
         (
             "in October and November 1952 and",

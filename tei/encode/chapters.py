@@ -35,6 +35,7 @@ from tei.encode.markers import MarkerSequence, first_strong_marker
 from tei.encode.persons import Register
 from tei.encode.quotations import introduces_quotation, last_sentence, list_number, names_writer
 from tei.encode.reading import MAX_LINE_CHARS, SourceText
+from tei.encode.relative import resolve_relative_dates
 from tei.encode.teidoc import XML_LANG, E, last_child, new_document, tei
 
 _MARKER_LINE = re.compile(r"^\s*\d{1,4}\s*$")
@@ -534,6 +535,8 @@ def encode_chapter(
         if block.cut
     ]
     body, headings = _build_body(blocks, state)
+    # Relative dates count from dates paragraphs earlier: dated once all are tagged.
+    state.warnings += resolve_relative_dates(body, source.name)
     root, tei_body = new_document(
         doc_id,
         "chapter",

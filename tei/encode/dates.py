@@ -12,14 +12,21 @@ chapters agree on what a date is and which W3C value it gets (``docs/encoding.md
 * a date printed without its year takes the year of its context (the letter's year, the
   chapter's nearest preceding explicit year). When no year is known the value is kept as
   an ``xs:gMonthDay`` / ``xs:gMonth`` ("--06-29", "--06") while the year may still turn
-  up ("May 29 to August 27, 1932"), and is not written at all otherwise (see
+  up ("May 29 and August 27, 1932"), and is not written at all otherwise (see
   :meth:`DateValue.attrib`) rather than given a made-up year.
-* day ranges ("June 20–25, 1932", "between September 20 and 25, 1930", "20–25 June")
-  → ``@from``/``@to``.
+* day ranges ("June 20–25, 1932", "between September 20 and 25, 1930", "20–25 June") and
+  ranges across months ("September 28–October 2, 1932") → ``@from``/``@to``; parts of a
+  year in words ("the first six months of 1932", "the second half of 1933") too;
+* bound words before a date ("before 1956", "on or before November 19", "since 1929",
+  "until 1956") → ``@notAfter``/``@notBefore``, to the day (:data:`BOUND_WORDS`);
+* coordinated dates ("1951 and 1952", "October and November 1952") → one date each;
+* relative dates ("Ten days later", "That same day") are found by :func:`find_relative`
+  and dated by :func:`count_from` once :mod:`tei.encode.relative` has found their anchor.
 
-The recognisers are regular expressions over the printed forms, combined into one scanner
-so that matches never overlap and the longest reading of a phrase wins ("early December
-1932" is one span, not "December 1932" inside it).
+The recognisers are regular expressions over the printed forms, one :class:`Form` each in
+:data:`FORMS` (a new form is one entry), combined into one scanner so that matches never
+overlap and the first reading listed at a position wins, the longer before the shorter
+("early December 1932" is one span, not "December 1932" inside it).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 # --------------------------------------------------------------------------- values
@@ -134,7 +141,8 @@ _QUALIFIER = (
 # a quantity ("in May", "by 1953", "the 1932 harvest", "(b. 1890)").
 _TIME_PREP = (
     r"(?:[Ii]n|[Oo]f|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]o|[Bb]efore|[Aa]fter|"
-    r"[Dd]uring|[Bb]etween|and|or|through|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat|[Tt]he|b\.|c\.|ca\.)"
+    r"[Dd]uring|[Bb]etween|and|or|through|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat|[Tt]he|b\.|c\.|ca\.|"
+    r"[Ff]or|now)"
 )
 # Nouns that make a four-digit number a quantity ("1743 pairs", "1900 tons").
 _UNIT = (
@@ -163,62 +171,236 @@ _COUNTED = (
 # ("May 29 to August 27, 1932", "September 28–October 2, 1932", "October and November 1952").
 _CONNECTOR = re.compile(r"\s*(?:to|and|or|through|until|till|-|–|—)\s*")
 
-_SCANNER = re.compile(
-    "|".join(
-        [
-            # early/late/mid + season/month/year; the end of / beginning of …
-            rf"\b(?P<q>{_QUALIFIER})\s*(?:the\s+)?(?:"
-            rf"(?P<q_season>{_SEASON})(?:\s+(?:of\s+)?(?P<q_season_year>{_YEAR})\b)?"
-            rf"|(?P<q_month>{_M})(?:,?\s+(?P<q_month_year>{_YEAR})\b)?"
-            rf"|{_NUM_START}(?P<q_year>{_YEAR})\b{_NOT_NUMBER_TAIL})",
-            # the winter of 1932–33, winter 1932/33: the winter that begins in 1932
-            rf"(?P<w_season>[Ww]inter)\s+(?:of\s+)?(?P<w_year>{_YEAR})\s*[-–—/]\s*"
-            rf"(?P<w_next>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
-            # spring 1932, summer of 1950
-            rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-            # February-July 1932, April-May
-            rf"(?P<mr_a>{_M})\s*[-–—]\s*(?P<mr_b>{_M})(?:,?\s+(?P<mr_year>{_YEAR})\b)?",
-            # between September 20 and 25, 1930 · from June 1 to 5 · between 20 and 25 June
-            rf"\b(?:[Bb]etween|[Ff]rom)\s+(?:(?P<lr_month>{_M})\s+(?P<lr_a>{_DAY})\s*"
-            rf"(?:[-–—]|and\b|to\b)\s*(?P<lr_b>{_DAY})(?!\d)(?![.:,]\d)\b"
-            rf"(?:,?\s+(?P<lr_year>{_YEAR})(?![\d,]\d))?"
-            rf"|{_NUM_START}(?P<lr_a2>{_DAY})\s*(?:[-–—]|and\b|to\b)\s*(?P<lr_b2>{_DAY})\s+"
-            rf"(?P<lr_month2>{_M})(?:,?\s+(?P<lr_year2>{_YEAR})(?![\d,]\d))?)",
-            # June 5, 1932 · June 9 [1932] · March 9 · June 27th · June 20–25, 1932
-            rf"(?P<md_month>{_M})\s+(?P<md_day>{_DAY})(?!\d)(?![.:]\d)\b"
-            rf"(?:\s*[-–—]\s*(?P<md_day2>{_DAY})(?!\d)(?![.:,]\d)\b)?"
-            rf"(?:,?\s+(?:(?P<md_year>{_YEAR})|\[(?P<md_byear>{_YEAR})\])(?![\d,]\d))?",
-            # 1 July 1950 · 13 October · 20–25 June
-            rf"{_NUM_START}(?:(?P<dm_day0>{_DAY})\s*[-–—]\s*)?(?P<dm_day>{_DAY})\s+(?P<dm_month>{_M})"
-            rf"(?:,?\s+(?P<dm_year>{_YEAR})(?![\d,]\d))?",
-            # June 1932
-            rf"(?P<my_month>{_M}),?\s+(?P<my_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-            # from 1933 to 1935, between 1936 and 1938
-            rf"\b(?:[Bb]etween|[Ff]rom)\s+{_NUM_START}(?P<ys_a>{_YEAR})\s+(?:and|to|until|till)\s+"
-            rf"(?P<ys_b>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-            # the early 1930s, the mid-1930s, late 1920s
-            r"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b",
-            # 1953–1955, 1932-33, the 1930/31 season
-            rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—/]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
-            # the 1920s
-            rf"{_NUM_START}(?P<decade>1\d\d0|20\d0)s\b",
-            # in May, by September (a bare month only where it is plainly a time)
-            rf"\b{_TIME_PREP}\s+(?P<bm_month>{_M})(?![\w-])(?!,?\s+\d)(?!\s*[-–—]\s*[A-Z])"
-            r"(?!\s+(?:Hall|Revolution|Square|Street|Station|Palace|Manifesto|Days?)\b)",
-            # in the summer, until late fall is above; "in the spring" here
-            rf"\b(?:[Ii]n|[Bb]y|[Uu]ntil|[Ss]ince|[Dd]uring|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat)"
-            rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)",
-            # the 20th of October (1936)
-            rf"\b[Tt]he\s+(?P<om_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\s+of\s+"
-            rf"(?P<om_month>{_M})(?:,?\s+(?P<om_year>{_YEAR})(?![\d,]\d))?",
-            # on the 8th (only with a month from the context)
-            r"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil|[Ff]rom|[Tt]o|[Oo]f)\s+the\s+"
-            r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b"
-            rf"(?!\s+{_COUNTED}|\s+of\s+{_M})",
-            # in 1932, the 1932 harvest, (b. 1890), [1932]
-            rf"(?:\b{_TIME_PREP}\s+|(?<=[(\[]))(?P<y_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-        ]
-    )
+#: How a form's match becomes dates: (match, context year, month, day) → the dates in it.
+Reader = Callable[[re.Match[str], int | None, int | None, int | None], tuple["DateMatch", ...]]
+
+
+@dataclass(frozen=True)
+class Form:
+    """One printed form of a date: a regular expression and the reader of its match.
+
+    The forms are tried in the order of :data:`FORMS` at each position of the text (the
+    first that matches there wins), so a longer reading comes before the shorter one it
+    contains ("September 28–October 2, 1932" before "September 28"). A new form is one
+    entry; its group names must be its own.
+    """
+
+    name: str
+    pattern: str
+    read: Reader
+
+
+# Number words for spans and relative dates ("the first six months", "Ten days later").
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+}  # fmt: skip
+_NUMBER = r"(?i:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|\d{1,3})"
+
+#: Parts of a year named in words: (length in months, which one): "the second half" is
+#: months 7–12, "the first six months" 1–6; "last" counts from the year's end.
+_ORDINALS: dict[str, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_PART_MONTHS: dict[str, int] = {"half": 6, "quarter": 3, "month": 1, "months": 1}
+
+
+#: Holidays by their name: (month, day), in the year of the context. A name is matched as
+#: printed, with its capitals ("may day" is no holiday). None at the turn of the year: after
+#: "the winter of 1948–49" the context year is 1948, and "New Year's Day" would be dated a
+#: year too early; untagged is better than wrong.
+HOLIDAYS: dict[str, tuple[int, int]] = {
+    "Revolution Day": (11, 7),
+    "May Day": (5, 1),
+    "Bastille Day": (7, 14),
+}
+
+FORMS: tuple[Form, ...] = (
+    # early/late/mid + season/month/year; the end of / beginning of …
+    Form("qualified",
+         rf"\b(?P<q>{_QUALIFIER})\s*(?:the\s+)?(?:"
+         rf"(?P<q_season>{_SEASON})(?:\s+(?:of\s+)?(?P<q_season_year>{_YEAR})\b)?"
+         rf"|(?P<q_month>{_M})(?:,?\s+(?P<q_month_year>{_YEAR})\b)?"
+         rf"|{_NUM_START}(?P<q_year>{_YEAR})\b{_NOT_NUMBER_TAIL})",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # the first six months of 1932, the second half of 1933, the last quarter of 1932
+    Form("part_of_year",
+         rf"\b(?<=[Tt]he\s)(?P<py_ord>first|second|third|fourth|last)\s+"
+         rf"(?:(?P<py_n>{_NUMBER})\s+)?(?P<py_unit>half|quarter|months?)\s+of\s+(?:the\s+year\s+)?"
+         rf"{_NUM_START}(?P<py_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _part_of_year(m)),
+    # the turn of the year 1925–26: December to January
+    Form("turn_of_year",
+         rf"\b(?<=[Tt]he\s)turn\s+of\s+the\s+years?\s+(?P<ty_a>{_YEAR})\s*[-–—/]\s*"
+         rf"(?P<ty_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _turn_of_year(m)),
+    # the winter of 1932–33, winter 1932/33: the winter that begins in 1932
+    Form("winter",
+         rf"(?P<w_season>[Ww]inter)\s+(?:of\s+)?(?P<w_year>{_YEAR})\s*[-–—/]\s*"
+         rf"(?P<w_next>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # spring 1932, summer of 1950
+    Form("season",
+         rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # February-July 1932, April-May
+    Form("month_range",
+         rf"(?P<mr_a>{_M})\s*[-–—]\s*(?P<mr_b>{_M})(?:,?\s+(?P<mr_year>{_YEAR})\b)?",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # October and November 1952, May, June or July 1933: one date per month, the year shared
+    Form("months_and",
+         rf"(?:\b{_TIME_PREP}\s+)?"  # "in May, June or July 1926": before "in May" reads
+         rf"(?P<ma_list>{_M}(?:\s*,\s*{_M})*),?\s+(?:and|or)\s+(?P<ma_last>{_M}),?\s+"
+         rf"(?P<ma_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _months_and(m)),
+    # between September 20 and 25, 1930 · from June 1 to 5 · between 20 and 25 June
+    Form("day_range_words",
+         rf"\b(?:[Bb]etween|[Ff]rom)\s+(?:(?P<lr_month>{_M})\s+(?P<lr_a>{_DAY})\s*"
+         rf"(?:[-–—]|and\b|to\b)\s*(?P<lr_b>{_DAY})(?!\d)(?![.:,]\d)\b"
+         rf"(?:,?\s+(?P<lr_year>{_YEAR})(?![\d,]\d))?"
+         rf"|{_NUM_START}(?P<lr_a2>{_DAY})\s*(?:[-–—]|and\b|to\b)\s*(?P<lr_b2>{_DAY})\s+"
+         rf"(?P<lr_month2>{_M})(?:,?\s+(?P<lr_year2>{_YEAR})(?![\d,]\d))?)",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # September 28–October 2, 1932 · from May 29 to August 27, 1932 · between June 5 and
+    # July 7: one span across months ("and" without "between" joins two dates instead)
+    Form("cross_month_range",
+         rf"(?:\b(?P<xr_word>[Bb]etween|[Ff]rom)\s+)?"
+         rf"(?P<xr_m1>{_M})\s+(?P<xr_d1>{_DAY})(?:,?\s+(?P<xr_y1>{_YEAR}),?)?"
+         rf"\s*(?P<xr_join>[-–—]|to\b|through\b|until\b|till\b|and\b)\s*"
+         rf"(?P<xr_m2>{_M})\s+(?P<xr_d2>{_DAY})(?!\d)(?![.:]\d)\b"
+         rf"(?:,?\s+(?P<xr_y2>{_YEAR})(?![\d,]\d))?",
+         lambda m, y, mo, d: _cross_month_range(m, y)),
+    # June 5, 1932 · June 9 [1932] · March 9 · June 27th · June 20–25, 1932
+    Form("month_day",
+         rf"(?P<md_month>{_M})\s+(?P<md_day>{_DAY})(?!\d)(?![.:]\d)\b"
+         rf"(?:\s*[-–—]\s*(?P<md_day2>{_DAY})(?!\d)(?![.:,]\d)\b)?"
+         rf"(?:,?\s+(?:(?P<md_year>{_YEAR})|\[(?P<md_byear>{_YEAR})\])(?![\d,]\d))?",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # 1 July 1950 · 13 October · 20–25 June
+    Form("day_month",
+         rf"{_NUM_START}(?:(?P<dm_day0>{_DAY})\s*[-–—]\s*)?(?P<dm_day>{_DAY})\s+(?P<dm_month>{_M})"
+         rf"(?:,?\s+(?P<dm_year>{_YEAR})(?![\d,]\d))?",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # June 1932
+    Form("month_year",
+         rf"(?P<my_month>{_M}),?\s+(?P<my_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # from 1933 to 1935, between 1936 and 1938
+    Form("year_span_words",
+         rf"\b(?:[Bb]etween|[Ff]rom)\s+{_NUM_START}(?P<ys_a>{_YEAR})\s+(?:and|to|until|till)\s+"
+         rf"(?P<ys_b>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # between 1923 and December 1927: from a year to a month
+    Form("year_to_month",
+         rf"\b(?:[Bb]etween|[Ff]rom)\s+{_NUM_START}(?P<ym_a>{_YEAR})\s+(?:and|to|until|till)\s+"
+         rf"(?P<ym_month>{_M}),?\s+(?P<ym_b>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _year_to_month(m)),
+    # the early 1930s, the mid-1930s, late 1920s
+    Form("qualified_decade",
+         r"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # 1953–1955, 1932-33, the 1930/31 season
+    Form("year_range",
+         rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—/]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # the 1920s
+    Form("decade", rf"{_NUM_START}(?P<decade>1\d\d0|20\d0)s\b",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # 1951 and 1952, 1936, 1937 or 1938: one date per year (as "in 1951 and 1952" gives)
+    Form("years_and",
+         rf"{_NUM_START}(?P<ya_list>{_YEAR}(?:\s*,\s*{_YEAR})*),?\s+(?:and|or)\s+"
+         rf"(?P<ya_last>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _years_and(m)),
+    # in May, by September (a bare month only where it is plainly a time)
+    Form("bare_month",
+         rf"\b{_TIME_PREP}\s+(?P<bm_month>{_M})(?![\w-])(?!,?\s+\d)(?!\s*[-–—]\s*[A-Z])"
+         r"(?!\s+(?:Hall|Revolution|Square|Street|Station|Palace|Manifesto|Days?)\b)",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # in the summer, until late fall is above; "in the spring" here
+    Form("bare_season",
+         rf"\b(?:[Ii]n|[Bb]y|[Uu]ntil|[Ss]ince|[Dd]uring|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat)"
+         rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # the 20th of October (1936)
+    Form("ordinal_of_month",
+         rf"\b[Tt]he\s+(?P<om_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\s+of\s+"
+         rf"(?P<om_month>{_M})(?:,?\s+(?P<om_year>{_YEAR})(?![\d,]\d))?",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # on the 8th (only with a month from the context)
+    Form("ordinal_day",
+         r"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil|[Ff]rom|[Tt]o|[Oo]f)\s+the\s+"
+         r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b"
+         rf"(?!\s+{_COUNTED}|\s+of\s+{_M})",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    # Revolution Day, May Day: a holiday of the context year, a date to count from
+    Form("holiday", r"\b(?P<hd_name>" + "|".join(HOLIDAYS) + r")(?![\w-])",
+         lambda m, y, mo, d: _holiday(m, y)),
+    # in 1932, the 1932 harvest, (b. 1890), [1932]
+    Form("year",
+         rf"(?:\b{_TIME_PREP}\s+|(?<=[(\[]))(?P<y_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
+         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+)  # fmt: skip
+
+# One scanner for all forms, so that matches never overlap (see :func:`_readers_by_group`).
+# A date starts at the start of a word, or at a digit glued to one ("Committee12", "1932.196"):
+# the guard first turns away, in one step, the positions inside words, where every form
+# would be tried and fail (it keeps the scanner as fast as one form alone).
+_WORD_START = (
+    r"(?:(?<![A-Za-z])|(?=\d))"
+    # and one of the words a form can open with (a capital stands for month names and
+    # holidays): most word starts of a text open no date, and are turned away here at once
+    r"(?=\d|[A-Z]|(?i:in|of|on|by|since|until|till|from|to|before|after|during|between|and|"
+    r"or|through|this|last|next|that|the|for|now|early|late|mid|middle|end|beginning|start|"
+    r"spring|summer|fall|autumn|winter|first|second|third|fourth|turn|b\.|c\.|ca\.)(?![a-z]))"
+)
+_SCANNER = re.compile(_WORD_START + "(?:" + "|".join(f"(?:{f.pattern})" for f in FORMS) + ")")
+
+
+def _readers_by_group() -> dict[int, Reader]:
+    """The reader of the form each group number of :data:`_SCANNER` belongs to. A match's
+    ``lastindex`` (the last group it closed) is one of its form's groups: dispatch without a
+    group per form, which would cost the scanner a third of its speed on short texts (every
+    group is state the regular expression engine keeps at every position it tries)."""
+    readers: dict[int, Reader] = {}
+    number = 0
+    for form in FORMS:
+        for _ in range(re.compile(form.pattern).groups):
+            number += 1
+            readers[number] = form.read
+    return readers
+
+
+_READERS = _readers_by_group()
+
+#: Words before a date that make it a bound (``docs/encoding.md``): (words, the bound it
+#: gives, whether the date itself is inside it). "before 1956" excludes 1956, so its
+#: @notAfter is 1955-12-31; "until 1956" includes it. Longest first where one contains
+#: another ("on or before" before "before").
+BOUND_WORDS: tuple[tuple[str, str, bool], ...] = (
+    ("on or before", "notAfter", True),
+    ("no later than", "notAfter", True),
+    ("not later than", "notAfter", True),
+    ("not after", "notAfter", True),
+    ("until", "notAfter", True),
+    ("till", "notAfter", True),
+    ("before", "notAfter", False),
+    ("on or after", "notBefore", True),
+    ("no earlier than", "notBefore", True),
+    ("not earlier than", "notBefore", True),
+    ("not before", "notBefore", True),
+    ("since", "notBefore", True),
+    ("after", "notBefore", False),
+)
+_BOUND_BEFORE = re.compile(
+    r"(?<![\w-])(?P<bound>"
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w, _s, _i in BOUND_WORDS)
+    + r")\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "two days before June 5", "the year after 1932": a distance from the date, not a bound.
+_DISTANCE_BEFORE = re.compile(
+    r"(?:days?|weeks?|months?|years?|decades?|hours?|night|morning|evening|eve)\s+$",
+    re.IGNORECASE,
 )
 
 
@@ -313,15 +495,181 @@ def find_dates(
     context = year
     for match in _SCANNER.finditer(text):
         # The letter's day only means something while the letter's year is the context.
-        produced = _interpret(match, context, month, day if context == year else None)
+        read = _READERS[match.lastindex or 0]
+        produced = read(match, context, month, day if context == year else None)
         if not produced:
             continue
         found.append(produced)
         for item in produced:
             if item.anchor_year is not None:
                 context = item.anchor_year
-    flat = [item for group in found for item in group]
-    return _borrow_years(text, flat, year)
+    flat = [item for group in found for item in group if not _numbered(text, item)]
+    return [_bounded(text, item) for item in _borrow_years(text, flat, year)]
+
+
+# What numbers a thing rather than dates it: "pp. 1931–1933", "No. 1935", "vol. 1932".
+_NUMBERING_BEFORE = re.compile(
+    r"(?:\b(?:pp?|[Nn]os?|vols?|[Ff]|[Oo]p|[Dd]|[Ll]l?|[Nn]r)\.|\b(?:pages?|[Nn]umbers?|№))\s*$"
+)
+
+
+def _numbered(text: str, match: DateMatch) -> bool:
+    """Whether a date that opens with its digits is a page or an item number after all."""
+    return text[match.start : match.start + 1].isdigit() and bool(
+        _NUMBERING_BEFORE.search(text, max(0, match.start - 8), match.start)
+    )
+
+
+def _bounded(text: str, match: DateMatch) -> DateMatch:
+    """A date after bound words ("before 1956", "on or before November 19", "since 1929")
+    as the bound they make, the words inside the ``date``: "before 1956" is
+    @notAfter="1955-12-31". Bounds are given to the day, so that an exclusive and an
+    inclusive bound read alike; a date without a year, or one that is already a bound,
+    stays as it is."""
+    value = match.value
+    if not value.has_year or value.not_before or value.not_after:
+        return match
+    found = _BOUND_BEFORE.search(text, max(0, match.start - 24), match.start)
+    if found is None or _DISTANCE_BEFORE.search(text, max(0, found.start() - 12), found.start()):
+        return match
+    words = re.sub(r"\s+", " ", found.group("bound").lower())
+    side, inclusive = next((s, i) for w, s, i in BOUND_WORDS if w == words)
+    first, last = _first_day_of(value.when or value.from_), _last_day_of(value.when or value.to)
+    if first is None or last is None:
+        return match
+    if side == "notAfter":
+        bound = last if inclusive else first - datetime.timedelta(days=1)
+        new = DateValue(not_after=bound.isoformat())
+    else:
+        bound = first if inclusive else last + datetime.timedelta(days=1)
+        new = DateValue(not_before=bound.isoformat())
+    return DateMatch(found.start(), match.end, new, match.anchor_year)
+
+
+def _first_day_of(value: str | None) -> datetime.date | None:
+    """The first day a W3C value (YYYY, YYYY-MM, YYYY-MM-DD) covers."""
+    if value is None or value.startswith("--"):
+        return None
+    return datetime.date.fromisoformat(_expand_iso(value))
+
+
+def _last_day_of(value: str | None) -> datetime.date | None:
+    """The last day a W3C value (YYYY, YYYY-MM, YYYY-MM-DD) covers."""
+    if value is None or value.startswith("--"):
+        return None
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return datetime.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return datetime.date(parts[0], parts[1], _last_day(parts[0], parts[1]))
+    return datetime.date(parts[0], parts[1], parts[2])
+
+
+def _part_of_year(m: re.Match[str]) -> tuple[DateMatch, ...]:
+    """"the first six months of 1932" (1932-01/1932-06), "the second half of 1933"
+    (1933-07/1933-12), "the last quarter of 1932" (1932-10/1932-12)."""
+    year = int(m.group("py_year"))
+    ordinal = _ORDINALS[m.group("py_ord")]
+    count = m.group("py_n")
+    unit = m.group("py_unit")
+    if count is not None:
+        # "the first six months": a count of months from the start (or, "last", the end).
+        if unit not in ("month", "months") or ordinal not in (1, -1):
+            return ()
+        length = _count(count) or 0
+        index = 1 if ordinal == 1 else 13 - length
+    else:
+        length = _PART_MONTHS[unit]
+        index = 13 - length if ordinal == -1 else 1 + (ordinal - 1) * length
+    if not 1 <= index <= 12 or index + length - 1 > 12:
+        return ()  # "the third half of 1932", "the first thirteen months": no date
+    value = DateValue(from_=_ymd(year, index), to=_ymd(year, index + length - 1))
+    return (DateMatch(m.start(), m.end(), value, year),)
+
+
+def _months_and(m: re.Match[str]) -> tuple[DateMatch, ...]:
+    """"October and November 1952": a date per month, all in the printed year (a month
+    after the last one lies in the year before: "December and January 1933")."""
+    year = int(m.group("ma_year"))
+    last = _month_number(m.group("ma_last"))
+    found = []
+    for name in re.finditer(_M, m.group("ma_list")):
+        month = _month_number(name.group())
+        y = year - 1 if month > last else year
+        start = m.start("ma_list") + name.start()
+        found.append(DateMatch(start, start + len(name.group()), DateValue(when=_ymd(y, month))))
+    found.append(DateMatch(m.start("ma_last"), m.end(), DateValue(when=_ymd(year, last)), year))
+    return tuple(found)
+
+
+def _years_and(m: re.Match[str]) -> tuple[DateMatch, ...]:
+    """"1951 and 1952": a date per year, none an anchor (bare years, see :class:`DateMatch`)."""
+    found = [
+        DateMatch(m.start("ya_list") + y.start(), m.start("ya_list") + y.end(), DateValue(when=y.group()))
+        for y in re.finditer(_YEAR, m.group("ya_list"))
+    ]
+    found.append(DateMatch(m.start("ya_last"), m.end("ya_last"), DateValue(when=m.group("ya_last"))))
+    years = [int(d.value.when or 0) for d in found]
+    return tuple(found) if years == sorted(set(years)) else ()
+
+
+def _turn_of_year(m: re.Match[str]) -> tuple[DateMatch, ...]:
+    """"the turn of the year 1925–26": December 1925 and January 1926 (as the relative
+    "the turn of the year" is read, see :func:`count_from`)."""
+    first = int(m.group("ty_a"))
+    if int(m.group("ty_b")) not in (first + 1, (first + 1) % 100):
+        return ()
+    value = DateValue(from_=f"{first:04d}-12-01", to=f"{first + 1:04d}-01-31")
+    return (DateMatch(m.start(), m.end(), value, first + 1),)
+
+
+def _holiday(m: re.Match[str], year: int | None) -> tuple[DateMatch, ...]:
+    """"Revolution Day": the holiday in the context year (undated without one)."""
+    month, day = HOLIDAYS[m.group("hd_name")]
+    return (DateMatch(m.start(), m.end(), DateValue(when=_ymd(year, month, day))),)
+
+
+def _year_to_month(m: re.Match[str]) -> tuple[DateMatch, ...]:
+    """"between 1923 and December 1927": from the year to the month."""
+    first, last = int(m.group("ym_a")), int(m.group("ym_b"))
+    if first > last:
+        return ()
+    value = DateValue(from_=f"{first}", to=_ymd(last, _month_number(m.group("ym_month"))))
+    return (DateMatch(m.start(), m.end(), value, last),)
+
+
+def _cross_month_range(m: re.Match[str], year: int | None) -> tuple[DateMatch, ...]:
+    """"September 28–October 2, 1932", "from May 29 to August 27, 1932": one span from the
+    first day to the last. Joined by "and" without "between" ("June 5 and July 7") they are
+    two dates, each its own ``date``."""
+    m1, m2 = _month_number(m.group("xr_m1")), _month_number(m.group("xr_m2"))
+    d1, d2 = _day_number(m.group("xr_d1")), _day_number(m.group("xr_d2"))
+    y1 = int(m.group("xr_y1")) if m.group("xr_y1") else None
+    y2 = int(m.group("xr_y2")) if m.group("xr_y2") else None
+    if y1 is None and y2 is None:
+        y1 = y2 = year
+        if year is not None and m1 > m2:
+            y2 = year + 1
+    elif y1 is None:
+        assert y2 is not None
+        y1 = y2 - 1 if m1 > m2 else y2
+    elif y2 is None:
+        y2 = y1 + 1 if m1 > m2 else y1
+    if not (_valid_day(y1, m1, d1) and _valid_day(y2, m2, d2)):
+        return ()
+    first, second = _ymd(y1, m1, d1), _ymd(y2, m2, d2)
+    anchor = y2 if m.group("xr_y2") else y1 if m.group("xr_y1") else None
+    if m.group("xr_join") == "and" and m.group("xr_word") is None:
+        first_end = m.end("xr_y1") if m.group("xr_y1") else m.end("xr_d1")
+        return (
+            DateMatch(m.start("xr_m1"), first_end, DateValue(when=first)),
+            DateMatch(m.start("xr_m2"), m.end(), DateValue(when=second), anchor),
+        )
+    if y1 is not None and y2 is not None and first >= second:
+        return ()  # "October 2–September 28": no span
+    if m.group("xr_join") == "and" and (m.group("xr_word") or "").lower() == "from":
+        return ()  # "from June 5 and July 7": no reading
+    return (DateMatch(m.start(), m.end(), DateValue(from_=first, to=second), anchor),)
 
 
 def _interpret(
@@ -830,3 +1178,154 @@ def find_times(text: str, *, dotted: bool = False) -> list[TimeMatch]:
             hour = 0
         result.append(TimeMatch(m.start(), m.end(), f"{hour:02d}:{m.group('m') or '00'}:00"))
     return result
+
+
+# --------------------------------------------------------------------------- relative dates
+
+
+@dataclass(frozen=True)
+class RelativeForm:
+    """A date that counts from another ("Ten days later", "That same day"): its pattern,
+    the unit it counts in and how many (``None``: the number printed, group ``n``).
+
+    ``unit`` is "day", "month" or "year" (the precision of the result, too), "season" ("that
+    same autumn": the season of the anchor's year, the anchor known to the month), "turn" ("the
+    turn of the year": December to January around the anchor) or "year_end" ("before the
+    year was out": not after the anchor year's last day). ``sign`` is the direction.
+    """
+
+    pattern: str
+    unit: str
+    amount: int | None = None
+    sign: int = 1
+
+
+_UNITS_IN_DAYS: dict[str, tuple[str, int]] = {
+    "day": ("day", 1), "week": ("day", 7), "month": ("month", 1), "year": ("year", 1),
+    "morning": ("day", 1), "afternoon": ("day", 1), "evening": ("day", 1), "night": ("day", 1),
+}  # fmt: skip
+_DAYTIME = r"(?:day|morning|afternoon|evening|night)"
+# "two days before, …" counts back; "two days before June 5" is a distance from a date
+# printed after it, which the bound reader leaves alone and this does not read either.
+_BACK = r"(?:earlier|before(?=\s*[,.;:)—]))"
+
+#: The relative forms, first match at a position wins. A new form is one entry.
+RELATIVE_FORMS: tuple[RelativeForm, ...] = (
+    RelativeForm(rf"\b(?P<n>{_NUMBER})\s+(?P<u>day|week|month|year)s?\s+(?:later|afterwards?)\b",
+                 "count"),
+    RelativeForm(rf"\b(?P<n>{_NUMBER})\s+(?P<u>day|week|month|year)s?\s+{_BACK}", "count",
+                 sign=-1),
+    RelativeForm(rf"\b[Tt]he\s+(?:next|following)\s+(?P<u>{_DAYTIME}|month|year)\b", "count", 1),
+    RelativeForm(rf"\b[Tt]he\s+(?:previous|preceding)\s+(?P<u>{_DAYTIME}|month|year)\b", "count",
+                 1, -1),
+    RelativeForm(r"\b[Tt]he\s+(?P<u>day|month|year)\s+after(?=\s*[,.;:)—])", "count", 1),
+    RelativeForm(rf"\b[Tt]he\s+(?P<u>day|month|year)\s+{_BACK}", "count", 1, -1),
+    RelativeForm(rf"\b(?:[Tt]hat|[Tt]he)\s+(?:very\s+)?same\s+(?P<u>{_DAYTIME}|month|year)\b",
+                 "count", 0),
+    RelativeForm(rf"\b[Tt]hat\s+(?:very\s+)?(?P<u>{_DAYTIME}|month|year)\b(?!\s*[’']s)", "count",
+                 0),
+    RelativeForm(r"\b[Tt]he\s+turn\s+of\s+the\s+year\b(?!s?\s+\d)", "turn"),
+    # that same autumn, that winter: the season of the anchor's year
+    RelativeForm(rf"\b[Tt]hat\s+(?:very\s+|same\s+)?(?P<u>{_SEASON})\b(?!\s+(?:of\s+)?\d)",
+                 "season"),
+    RelativeForm(r"\b[Bb]efore\s+the\s+(?:year\s+was\s+out|end\s+of\s+the\s+year)\b", "year_end"),
+)  # fmt: skip
+
+
+def _numbered_groups(index: int, pattern: str) -> str:
+    """A relative form's pattern with its groups ``n`` and ``u`` named after its index, so
+    that all forms go into one scanner (group names must be unique there)."""
+    return pattern.replace("?P<n>", f"?P<n{index}>").replace("?P<u>", f"?P<u{index}>")
+
+
+_RELATIVE = re.compile(
+    r"(?<![A-Za-z\d])(?:"  # every form starts a word (see _WORD_START)
+    + "|".join(f"(?P<r{i}>{_numbered_groups(i, f.pattern)})" for i, f in enumerate(RELATIVE_FORMS))
+    + ")"
+)
+
+
+@dataclass(frozen=True)
+class RelativeMatch:
+    """A relative date found: ``text[start:end]``, counting ``amount`` ``unit``\\s from its
+    anchor ("day", "month", "year"; or "turn", "year_end", see :class:`RelativeForm`)."""
+
+    start: int
+    end: int
+    unit: str
+    amount: int
+    season: str | None = None  # unit "season": which one
+
+
+# A word every relative form has: most texts have none, and are done with at once.
+_RELATIVE_HINT = re.compile(
+    r"(?i:later|earlier|before|after|next|following|previous|preceding|same|that|turn)"
+)
+
+
+def find_relative(text: str) -> list[RelativeMatch]:
+    """Relative dates in ``text``, in order: the expressions only; :func:`count_from` dates
+    them once their anchor is known."""
+    found: list[RelativeMatch] = []
+    if not _RELATIVE_HINT.search(text):
+        return found
+    for m in _RELATIVE.finditer(text):
+        index = int((m.lastgroup or "r0")[1:])
+        form = RELATIVE_FORMS[index]
+        if form.unit == "season":
+            season = m.group(f"u{index}").lower()
+            found.append(RelativeMatch(m.start(), m.end(), "season", 0, season))
+            continue
+        if form.unit != "count":
+            found.append(RelativeMatch(m.start(), m.end(), form.unit, 0))
+            continue
+        unit, size = _UNITS_IN_DAYS[m.group(f"u{index}").lower()]
+        printed = m.groupdict().get(f"n{index}")
+        count = form.amount if printed is None else _count(printed)
+        if count is None:
+            continue
+        found.append(RelativeMatch(m.start(), m.end(), unit, form.sign * count * size))
+    return found
+
+
+def _count(word: str) -> int | None:
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())
+
+
+def count_from(anchor: str, match: RelativeMatch) -> DateValue | None:
+    """The value of a relative date counted from ``anchor`` (a W3C @when), on the calendar
+    (month ends, leap years: a month after January 31 is in February, its last day), or
+    None when the anchor is too coarse for it (days from a month) — then it is ambiguous.
+    """
+    parts = [int(p) for p in anchor.split("-")] if not anchor.startswith("--") else []
+    if not parts:
+        return None
+    year = parts[0]
+    if match.unit == "year_end":
+        return DateValue(not_after=f"{year:04d}-12-31")
+    if match.unit == "year":
+        return DateValue(when=f"{year + match.amount:04d}")
+    if match.unit == "season" and match.season is not None:
+        # "that winter" after January 1949 is the winter of 1948–49, which began the year
+        # before; any other season is the anchor year's. After a bare year, which winter
+        # is not known.
+        first_month = SEASONS[match.season][0]
+        if first_month == 12 and len(parts) < 2:
+            return None
+        start_year = year - 1 if first_month == 12 and parts[1] <= 2 else year
+        start, end = _season_span(match.season, start_year)
+        return DateValue(from_=start, to=end)
+    if len(parts) < 2:
+        return None
+    month = parts[1]
+    if match.unit == "turn":
+        # The turn nearest the anchor: from the second half of a year, into the next one.
+        first = year if month >= 7 else year - 1
+        return DateValue(from_=f"{first:04d}-12-01", to=f"{first + 1:04d}-01-31")
+    if match.unit == "month":
+        y, m = divmod(year * 12 + month - 1 + match.amount, 12)
+        return DateValue(when=_ymd(y, m + 1))
+    if len(parts) < 3:
+        return None
+    day = datetime.date(year, month, parts[2]) + datetime.timedelta(days=match.amount)
+    return DateValue(when=day.isoformat())

@@ -33,6 +33,7 @@ from tei.encode.inline import Occupied, Span, fill
 from tei.encode.lossless import NUMBER_SUPPLIED, UNANCHORED, check
 from tei.encode.persons import FORMS_OF_ADDRESS, NameMatch, Register
 from tei.encode.reading import SourceText
+from tei.encode.relative import resolve_relative_dates
 from tei.encode.teidoc import XML_ID, E, append_text, new_document
 
 MONTH_NAMES = list(MONTHS)
@@ -930,6 +931,8 @@ def build_letter(
         warnings.append(
             f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
         )
+    # Relative dates ("the next day", in the text or a note) count from the dates before them.
+    warnings += resolve_relative_dates(div, where)
 
     # Correspondents: the header's, checked against the signature and the address.
     signed = [n for n in div.iterfind(".//{*}closer/{*}signed")]
