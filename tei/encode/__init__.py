@@ -340,6 +340,8 @@ def encode_sources(
         for folder, root, origin in outputs
         for target in [out_dir / folder / f"{root.get(XML_ID)}.xml"]
     ]
+    _refuse_shared_ids([(target, origin) for (target, _), (_, _, origin)
+                        in zip(documents, outputs, strict=True)])
     try:
         register_bytes = register_path.read_bytes() if register_path else empty_register()
         write_atomic(out_dir / "persons.xml", register_bytes)
@@ -350,6 +352,22 @@ def encode_sources(
     except OSError as exc:
         raise cannot_write(out_dir, exc) from None
     return result
+
+
+def _refuse_shared_ids(targets: list[tuple[Path, Path]]) -> None:
+    """Two documents with one id would be one file, the second silently replacing the first:
+    :class:`TeitoolError` (exit 1, nothing written) naming both sources."""
+    first: dict[Path, Path] = {}
+    for target, origin in targets:
+        if target in first:
+            raise TeitoolError(
+                f"{origin}: a document of it and one of {first[target]} both get the id "
+                f"{target.stem} and would both be {target}; nothing written (a chapter's id "
+                "comes from its file name's prefix, a letter's from its date and "
+                "correspondents): rename one source, or remove the letter given twice",
+                EXIT_PROBLEMS,
+            )
+        first[target] = origin
 
 
 def readable_bytes(root: etree._Element, source: Path, target: Path) -> bytes:
