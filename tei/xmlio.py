@@ -189,31 +189,24 @@ class LocalFilesOnly(etree.Resolver):
     def resolve(
         self, system_url: str | None, public_id: str | None, context: object
     ) -> _InputDocument:
-        filename = local_file(system_url or "")
-        if filename is None or not self.allows(filename):
-            raise RefusedReference(system_url or "", self.roots)
+        url = system_url or ""
+        filename = local_file(url)
+        if filename is None:
+            raise RefusedReference(f"{url}: teitool reads no URL (no network): use a local copy")
+        if not self.allows(filename):
+            raise RefusedReference(f"{url}: outside the folders teitool may read for this run ("
+                                   + (", ".join(self.roots) or "none") + ")")
         try:
             tree = parse_file(filename, resolver=self)
         except XmlProblem as problem:
-            raise RefusedReference(system_url or "", self.roots, str(problem)) from None
+            raise RefusedReference(str(problem)) from None
         # The root alone: no DOCTYPE goes back to libxml2.
         text = etree.tostring(tree.getroot(), encoding="UTF-8", xml_declaration=True)
         return self.resolve_string(text, context, base_url=filename)
 
 
 class RefusedReference(Exception):
-    """A file or URL that a document asked for and teitool did not read."""
-
-    def __init__(self, url: str, roots: tuple[str, ...], problem: str = "") -> None:
-        self.url = url
-        if problem:
-            reason = problem
-        elif local_file(url) is None:
-            reason = f"{url}: teitool reads no URL (no network): use a local copy"
-        else:
-            reason = (f"{url}: outside the folders teitool may read for this run ("
-                      + (", ".join(roots) or "none") + ")")
-        super().__init__(reason)
+    """A file or URL that a document asked for and teitool did not read; the message says why."""
 
 
 _REFUSE_ALL = LocalFilesOnly()
@@ -412,8 +405,9 @@ def _open_folder(path: str) -> tuple[int, str]:
     return os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)), path
 
 
-def _leftovers(folder: Path, name: str, suffix: str, *, once: bool = False) -> list[str]:
-    """Entries of ``folder`` named like this module's temporary ones for the output ``name``.
+def _leftovers(folder: Path, name: str, *suffixes: str, once: bool = False) -> list[str]:
+    """Entries of ``folder`` named like this module's temporary ones (ending ``.SUFFIX``) for
+    the output ``name``.
 
     ``once``: list the folder only once per process and hand out each name's entries once;
     for write_atomic, which encode calls for thousands of files in one folder.
@@ -429,7 +423,7 @@ def _leftovers(folder: Path, name: str, suffix: str, *, once: bool = False) -> l
                     found.setdefault((match.group(1), match.group(2)), []).append(entry)
         if once:
             _listed[key] = found
-    return found.pop((name, suffix), [])
+    return [entry for suffix in suffixes for entry in found.pop((name, suffix), [])]
 
 
 def _sweep(folder: Path, entries: Iterable[str], mine: int, *, folders: bool) -> None:
@@ -513,9 +507,8 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     except OSError as exc:
         raise cannot_write(target, exc) from None
     try:
-        for suffix in ("tmp", "old"):
-            _sweep(target.parent, _leftovers(target.parent, target.name, suffix), lock,
-                   folders=True)
+        _sweep(target.parent, _leftovers(target.parent, target.name, "tmp", "old"), lock,
+               folders=True)
         yield Path(staging)
         try:
             os.chmod(staging, 0o755)

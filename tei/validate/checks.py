@@ -22,7 +22,6 @@ from tei.validate.schemarefs import schema_files
 from tei.validate.specs import Register, SchemaSpec
 from tei.xmlio import (
     TEI_NS,
-    LocalFilesOnly,
     RefusedReference,
     XmlProblem,
     parse_bytes,
@@ -159,12 +158,14 @@ class TreeIndex:
     libxml2 evaluates a step like ``persName[20000]`` by walking the siblings before it, and
     the count of namesakes before an element on its line walks the whole document: per
     finding, that made 20,000 findings on one line take minutes. Here each parent's children
-    are grouped by name once, and each name's elements are counted per line once.
+    are grouped by name once, and each name's elements are counted per line once. The same
+    groups answer the compiled Schematron's position functions (:class:`SiblingPositions`).
     """
 
     def __init__(self, tree: etree._ElementTree) -> None:
         self.tree = tree
         self._children: dict[etree._Element | None, dict[str, list[etree._Element]]] = {}
+        self._positions: dict[etree._Element, tuple[int, int]] = {}
         self._before: dict[str, dict[etree._Element, int]] = {}
 
     def find(self, location: str) -> tuple[etree._Element | None, str | None]:
@@ -197,6 +198,17 @@ class TreeIndex:
                 children.setdefault(tag_of(child), []).append(child)
             self._children[parent] = children
         return children
+
+    def position(self, element: etree._Element) -> tuple[int, int]:
+        """(1-based position of ``element`` among its parent's children of its name, how
+        many there are)."""
+        found = self._positions.get(element)
+        if found is None:
+            for namesakes in self._children_of(element.getparent()).values():
+                for number, sibling in enumerate(namesakes, 1):
+                    self._positions[sibling] = (number, len(namesakes))
+            found = self._positions.get(element, (1, 1))
+        return found
 
     def _xpath(self, location: str) -> tuple[etree._Element | None, str | None]:
         """A path of another shape, as libxml2 reads it (a rule on text() gives its text)."""
@@ -282,11 +294,9 @@ def _load_schema_tree(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> etree
     """The schema's tree, its includes checked (:mod:`tei.validate.schemarefs`) and, when
     libxml2 loads them, read through the gate from the schema's folder and ``readable`` only.
     """
-    top = schema_files(spec.path)[0].path
-    try:
-        return parse_file(top, resolver=LocalFilesOnly([top.parent, *readable]))
-    except XmlProblem as problem:
-        raise TeitoolError(f"schema {problem}") from None
+    tree = schema_files(spec.path, readable=readable)[0].tree
+    assert tree is not None  # an XML schema's files are parsed
+    return tree
 
 
 def compile_schematron(spec: SchemaSpec, readable: tuple[str, ...] = (),
@@ -304,10 +314,9 @@ def compile_schematron(spec: SchemaSpec, readable: tuple[str, ...] = (),
     path, comes from ``positions`` (:class:`SiblingPositions`), not from the skeleton's count
     of preceding siblings, which made many namesakes quadratic.
     """
-    from lxml import isoschematron
+    from lxml import isoschematron  # its import compiles the ISO skeleton: only when needed
 
-    positions = positions or SiblingPositions()  # its import compiles the ISO skeleton: only when needed
-
+    positions = positions or SiblingPositions()
     tree = _load_schema_tree(spec, readable)
     try:
         schematron = isoschematron.Schematron(tree, store_xslt=True)
@@ -341,40 +350,29 @@ _POSITIONS_NS = "urn:teitool:schematron-positions"
 
 
 class SiblingPositions:
-    """Each element's position among its parent's children of the same name, one pass per
-    parent: what the skeleton's location paths count, at a constant cost per finding.
+    """The compiled Schematron's position functions, answered by the checked document's
+    :class:`TreeIndex` (set as :attr:`index` for each document): each element's position
+    among its parent's children of the same name, and how many there are.
 
     The skeleton counts ``preceding-sibling::*`` of the same name for every element of every
     finding's path: with 20,000 findings on siblings that took 25 s, and 100,000 minutes.
-    :meth:`clear` before each document (the table holds its elements).
     """
 
     def __init__(self) -> None:
-        self._positions: dict[etree._Element, tuple[int, int]] = {}
+        self.index: TreeIndex | None = None
 
-    def clear(self) -> None:
-        self._positions.clear()
-
-    def _of(self, element: etree._Element) -> tuple[int, int]:
-        """(1-based position among namesakes, how many namesakes in all)."""
-        found = self._positions.get(element)
-        if found is None:
-            parent = element.getparent()
-            siblings = [element] if parent is None else list(parent.iterchildren(etree.Element))
-            seen: dict[str, int] = {}
-            for sibling in siblings:
-                seen[tag_of(sibling)] = seen.get(tag_of(sibling), 0) + 1
-                self._positions[sibling] = (seen[tag_of(sibling)], 0)
-            for sibling in siblings:
-                self._positions[sibling] = (self._positions[sibling][0], seen[tag_of(sibling)])
-            found = self._positions[element]
-        return found
+    def _of(self, nodes: list[etree._Element]) -> tuple[int, int]:
+        if not nodes:
+            return 1, 1
+        if self.index is None:  # compiled on its own (no layer sets it): index the document
+            self.index = TreeIndex(nodes[0].getroottree())
+        return self.index.position(nodes[0])
 
     def sibling_position(self, _context: object, nodes: list[etree._Element]) -> int:
-        return self._of(nodes[0])[0] if nodes else 1
+        return self._of(nodes)[0]
 
     def namesakes(self, _context: object, nodes: list[etree._Element]) -> int:
-        return self._of(nodes[0])[1] if nodes else 1
+        return self._of(nodes)[1]
 
 
 def _count_siblings_once(template: etree._Element) -> None:
@@ -455,12 +453,14 @@ class SchematronLayer(Layer):
         if params is None:
             params = {k: etree.XSLT.strparam(v) for k, v in register.params().items()}
             self._params[register.digest] = params
-        self._positions.clear()
+        self._positions.index = locator.tree(tree)
         try:
             svrl = self._xslt(tree, profile_run=False, **params)  # named: **params cannot set it
         except (etree.XSLTApplyError, RefusedReference) as exc:
             return [Issue(path, 1, 1, ERROR, f"the Schematron rules failed to run: {exc}",
                           self.spec.rule, "schematron")]
+        finally:
+            self._positions.index = None  # the layer outlives the document
         issues = []
         for finding in svrl.getroot().iter(f"{{{SVRL_NS}}}failed-assert",
                                             f"{{{SVRL_NS}}}successful-report"):

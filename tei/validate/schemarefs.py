@@ -79,9 +79,9 @@ def _resolve(schema: Path, line: int, base: str, target: str, root: LocalFilesOn
     return Path(os.path.realpath(filename))
 
 
-def _xml_file(path: Path, root: LocalFilesOnly) -> SchemaFile:
+def _xml_file(path: Path, root: LocalFilesOnly, gate: LocalFilesOnly) -> SchemaFile:
     try:
-        tree = parse_file(path, resolver=root)
+        tree = parse_file(path, resolver=gate)
     except XmlProblem as problem:
         raise TeitoolError(f"schema {problem}", EXIT_CANNOT_RUN) from None
     schema = SchemaFile(path, tree=tree)
@@ -174,22 +174,27 @@ def _compact_file(path: Path, root: LocalFilesOnly) -> SchemaFile:
 # --- the whole schema -----------------------------------------------------------------------
 
 
-def schema_files(top: Path, compact: bool = False) -> list[SchemaFile]:
+def schema_files(
+    top: Path, compact: bool = False, readable: tuple[str, ...] = ()
+) -> list[SchemaFile]:
     """The schema and every file it includes, directly or not; the schema first.
 
     Raises :class:`TeitoolError` (exit 2) for a reference to the network, to a file outside
     the schema's folder or to a file that is not there, and for a file that fails the secure
-    parser (entity declarations, not well-formed).
+    parser (entity declarations, not well-formed). The trees load what libxml2 asks for later
+    (includes when compiled, a rule's ``document()``) from the schema's folder and
+    ``readable`` only (:class:`LocalFilesOnly`).
     """
     top = Path(os.path.realpath(top))
     root = LocalFilesOnly([top.parent])
+    gate = LocalFilesOnly([top.parent, *readable]) if readable else root
     files: dict[Path, SchemaFile] = {}
     waiting = [top]
     while waiting:
         path = waiting.pop(0)
         if path in files:
             continue
-        schema = _compact_file(path, root) if compact else _xml_file(path, root)
+        schema = _compact_file(path, root) if compact else _xml_file(path, root, gate)
         files[path] = schema
         waiting.extend(target for _, target in schema.references)
     return list(files.values())

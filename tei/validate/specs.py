@@ -55,10 +55,10 @@ class SchemaSpec:
         return cls(schema, kind, schema.name, digest.hexdigest(), builtin)
 
 
-#: A schema's reference to another file: XML attributes (RELAX NG include/externalRef, XSD
-#: include/import) and the compact syntax's include/external.
+#: A schema's reference to another file: XML attributes (the elements of
+#: :data:`tei.validate.schemarefs.REFERENCES`) and the compact syntax's include/external.
 _REFERENCE = re.compile(
-    rb"<(?:[\w.-]+:)?(?:include|externalRef|import|redefine)\b[^>]*?\b(?:href|schemaLocation)"
+    rb"<(?:[\w.-]+:)?(?:include|externalRef|import|redefine|override|extends)\b[^>]*?\b(?:href|schemaLocation)"
     rb"""\s*=\s*["'](?P<target>[^"']+)["']"""
     rb"""|\b(?:include|external)\s+["'](?P<compact>[^"']+)["']"""
 )
