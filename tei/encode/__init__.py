@@ -6,6 +6,7 @@ been encoded are the files written, each atomically, so a failure leaves no part
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from collections.abc import Iterator
@@ -313,10 +314,11 @@ def encode_sources(
     result = EncodeResult()
     outputs: list[tuple[str, etree._Element, Path]] = []  # folder, document, its source
     read: list[SourceText] = []
-    sizes = [path.stat().st_size for path in files]
+    # The bytes of the sources before each one, and of all (the last): one running sum.
+    before = [0, *itertools.accumulate(path.stat().st_size for path in files)]
     for done, path in enumerate(files):
         if progress is not None:
-            progress(sum(sizes[:done]), sum(sizes))
+            progress(before[done], before[-1])
         source = read_source(path)
         read.append(source)
         if len(source.text.split()) < MIN_WORDS:
@@ -335,13 +337,10 @@ def encode_sources(
     if unknown:
         result.warnings.append(unknown)
 
-    documents = [
-        (target, readable_bytes(root, origin, target))
-        for folder, root, origin in outputs
-        for target in [out_dir / folder / f"{root.get(XML_ID)}.xml"]
-    ]
-    _refuse_shared_ids([(target, origin) for (target, _), (_, _, origin)
-                        in zip(documents, outputs, strict=True)])
+    targets = [(out_dir / folder / f"{root.get(XML_ID)}.xml", root, origin)
+               for folder, root, origin in outputs]
+    _refuse_shared_ids([(target, origin) for target, _root, origin in targets])
+    documents = [(target, readable_bytes(root, origin, target)) for target, root, origin in targets]
     try:
         register_bytes = register_path.read_bytes() if register_path else empty_register()
         write_atomic(out_dir / "persons.xml", register_bytes)

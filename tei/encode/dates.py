@@ -131,6 +131,8 @@ _M = (
     + r")\.)"
 )
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+#: A day as an ordinal in words' place ("the 8th", "the 20th of October").
+ORDINAL_DAY = r"(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th)"
 _YEAR = r"(?:1\d{3}|20\d{2})"
 _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)"
 # "early", "late", "mid-", "the end of" … narrow a period to a part of it.
@@ -187,7 +189,8 @@ class Form:
 
     name: str
     pattern: str
-    read: Reader
+    #: None for the forms :func:`_interpret` reads (by the groups the match has).
+    read: Reader | None = None
 
 
 # Number words for spans and relative dates ("the first six months", "Ten days later").
@@ -221,8 +224,7 @@ FORMS: tuple[Form, ...] = (
          rf"\b(?P<q>{_QUALIFIER})\s*(?:the\s+)?(?:"
          rf"(?P<q_season>{_SEASON})(?:\s+(?:of\s+)?(?P<q_season_year>{_YEAR})\b)?"
          rf"|(?P<q_month>{_M})(?:,?\s+(?P<q_month_year>{_YEAR})\b)?"
-         rf"|{_NUM_START}(?P<q_year>{_YEAR})\b{_NOT_NUMBER_TAIL})",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"|{_NUM_START}(?P<q_year>{_YEAR})\b{_NOT_NUMBER_TAIL})"),
     # the first six months of 1932, the second half of 1933, the last quarter of 1932
     Form("part_of_year",
          rf"\b(?<=[Tt]he\s)(?P<py_ord>first|second|third|fourth|last)\s+"
@@ -237,16 +239,13 @@ FORMS: tuple[Form, ...] = (
     # the winter of 1932–33, winter 1932/33: the winter that begins in 1932
     Form("winter",
          rf"(?P<w_season>[Ww]inter)\s+(?:of\s+)?(?P<w_year>{_YEAR})\s*[-–—/]\s*"
-         rf"(?P<w_next>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?P<w_next>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}"),
     # spring 1932, summer of 1950
     Form("season",
-         rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?P<s_season>{_SEASON})\s+(?:of\s+)?(?P<s_year>{_YEAR})\b{_NOT_NUMBER_TAIL}"),
     # February-July 1932, April-May
     Form("month_range",
-         rf"(?P<mr_a>{_M})\s*[-–—]\s*(?P<mr_b>{_M})(?:,?\s+(?P<mr_year>{_YEAR})\b)?",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?P<mr_a>{_M})\s*[-–—]\s*(?P<mr_b>{_M})(?:,?\s+(?P<mr_year>{_YEAR})\b)?"),
     # October and November 1952, May, June or July 1933: one date per month, the year shared
     Form("months_and",
          rf"(?:\b{_TIME_PREP}\s+)?"  # "in May, June or July 1926": before "in May" reads
@@ -259,8 +258,7 @@ FORMS: tuple[Form, ...] = (
          rf"(?:[-–—]|and\b|to\b)\s*(?P<lr_b>{_DAY})(?!\d)(?![.:,]\d)\b"
          rf"(?:,?\s+(?P<lr_year>{_YEAR})(?![\d,]\d))?"
          rf"|{_NUM_START}(?P<lr_a2>{_DAY})\s*(?:[-–—]|and\b|to\b)\s*(?P<lr_b2>{_DAY})\s+"
-         rf"(?P<lr_month2>{_M})(?:,?\s+(?P<lr_year2>{_YEAR})(?![\d,]\d))?)",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?P<lr_month2>{_M})(?:,?\s+(?P<lr_year2>{_YEAR})(?![\d,]\d))?)"),
     # September 28–October 2, 1932 · from May 29 to August 27, 1932 · between June 5 and
     # July 7: one span across months ("and" without "between" joins two dates instead)
     Form("cross_month_range",
@@ -274,22 +272,18 @@ FORMS: tuple[Form, ...] = (
     Form("month_day",
          rf"(?P<md_month>{_M})\s+(?P<md_day>{_DAY})(?!\d)(?![.:]\d)\b"
          rf"(?:\s*[-–—]\s*(?P<md_day2>{_DAY})(?!\d)(?![.:,]\d)\b)?"
-         rf"(?:,?\s+(?:(?P<md_year>{_YEAR})|\[(?P<md_byear>{_YEAR})\])(?![\d,]\d))?",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?:,?\s+(?:(?P<md_year>{_YEAR})|\[(?P<md_byear>{_YEAR})\])(?![\d,]\d))?"),
     # 1 July 1950 · 13 October · 20–25 June
     Form("day_month",
          rf"{_NUM_START}(?:(?P<dm_day0>{_DAY})\s*[-–—]\s*)?(?P<dm_day>{_DAY})\s+(?P<dm_month>{_M})"
-         rf"(?:,?\s+(?P<dm_year>{_YEAR})(?![\d,]\d))?",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?:,?\s+(?P<dm_year>{_YEAR})(?![\d,]\d))?"),
     # June 1932
     Form("month_year",
-         rf"(?P<my_month>{_M}),?\s+(?P<my_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?P<my_month>{_M}),?\s+(?P<my_year>{_YEAR})\b{_NOT_NUMBER_TAIL}"),
     # from 1933 to 1935, between 1936 and 1938
     Form("year_span_words",
          rf"\b(?:[Bb]etween|[Ff]rom)\s+{_NUM_START}(?P<ys_a>{_YEAR})\s+(?:and|to|until|till)\s+"
-         rf"(?P<ys_b>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?P<ys_b>{_YEAR})\b{_NOT_NUMBER_TAIL}"),
     # between 1923 and December 1927: from a year to a month
     Form("year_to_month",
          rf"\b(?:[Bb]etween|[Ff]rom)\s+{_NUM_START}(?P<ym_a>{_YEAR})\s+(?:and|to|until|till)\s+"
@@ -297,15 +291,12 @@ FORMS: tuple[Form, ...] = (
          lambda m, y, mo, d: _year_to_month(m)),
     # the early 1930s, the mid-1930s, late 1920s
     Form("qualified_decade",
-         r"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         r"\b(?P<qd>[Ee]arly|[Mm]id-?|[Ll]ate)\s*(?P<qd_decade>1\d\d0|20\d0)s\b"),
     # 1953–1955, 1932-33, the 1930/31 season
     Form("year_range",
-         rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—/]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"{_NUM_START}(?P<yr_a>{_YEAR})\s*[-–—/]\s*(?P<yr_b>{_YEAR}|\d\d)\b{_NOT_NUMBER_TAIL}"),
     # the 1920s
-    Form("decade", rf"{_NUM_START}(?P<decade>1\d\d0|20\d0)s\b",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+    Form("decade", rf"{_NUM_START}(?P<decade>1\d\d0|20\d0)s\b"),
     # 1951 and 1952, 1936, 1937 or 1938: one date per year (as "in 1951 and 1952" gives)
     Form("years_and",
          rf"{_NUM_START}(?P<ya_list>{_YEAR}(?:\s*,\s*{_YEAR})*),?\s+(?:and|or)\s+"
@@ -314,31 +305,26 @@ FORMS: tuple[Form, ...] = (
     # in May, by September (a bare month only where it is plainly a time)
     Form("bare_month",
          rf"\b{_TIME_PREP}\s+(?P<bm_month>{_M})(?![\w-])(?!,?\s+\d)(?!\s*[-–—]\s*[A-Z])"
-         r"(?!\s+(?:Hall|Revolution|Square|Street|Station|Palace|Manifesto|Days?)\b)",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         r"(?!\s+(?:Hall|Revolution|Square|Street|Station|Palace|Manifesto|Days?)\b)"),
     # in the summer, until late fall is above; "in the spring" here
     Form("bare_season",
          rf"\b(?:[Ii]n|[Bb]y|[Uu]ntil|[Ss]ince|[Dd]uring|[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat)"
-         rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"\s+(?:the\s+)?(?P<bs_season>{_SEASON})\b(?!-)(?!\s+(?:of\s+)?\d)"),
     # the 20th of October (1936)
     Form("ordinal_of_month",
-         rf"\b[Tt]he\s+(?P<om_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\s+of\s+"
-         rf"(?P<om_month>{_M})(?:,?\s+(?P<om_year>{_YEAR})(?![\d,]\d))?",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"\b[Tt]he\s+(?P<om_day>{ORDINAL_DAY})\s+of\s+"
+         rf"(?P<om_month>{_M})(?:,?\s+(?P<om_year>{_YEAR})(?![\d,]\d))?"),
     # on the 8th (only with a month from the context)
     Form("ordinal_day",
          r"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil|[Ff]rom|[Tt]o|[Oo]f)\s+the\s+"
-         r"(?P<od_day>(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b"
-         rf"(?!\s+{_COUNTED}|\s+of\s+{_M})",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?P<od_day>{ORDINAL_DAY})\b"
+         rf"(?!\s+{_COUNTED}|\s+of\s+{_M})"),
     # Revolution Day, May Day: a holiday of the context year, a date to count from
     Form("holiday", r"\b(?P<hd_name>" + "|".join(HOLIDAYS) + r")(?![\w-])",
          lambda m, y, mo, d: _holiday(m, y)),
     # in 1932, the 1932 harvest, (b. 1890), [1932]
     Form("year",
-         rf"(?:\b{_TIME_PREP}\s+|(?<=[(\[]))(?P<y_year>{_YEAR})\b{_NOT_NUMBER_TAIL}",
-         lambda m, y, mo, d: _interpret(m, y, mo, d)),
+         rf"(?:\b{_TIME_PREP}\s+|(?<=[(\[]))(?P<y_year>{_YEAR})\b{_NOT_NUMBER_TAIL}"),
 )  # fmt: skip
 
 # One scanner for all forms, so that matches never overlap (see :func:`_readers_by_group`).
@@ -366,11 +352,9 @@ def _readers_by_group() -> dict[int, Reader]:
     for form in FORMS:
         for _ in range(re.compile(form.pattern).groups):
             number += 1
-            readers[number] = form.read
+            readers[number] = form.read or _interpret
     return readers
 
-
-_READERS = _readers_by_group()
 
 #: Words before a date that make it a bound (``docs/encoding.md``): (words, the bound it
 #: gives, whether the date itself is inside it). "before 1956" excludes 1956, so its
@@ -755,6 +739,9 @@ def _interpret(
         anchor = int(g["y_year"]) if opens else None
         return (DateMatch(m.start("y_year"), m.end("y_year"), value, anchor),)
     return ()  # pragma: no cover - every alternative has a branch above
+
+
+_READERS = _readers_by_group()  # here: after the readers it names
 
 
 def _nearest(dates: Iterable[datetime.date], reference: datetime.date) -> datetime.date | None:

@@ -41,15 +41,10 @@ class Stretch(Protocol):
     def end(self) -> int: ...
 
 
-def overlaps(stretch: Stretch, others: Iterable[Stretch]) -> bool:
-    """Whether ``stretch`` (a span, a date or name found) overlaps one of ``others``."""
-    return any(other.start < stretch.end and stretch.start < other.end for other in others)
-
-
 class Occupied:
     """Stretches already taken (dates, markers), for the questions asked of every stretch
-    found next: each answered by a binary search, where :func:`overlaps` looks at every
-    stretch, which on a long line with many dates and markers is quadratic."""
+    found next: each answered by a binary search, where looking at every stretch taken is
+    quadratic on a long line with many dates and markers."""
 
     def __init__(self, pairs: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(pairs)
@@ -63,7 +58,7 @@ class Occupied:
         return cls((s.start, s.end) for s in stretches)
 
     def overlaps(self, start: int, end: int) -> bool:
-        """Whether ``[start, end)`` overlaps a stretch, as :func:`overlaps` tells it."""
+        """Whether ``[start, end)`` overlaps a stretch (shares a character with it)."""
         before_end = bisect.bisect_left(self._starts, end)  # the stretches starting before it
         return before_end > 0 and self._reach[before_end - 1] > start
 

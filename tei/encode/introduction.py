@@ -58,10 +58,7 @@ def build_introduction(
         div.append(annotate(E.head() if in_headings else E.p(), block.text, context))
     where = f"{source.path}:{lines[0].number}"
     noticed = keep_unnumbered(div, notes, context, where)
-    noticed += [
-        f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
-        for note in keep_unanchored(div, context)
-    ]
+    noticed += keep_unanchored(div, context, where)
     if warnings is not None:
         warnings += noticed
     metadata = metadata or {}

@@ -576,13 +576,17 @@ def annotate(
     return parent
 
 
-def keep_unanchored(div: etree._Element, context: Context) -> list[etree._Element]:
-    """Append the notes whose marker was not found to ``div``; never drop one. Return them."""
+def keep_unanchored(div: etree._Element, context: Context, where: str) -> list[str]:
+    """Append the notes whose marker was not found to ``div``; never drop one. Return the
+    warnings that say so."""
     unanchored = [note for note in context.notes.values() if note.getparent() is None]
     for note in unanchored:
         note.set("type", UNANCHORED)
         div.append(note)
-    return unanchored
+    return [
+        f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
+        for note in unanchored
+    ]
 
 
 def keep_unnumbered(
@@ -927,10 +931,7 @@ def build_letter(
             f'{where}: the header has no text under it; encoded with <gap reason="not-transcribed"/>'
         )
     warnings += keep_unnumbered(div, notes, context, where)
-    for note in keep_unanchored(div, context):
-        warnings.append(
-            f"{where}: the marker of note {note.get('n')} was not found; the note is kept at the end"
-        )
+    warnings += keep_unanchored(div, context, where)
     # Relative dates ("the next day", in the text or a note) count from the dates before them.
     warnings += resolve_relative_dates(div, where)
 
@@ -1121,4 +1122,5 @@ def looks_like_correspondence(source: SourceText, register: Register) -> bool:
     """Kind recognition: two or more header or archive lines make a correspondence."""
     lines = source.lines
     archives = sum(1 for line in lines if parse_archive(line))
-    return archives + len(find_headers(lines, register)) >= 2
+    # Enough archive lines decide it: the headers are read again when the letters are split.
+    return archives >= 2 or archives + len(find_headers(lines, register)) >= 2

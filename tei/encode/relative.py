@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei.encode.dates import RelativeMatch, count_from, find_relative
+from tei.encode.dates import ORDINAL_DAY, RelativeMatch, count_from, find_relative
 from tei.encode.teidoc import XML_ID, tei
 
 DATE = tei("date")
@@ -44,7 +44,7 @@ INFERRED = {"cert": "medium", "evidence": "internal"}
 #: Ordinals standing for a day with no month printed near ("on the 5th"): read as a date
 #: only where the context knows the month (letters); in a chapter they are reported.
 _LONE_DAY = re.compile(
-    r"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil)\s+the\s+(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th)\b"
+    rf"\b(?:[Oo]n|[Bb]y|[Ss]ince|[Uu]ntil)\s+the\s+{ORDINAL_DAY}\b"
     r"(?!\s+(?:of|century|anniversary|[A-Z]))"
 )
 
