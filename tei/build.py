@@ -145,14 +145,12 @@ def _folder_of(source: Path) -> Path:
     return source if source.is_dir() else source.parent
 
 
-def _edition_metadata(settings: Settings, found: Path | None) -> EditionMetadata:
-    """The [edition] metadata of the build: from the file the settings name (which must be
-    there), else from the one ``found`` beside the sources; a draft's placeholders where
+def _edition_metadata(settings: Settings, metadata: Path | None) -> EditionMetadata:
+    """The [edition] metadata of the build from ``metadata``: the file the settings name
+    (which must be there) or the one found beside the sources; a draft's placeholders where
     there is none or it lacks keys. Errors name the file they are about."""
-    if settings.metadata is not None:
-        return read_edition_metadata(settings.metadata, named=True)
-    expected = found or _folder_of(next(iter(settings.sources), Path("."))) / "metadata.toml"
-    return read_edition_metadata(expected, named=False)
+    expected = metadata or _folder_of(next(iter(settings.sources), Path("."))) / "metadata.toml"
+    return read_edition_metadata(expected, named=settings.metadata is not None)
 
 
 # --- the steps ----------------------------------------------------------------------------------
@@ -268,8 +266,7 @@ def _render_print(ctx: _Context) -> StepResult:
         paper=ctx.settings.paper,
         pdfa=ctx.settings.pdfa,
         line_numbers=ctx.settings.line_numbers,
-        # As on the site; without one in [edition], the introduction's (see render_print).
-        title=ctx.edition.given("title") or None,
+        # The title as on the site; without one in [edition], the introduction's.
         edition=ctx.edition,
         when=ctx.edition_time,  # dated as the exports: a rebuild gives the same bytes
         progress=ctx.progress,

@@ -44,8 +44,6 @@
   <xsl:param name="date" as="xs:string" select="''"/>
   <xsl:param name="line-numbers" as="xs:boolean" select="false()"/>
 
-  <xsl:mode use-accumulators="#all"/>
-
   <xsl:variable name="docs" select="/tei:teiCorpus/tei:TEI"/>
   <xsl:variable name="intros" select="$docs[@type = 'introduction']"/>
   <xsl:variable name="letters" select="$docs[@type = 'letter']"/>
@@ -67,11 +65,15 @@
   <!-- Text for Typst markup: whitespace (and what Typst takes for a line's end) as one space,
        and a backslash before every ASCII
        character that means something there (#, $, *, _, `, @, <, >, [, ], =, -, /, +, ~,
-       quotes, ., :, parentheses, \ itself), so that it prints as itself. -->
+       quotes, ., :, parentheses, \ itself), so that it prints as itself.
+       Every text node of the edition comes through here: ";j" (Saxon's flag for the JDK's
+       regex engine) makes the stylesheet about three times as fast as Saxon's own engine,
+       with the same result for these patterns (the JDK's \s adds only \v and \f, which
+       XML text cannot hold; the one & in the class is no "&&"). -->
   <xsl:function name="p:esc" as="xs:string">
     <xsl:param name="text" as="xs:string?"/>
-    <xsl:sequence select="replace(replace(string($text), '[\s&#x85;&#x2028;&#x2029;]+', ' '),
-      '([\\#$*_`@&lt;&gt;\[\]=\-/+~''&quot;.:(){}|^;,!?%&amp;])', '\\$1')"/>
+    <xsl:sequence select="replace(replace(string($text), '[\s&#x85;&#x2028;&#x2029;]+', ' ', ';j'),
+      '([\\#$*_`@&lt;&gt;\[\]=\-/+~''&quot;.:(){}|^;,!?%&amp;])', '\\$1', ';j')"/>
   </xsl:function>
 
   <!-- A Typst string literal. -->
@@ -243,12 +245,16 @@
       else t:date-value($date)"/>
   </xsl:function>
 
-  <!-- "12. Kaganovich to Stalin, 6 June 1932": the letter's number in the edition (date
-       order, given by tei.render.pdf.letter_numbers as @n) tells same-day letters apart. -->
+  <!-- "12. Kaganovich to Stalin, 6 June 1932" ($between: ' to ' for the running head,
+       ' → ' for the heading): the letter's number in the edition (date order, given by
+       tei.render.pdf.letter_numbers as @n) tells same-day letters apart. The date is in the
+       label, so that the contents and the bookmarks tell same-day letters of the same
+       correspondents apart. -->
   <xsl:function name="p:letter-label" as="xs:string">
     <xsl:param name="doc" as="element(tei:TEI)"/>
+    <xsl:param name="between" as="xs:string"/>
     <xsl:variable name="corresp" select="$doc/tei:teiHeader/tei:profileDesc/tei:correspDesc"/>
-    <xsl:sequence select="($doc/@n ! (. || '. '), '')[1] || p:parties($corresp/tei:correspAction[@type = 'sent']) || ' to '
+    <xsl:sequence select="($doc/@n ! (. || '. '), '')[1] || p:parties($corresp/tei:correspAction[@type = 'sent']) || $between
       || p:parties($corresp/tei:correspAction[@type = 'received']) || ', ' || p:heading-date(p:sent-date($doc))"/>
   </xsl:function>
 
@@ -261,15 +267,12 @@
     <xsl:variable name="corresp" select="tei:teiHeader/tei:profileDesc/tei:correspDesc"/>
     <xsl:variable name="date" select="p:sent-date(.)"/>
     <xsl:variable name="ms" select="tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:msDesc"/>
-    <!-- The date is in the heading, so that the contents and the bookmarks tell same-day
-         letters of the same correspondents apart; the line under it says what more is known. -->
-    <xsl:variable name="heading" select="(@n ! (. || '. '), '')[1] || p:parties($corresp/tei:correspAction[@type = 'sent'])
-      || ' → ' || p:parties($corresp/tei:correspAction[@type = 'received']) || ', ' || p:heading-date($date)"/>
+    <!-- The line under the heading says what more is known of the date. -->
     <xsl:variable name="date-line" select="string-join((
       if ($date/@cert) then '(date supplied by the editors)' else (),
       $corresp/tei:correspAction[@type = 'sent']/tei:placeName ! t:plain(.)), ', ')"/>
     <xsl:text>&#10;#metadata({p:str(p:doc-id(.))})&lt;doc&gt;&#10;</xsl:text>
-    <xsl:text>#letter(running: {p:str(p:letter-label(.))}, title: {p:content($heading)}, </xsl:text>
+    <xsl:text>#letter(running: {p:str(p:letter-label(., ' to '))}, title: {p:content(p:letter-label(., ' → '))}, </xsl:text>
     <xsl:text>date: {if ($date-line) then p:content($date-line) else 'none'}</xsl:text>
     <xsl:variable name="archival" select="p:archival($ms)"/>
     <xsl:if test="$archival">, archival: {p:content($archival)}</xsl:if>
@@ -310,6 +313,9 @@
 
   <!-- ================================================================= structure -->
 
+  <!-- Containers. common.xsl has the same for all but div, yet an importer's templates win
+       over the imported ones whatever their priority, so this stylesheet's "*" fallback would
+       take them: each element the print edition shows is matched here. -->
   <xsl:template match="tei:text | tei:body | tei:front | tei:back | tei:group | tei:div">
     <xsl:apply-templates/>
   </xsl:template>
@@ -330,12 +336,10 @@
     <xsl:call-template name="p:block"/>
   </xsl:template>
 
-  <xsl:template match="tei:opener"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'opener'"/></xsl:call-template></xsl:template>
-  <xsl:template match="tei:address"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'address'"/></xsl:call-template></xsl:template>
-  <xsl:template match="tei:closer"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'closer'"/></xsl:call-template></xsl:template>
-  <xsl:template match="tei:signed"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'signed'"/></xsl:call-template></xsl:template>
-  <xsl:template match="tei:dateline"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'dateline'"/></xsl:call-template></xsl:template>
-  <xsl:template match="tei:postscript"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'postscript'"/></xsl:call-template></xsl:template>
+  <!-- Parts of a letter: each a function of edition.typ of the element's own name. -->
+  <xsl:template match="tei:opener | tei:address | tei:closer | tei:signed | tei:dateline | tei:postscript">
+    <xsl:call-template name="p:block"><xsl:with-param name="call" select="local-name()"/></xsl:call-template>
+  </xsl:template>
   <xsl:template match="tei:seg[@type = 'mark']"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'mark'"/></xsl:call-template></xsl:template>
   <xsl:template match="tei:lg"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'block'"/></xsl:call-template></xsl:template>
 
@@ -392,8 +396,10 @@
 
   <xsl:template match="tei:lb">#linebreak()</xsl:template>
 
-  <!-- The running head of the printed source is no part of the text. -->
-  <xsl:template match="tei:fw | comment() | processing-instruction()"/>
+  <!-- The running head of the printed source is no part of the text. (Restated from
+       common.xsl: this stylesheet's own "*" fallback would otherwise print it. Comments and
+       processing instructions are common.xsl's.) -->
+  <xsl:template match="tei:fw"/>
 
   <!-- The source's own page number, for citing it: set off in brackets. -->
   <xsl:template match="tei:pb">#source-page({p:content(@n)})</xsl:template>
@@ -492,16 +498,12 @@
 
   <xsl:key name="p:mentions" match="tei:text//tei:persName[@ref]" use="t:ref-id(@ref)"/>
 
-  <!-- Register entries with at least one mention in the printed documents. -->
-  <xsl:function name="p:indexed-entries" as="element()*">
-    <xsl:sequence select="$register//tei:person[key('p:mentions', @xml:id, root($docs[1]))]"/>
-  </xsl:function>
-
-  <!-- The index once, sorted as a reader expects (Rákosi between Radek and Redens: the
-       collation of the language, not code points); Typst adds the pages. -->
+  <!-- The index once: the register entries with a mention in the printed documents, sorted
+       as a reader expects (Rákosi between Radek and Redens: the collation of the language,
+       not code points); Typst adds the pages. -->
   <xsl:template name="p:index">
     <xsl:variable name="entries" as="element()*">
-      <xsl:perform-sort select="p:indexed-entries()">
+      <xsl:perform-sort select="$register//tei:person[key('p:mentions', @xml:id, root($docs[1]))]">
         <xsl:sort select="t:reg-name(.)" lang="en"/>
       </xsl:perform-sort>
     </xsl:variable>
