@@ -22,9 +22,16 @@ from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.progress import Progress
 
 
-def path_option(*names: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def path_option(
+    *names: str, help: str, file_okay: bool = True, dir_okay: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """An optional file or folder option (``--register``, ``--metadata``, …), None when absent."""
-    return click.option(*names, type=click.Path(path_type=Path), default=None, help=help)
+    return click.option(
+        *names,
+        type=click.Path(path_type=Path, file_okay=file_okay, dir_okay=dir_okay),
+        default=None,
+        help=help,
+    )
 
 
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
@@ -53,12 +60,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(143 if isinstance(exc, Terminated) else 130)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click's own: usage errors and exits, which click reports
-        except BrokenPipeError as exc:
-            if _reader_gone():
-                _stdout_closed()
-            _debug_traceback()
-            _fail(_os_error(exc), EXIT_CANNOT_RUN)
         except OSError as exc:
+            if isinstance(exc, BrokenPipeError) and _reader_gone():
+                _stdout_closed()
             _debug_traceback()
             _fail(_os_error(exc), EXIT_CANNOT_RUN)
         except MemoryError:
@@ -340,11 +344,10 @@ def persons_suggest(
     show_default=True,
     help="Report format.",
 )
-@click.option(
+@path_option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    dir_okay=False,
     help="Write the report to this file instead of standard output.",
 )
 @click.option(
@@ -361,10 +364,9 @@ def persons_suggest(
     "cached in ~/.cache/teitool or $TEITOOL_CACHE_DIR).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option(
+@path_option(
     "--register",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    dir_okay=False,
     help="Register of persons for @ref checks. Default: the nearest persons.xml in the "
     "checked file's folder or up to three folders above it, within the project.",
 )
@@ -393,9 +395,12 @@ def validate(
       teitool validate my_tei --no-builtin --schema tei_all.rng --format sarif -o tei.sarif
     """
     from tei.validate import validate_paths
-    from tei.xmlio import check_output, write_atomic
 
     if output is not None:
+        # Only then: tei.xmlio loads lxml, which a run whose results all come from the cache
+        # does without.
+        from tei.xmlio import check_output, write_atomic
+
         check_output(output)  # before the files are checked, not after
     with progress_bar("validating", show=fmt == "text" and output is None) as progress:
         report = validate_paths(
@@ -491,10 +496,9 @@ def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet
 @click.option(
     "--line-numbers", is_flag=True, help="Number every fifth line in the margin, for citation."
 )
-@click.option(
+@path_option(
     "--metadata",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    dir_okay=False,
     help="The metadata file whose [edition] table gives the title page and the PDF's "
     "metadata (default: the configuration's, else sources/metadata.toml if there).",
 )
@@ -671,24 +675,19 @@ def _step_runner(show: bool) -> Callable[..., Any]:
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
+@path_option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
+    file_okay=False,
     help="Build folder (replaced as a whole at the end).  [default: build]",
 )
-@click.option(
+@path_option(
     "--metadata",
-    type=click.Path(path_type=Path),
-    default=None,
     help="Metadata file. Default: metadata.toml beside the sources; without an [edition] "
     "table there, the exports are drafts (placeholders, one warning).",
 )
-@click.option(
+@path_option(
     "--register",
-    type=click.Path(path_type=Path),
-    default=None,
     help="Register of persons. Default: persons.xml beside the sources; without one, every "
     "name is unknown.",
 )
@@ -715,11 +714,10 @@ def _step_runner(show: bool) -> Callable[..., Any]:
     default=None,
     help="Worker processes for validation.  [default: all cores]",
 )
-@click.option(
+@path_option(
     "--config",
     "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    dir_okay=False,
     help="Settings file (teitool.toml or a pyproject.toml with [tool.teitool]). "
     "Default: the nearest one at or above the current folder.",
 )

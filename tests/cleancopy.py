@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 
 #: Without git (an unpacked sdist): what .gitignore keeps out.
 IGNORED = shutil.ignore_patterns(

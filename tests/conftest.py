@@ -14,6 +14,14 @@ SOURCES = ROOT / "sources"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 TEI_ALL_RNG = SHARED / "tei-p5" / "tei_all.rng"
+#: A Schematron of a user's own (a letter must not have a closer), for --schema tests.
+CLOSER_SCH = """<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+  <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
+  <pattern><rule context="tei:closer">
+    <report test="true()" id="no-closer">no closer here</report>
+  </rule></pattern>
+</schema>
+"""
 
 
 @pytest.fixture(scope="session")

@@ -45,14 +45,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
+from conftest import FIXTURES, TEI_ALL_RNG
+
 VALID_LETTER = FIXTURES / "validate" / "valid" / "letters" / "L1932-06-05-stalin-kaganovich.xml"
 REGISTER = FIXTURES / "validate" / "valid" / "persons.xml"
 LETTER_SOURCES = FIXTURES / "letters" / "unseen"
 ENCODE_REGISTER = LETTER_SOURCES / "persons.xml"
 CHAPTER_SOURCES = FIXTURES / "chapters"
-TEI_ALL_RNG = ROOT.parent / "shared" / "tei-p5" / "tei_all.rng"
 
 #: The seed CI uses; ``TEITOOL_FUZZ_SEED`` overrides it.
 DEFAULT_SEED = 20240611
@@ -426,12 +425,6 @@ class Config:
     schemas: tuple[str, ...] = ()
     builtin: bool = False
     engine: str = "auto"
-
-
-def jing_available() -> bool:
-    from tei.validate import jing
-
-    return jing.available()
 
 
 # Benign user schemas: they accept any TEI document (a TEI-namespace root, a type of "letter"
@@ -901,7 +894,7 @@ class Generator:
             for engine in engines:
                 key = self.key("s")
                 text = RNG.format(**values).replace("KEY", key)
-                data = transcode(text, encoding) if encoding else text.encode()
+                data = transcode(text, encoding)
                 out.append(SchemaCase(f"rng/{cls}", key, {"hostile.rng": data}, engine, note))
 
         url = f"http://127.0.0.1:{self.port}/KEY"
@@ -960,7 +953,7 @@ class Generator:
                      encoding: str | None = None) -> None:
             key = self.key("s")
             text = RNC.format(include=include, external=external).replace("KEY", key)
-            data = transcode(text, encoding) if encoding else text.encode()
+            data = transcode(text, encoding)
             out.append(SchemaCase(f"rnc/{cls}", key, {"hostile.rnc": data}, "auto", note))
 
         rnc_case("concatenation", "an include URL made of two literals",
@@ -990,7 +983,7 @@ class Generator:
             include = restyle(self.rng, parts.pop("include", ""))
             values = {"prolog": "", "schema_attrs": "", "include": include, "enum": ""} | parts
             text = XSD.format(**values).replace("KEY", key)
-            data = transcode(text, encoding) if encoding else text.encode()
+            data = transcode(text, encoding)
             out.append(SchemaCase(f"xsd/{cls}", key, {"hostile.xsd": data}, "auto", note))
 
         xsd_case("charref-import", "a character reference in an import's schemaLocation",
@@ -1167,9 +1160,12 @@ def why_invalid(text: str) -> str:
     return "its root is not TEI"
 
 
-def transcode(text: str, encoding: str) -> bytes:
+def transcode(text: str, encoding: str | None) -> bytes:
     """``text`` (an XML document, schema or compact schema) in ``encoding`` with a declaration
-    that names it (XML only: a compact schema gets the BOM and the code units)."""
+    that names it (XML only: a compact schema gets the BOM and the code units); None: UTF-8
+    as it is."""
+    if encoding is None:
+        return text.encode()
     bom, codec, label = ENCODINGS[encoding]
     body = re.sub(r"^<\?xml[^>]*\?>\n?", "", text)
     if body == text and not text.lstrip().startswith("<"):  # RELAX NG compact syntax
@@ -1397,6 +1393,8 @@ class Harness:
     def __init__(self, seed: int, work: Path, listener: Listener, secret: Secret, *,
                  scale: str = "quick", log: Callable[[str], None] = lambda _: None,
                  result: FuzzResult | None = None) -> None:
+        from tei.validate import jing
+
         self.seed = seed
         self.work = work
         self.listener = listener
@@ -1409,7 +1407,7 @@ class Harness:
         self.failures_dir = work / "failures"
         self.inputs = work / "inputs"
         self.keys: dict[str, Subject] = {}
-        self.jing = jing_available()
+        self.jing = jing.available()
         self._seen: set[tuple[str, str, str]] = set()
 
     # -- bookkeeping -----------------------------------------------------------------------

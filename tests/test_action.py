@@ -21,10 +21,9 @@ from typing import Any
 
 import pytest
 import yaml
-from cleancopy import ROOT, clean_copy
-from conftest import user_repository
+from cleancopy import clean_copy
+from conftest import CLOSER_SCH, ROOT, user_repository
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validate"
 ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 STEPS: list[dict[str, Any]] = ACTION["runs"]["steps"]
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -286,12 +285,7 @@ def test_schemas_no_builtin_and_args(workspace: Path,
                                      installed: dict[str, dict[str, str]]) -> None:
     schemas = workspace / "schemas"
     schemas.mkdir()
-    (schemas / "closer.sch").write_text(
-        '<schema xmlns="http://purl.oclc.org/dsdl/schematron">\n'
-        '  <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>\n'
-        '  <pattern><rule context="tei:closer">\n'
-        '    <report test="true()" id="no-closer">no closer here</report>\n'
-        '  </rule></pattern>\n</schema>\n', encoding="utf-8")
+    (schemas / "closer.sch").write_text(CLOSER_SCH, encoding="utf-8")
     # --no-builtin: the invalid file is well-formed, so only the schemas speak.
     run = run_action(workspace, installed, paths="bad", **{"no-builtin": "true"})
     assert run.exit_code == 0, run.log

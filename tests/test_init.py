@@ -10,6 +10,7 @@ from pathlib import Path
 import bagit
 import pytest
 from click.testing import CliRunner, Result
+from conftest import ROOT
 
 from tei import __version__
 from tei import init as init_mod
@@ -194,7 +195,7 @@ def test_the_metadata_template_documents_every_edition_key(tmp_path: Path) -> No
 def test_the_readmes_sample_is_the_skeletons_first_letter(built: tuple[Path, Result]) -> None:
     """README shows a source and what comes out: both must stay what teitool does."""
     project, _ = built
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     shown_source = re.search(r"```text\n(.*?)```", readme, re.DOTALL)
     shown_tei = re.search(r"makes of it `(letters/[\w.-]+\.xml)`", readme)
     assert shown_source and shown_tei

@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import time
 import tomllib
 import zipfile
 from collections.abc import Iterable
@@ -25,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cleancopy import ROOT, clean_copy
+from cleancopy import clean_copy
+from conftest import FIXTURES, ROOT
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validate"
+VALID, INVALID = FIXTURES / "validate" / "valid", FIXTURES / "validate" / "invalid"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 #: The base interpreter behind the test's venv: the fresh venv must not inherit that venv.
 BASE_PYTHON = os.path.realpath(sys.executable)
@@ -68,13 +68,11 @@ class Dists:
     wheel: Path
     sdist: Path
     sdist_wheel: Path  # the wheel pip builds from the sdist (what `pip install teitool` does)
-    seconds: dict[str, float]
 
 
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
     base = tmp_path_factory.mktemp("dists")
-    seconds: dict[str, float] = {}
     # One snapshot (others edit the checkout meanwhile), one copy of it per build:
     # setuptools reads a former build's egg-info/SOURCES.txt into the next sdist, which would
     # hide a file the package data does not declare.
@@ -82,22 +80,18 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
     for name in ("sdist", "wheel"):
         shutil.copytree(snapshot, base / name)
 
-    start = time.monotonic()
     ok(run([sys.executable, "-m", "build", "--sdist", "--outdir", base / "dist", base / "sdist"],
            cwd=base))
-    seconds["sdist"] = time.monotonic() - start
     (sdist,) = (base / "dist").glob("teitool-*.tar.gz")
 
-    start = time.monotonic()
     ok(run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", base / "dist",
             base / "wheel"], cwd=base))
-    seconds["wheel"] = time.monotonic() - start
     (wheel,) = (base / "dist").glob("teitool-*.whl")
 
     ok(run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir",
             base / "from-sdist", sdist], cwd=base))
     (sdist_wheel,) = (base / "from-sdist").glob("teitool-*.whl")
-    return Dists(snapshot, wheel, sdist, sdist_wheel, seconds)
+    return Dists(snapshot, wheel, sdist, sdist_wheel)
 
 
 def test_wheel_has_every_package_file(dists: Dists) -> None:
@@ -143,27 +137,26 @@ def test_pip_install_of_a_checkout_gives_the_wheels_files(dists: Dists, tmp_path
 class Installed:
     bin: Path
     env: dict[str, str]  # for commands: the fresh venv first on PATH, nothing of the test's
-    seconds: float
 
 
 @pytest.fixture(scope="module")
 def installed(dists: Dists, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     venv = tmp_path_factory.mktemp("fresh") / "venv"
-    start = time.monotonic()
     # From the base interpreter, without --system-site-packages: nothing of the test's venv.
-    ok(run([BASE_PYTHON, "-m", "venv", venv], cwd=venv.parent))
+    # Without pip of its own (teitool needs none; ensurepip alone takes seconds): the test's
+    # pip installs into it through --python.
+    ok(run([BASE_PYTHON, "-m", "venv", "--without-pip", venv], cwd=venv.parent))
     bin_ = venv / "bin"
     # The wheel and its dependencies as `pip install teitool` gets them; pip's download
     # cache makes the second run fast.
-    ok(run([bin_ / "python", "-m", "pip", "install", "--disable-pip-version-check",
-            dists.wheel], cwd=venv.parent))
-    seconds = time.monotonic() - start
+    ok(run([sys.executable, "-m", "pip", "--python", bin_ / "python", "install",
+            "--disable-pip-version-check", dists.wheel], cwd=venv.parent))
     test_venv = str(Path(sys.executable).parent)
     path = [str(bin_)] + [p for p in os.environ["PATH"].split(os.pathsep) if p != test_venv]
     env = {name: value for name, value in os.environ.items()
            if name not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "TEITOOL_CACHE_DIR"}}
     env["PATH"] = os.pathsep.join(path)
-    return Installed(bin_, env, seconds)
+    return Installed(bin_, env)
 
 
 def test_installed_wheel_runs_outside_the_checkout(installed: Installed, tmp_path: Path) -> None:
@@ -176,13 +169,13 @@ def test_installed_wheel_runs_outside_the_checkout(installed: Installed, tmp_pat
     assert location.is_relative_to(installed.bin.parent), location
     assert not location.is_relative_to(ROOT)
 
-    done = run(["teitool", "validate", FIXTURES / "valid"], cwd=tmp_path, env=installed.env)
+    done = run(["teitool", "validate", VALID], cwd=tmp_path, env=installed.env)
     assert done.returncode == 0, done.stdout + done.stderr
-    done = run(["teitool", "validate", FIXTURES / "invalid" / "unknown-element.xml"],
+    done = run(["teitool", "validate", INVALID / "unknown-element.xml"],
                cwd=tmp_path, env=installed.env)
     assert done.returncode == 1 and "blink" in done.stdout, done.stdout + done.stderr
 
-    ok(run(["teitool", "render", "web", FIXTURES / "valid", "-o", "site"], cwd=tmp_path,
+    ok(run(["teitool", "render", "web", VALID, "-o", "site"], cwd=tmp_path,
            env=installed.env))
     assert (tmp_path / "site" / "index.html").is_file()
     assert list((tmp_path / "site" / "letters").glob("*.html"))

@@ -20,24 +20,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import user_repository
+from conftest import CLOSER_SCH, ROOT, user_repository
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validate"
 HOOKS: dict[str, dict[str, Any]] = {
     hook["id"]: hook
     for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 }
 LETTER = "tei/letters/L1932-06-05-stalin-kaganovich.xml"
 VALID = [LETTER, "tei/front/intro-001.xml", "tei/chapters/ch-001.xml", "tei/persons.xml"]
-#: A Schematron of the user's own, for the schema hook: a letter must not have a closer.
-CLOSER_SCH = """<schema xmlns="http://purl.oclc.org/dsdl/schematron">
-  <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
-  <pattern><rule context="tei:closer">
-    <report test="true()" id="no-closer">no closer here</report>
-  </rule></pattern>
-</schema>
-"""
 
 
 def matching(hook: dict[str, Any], names: list[str]) -> list[str]:
