@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 
 from tei.encode import letters as letters_mod
+from tei.encode.conventions import available_profiles, table_problems
 from tei.encode.introduction import build_introduction
 from tei.encode.lossless import LosslessError
 from tei.encode.persons import Register, suggest
@@ -125,10 +126,12 @@ def load_metadata(path: Path | None) -> dict[str, Any]:
 
 
 def _metadata_problems(data: dict[str, Any]) -> Iterator[str]:
-    unknown = sorted(set(data) - {"sources", "edition"})
+    unknown = sorted(set(data) - {"sources", "edition", "conventions"})
     if unknown:
         yield (f"unknown table {', '.join(unknown)}: the metadata has [sources.\"<file>\"] "
-               "tables and an [edition] table")
+               "tables, an [edition] table and a [conventions] table")
+    if "conventions" in data:
+        yield from _conventions_problems(data["conventions"], "[conventions]")
     sources = data.get("sources", {})
     if not isinstance(sources, dict):
         yield 'sources must be tables: [sources."<file name>"]'
@@ -147,6 +150,8 @@ def _metadata_problems(data: dict[str, Any]) -> Iterator[str]:
             elif key in _YEAR_KEYS:
                 if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 2100:
                     yield f"{where}: {key} must be a year such as 1932, not {value!r}"
+            elif key == "conventions":
+                yield from _conventions_problems(value, f"{where}.conventions")
             elif key == "foreign":
                 if not isinstance(value, dict) or not all(
                     isinstance(v, str) for v in value.values()
@@ -156,8 +161,18 @@ def _metadata_problems(data: dict[str, Any]) -> Iterator[str]:
                     for word, language in value.items():
                         yield from _unwritable(where, f"foreign.{word}", f"{word} {language}")
             else:
-                known = ", ".join((*_TEXT_KEYS, *_YEAR_KEYS, "foreign"))
+                known = ", ".join((*_TEXT_KEYS, *_YEAR_KEYS, "foreign", "conventions"))
                 yield f"{where}: unknown key {key!r} (known: {known})"
+
+
+def _conventions_problems(value: Any, where: str) -> Iterator[str]:
+    if not isinstance(value, dict):
+        yield f"{where} must be a table (profile = \"…\", and tables of lists)"
+        return
+    yield from table_problems(value, where=where)
+    if isinstance(value.get("profile"), str) and value["profile"] not in available_profiles():
+        yield (f"{where}: unknown conventions profile {value['profile']!r}; "
+               f"known: {', '.join(available_profiles())}")
 
 
 def _unwritable(where: str, key: str, value: str) -> Iterator[str]:
