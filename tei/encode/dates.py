@@ -5,8 +5,10 @@ chapters agree on what a date is and which W3C value it gets (``docs/encoding.md
 
 * a printed date → ``@when`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``);
 * a date the editors supplied in brackets → ``@when`` + ``@cert="medium"``;
-  "[earlier June 12, 1932]", "[not after 12 June 1932]" → ``@notAfter``,
-  "[after June 21, 1932]", "[not before June 21, 1932]" → ``@notBefore``;
+  "[earlier June 12, 1932]", "[previously …]", "[not later than …]" → ``@notAfter``,
+  "[after June 21, 1932]", "[not earlier than …]" → ``@notBefore``, "[c. August 25,
+  1934]", "[June 12, 1932?]" → ``@when`` + ``@cert="low"`` (:data:`HEADER_WORDS`);
+* a Soviet dateline's two-digit year in the century of the letter ("3/III 38" in 1838);
 * seasons and vague spans ("spring 1932", "early 1951", "late fall", "the winter of
   1932–33") → ``@from``/``@to``;
 * a date printed without its year takes the year of its context (the letter's year, the
@@ -916,30 +918,65 @@ def context_year(matches: Iterable[DateMatch], current: int | None) -> int | Non
 
 # --------------------------------------------------------------------------- letter headers
 
-#: Editors' words before a bracketed date that bound it: the letter was written by then
-#: (→ @notAfter) or from then on (→ @notBefore). Longest first, so "not before" is not read
-#: as "before".
-_BOUND_NOT_AFTER = ("not later than", "no later than", "earlier than", "not after", "earlier",
-                    "before", "by")  # fmt: skip
-_BOUND_NOT_BEFORE = ("not earlier than", "no earlier than", "later than", "not before", "after")
-_BOUNDS = "|".join(
-    word.replace(" ", r"\s+")
-    for word in sorted(_BOUND_NOT_AFTER + _BOUND_NOT_BEFORE, key=len, reverse=True)
+#: What the editors' words before a bracketed header date make of it: the letter was
+#: written by then (@notAfter), from then on (@notBefore), or about then (the date itself,
+#: with @cert="low").
+NOT_AFTER, NOT_BEFORE, ABOUT = "notAfter", "notBefore", "about"
+#: The certainty of a date the editors give as uncertain ("[c. June 12, 1932]", "[June 12,
+#: 1932?]"); one they simply supplied ("[June 12, 1932]") is "medium".
+UNCERTAIN = "low"
+
+#: The editors' words at the opening of a bracketed header date ("[earlier June 12, 1932]",
+#: "[not later than …]", "[c. August 25, 1934]"), in lower case (they are matched in any).
+#: A new word is one entry; the longest are tried first, so "not before" is not "before".
+HEADER_WORDS: dict[str, str] = {
+    "not later than": NOT_AFTER,
+    "no later than": NOT_AFTER,
+    "earlier than": NOT_AFTER,
+    "not after": NOT_AFTER,
+    "previously": NOT_AFTER,
+    "earlier": NOT_AFTER,
+    "before": NOT_AFTER,
+    "by": NOT_AFTER,
+    "not earlier than": NOT_BEFORE,
+    "no earlier than": NOT_BEFORE,
+    "later than": NOT_BEFORE,
+    "not before": NOT_BEFORE,
+    "after": NOT_BEFORE,
+    "circa": ABOUT,
+    "ca.": ABOUT,
+    "c.": ABOUT,
+}
+# The words, then a space (none needed after an abbreviation's point: "[c.1934]").
+_HEADER_WORDS = (
+    r"(?i:"
+    + "|".join(
+        re.escape(word).replace(r"\ ", r"\s+")
+        for word in sorted(HEADER_WORDS, key=len, reverse=True)
+    )
+    + r")"
 )
+_AFTER_WORDS = r"(?:(?<=\.)\s*|\s+)"
+
 # In a header a month beside a day and a year is a month however printed: lower case
 # ("december 6, 1934"), abbreviated without a point ("6 Dec 1934", "Sept 5").
 _HEADER_M = (
     r"(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + "|"
     + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\.?(?![a-z])"
 )
-#: "June 4, 1932" and "4 June 1932", named so that either order reads the same.
-_MONTH_DAY_YEAR = (
+#: "June 4" and "4 June", named so that either order reads the same.
+_MONTH_DAY = (
     rf"(?:(?P<{{p}}month>{_HEADER_M})\s+(?P<{{p}}day>{_DAY}),?"
-    rf"|(?P<{{p}}day2>{_DAY})\s+(?P<{{p}}month2>{_HEADER_M}),?)\s+"
+    rf"|(?P<{{p}}day2>{_DAY})\s+(?P<{{p}}month2>{_HEADER_M}),?)"
 )
 _HEADER = re.compile(
-    rf"\[(?P<b_q>{_BOUNDS})?\s*{_MONTH_DAY_YEAR.format(p='b_')}(?P<b_year>{_YEAR})\s*\]"
-    rf"|{_MONTH_DAY_YEAR.format(p='')}(?:(?P<year>{_YEAR})|\[(?P<byear>{_YEAR})\])(?!\d)"
+    # "[June 10, 1932]", "[earlier June 12, 1932]", "[c. 25 August 1934?]", and with the year
+    # outside: "[August 25], 1934", "[c. August 25], 1934"
+    rf"\[(?:(?P<b_q>{_HEADER_WORDS}){_AFTER_WORDS})?{_MONTH_DAY.format(p='b_')}"
+    rf"(?:\s+(?P<b_year>{_YEAR})\s*(?P<b_unsure>\?)?\s*\]"
+    rf"|\s*(?P<b_unsure2>\?)?\s*\],?\s+(?P<b_oyear>{_YEAR})(?!\d))"
+    # "June 4, 1932", "June 9 [1932]"
+    rf"|{_MONTH_DAY.format(p='')}\s+(?:(?P<year>{_YEAR})|\[(?P<byear>{_YEAR})\])(?!\d)"
 )
 
 
@@ -961,7 +998,9 @@ _MARKER_AT_END = re.compile(rf"{_MARKER_AFTER_DATE}\s*$")
 HEADER_TAIL = re.compile(rf"(?:{_MARKER_AFTER_DATE})?\s*")
 #: A bracketed date at the end of a header, in any form running text may use ("[September
 #: 1930]", "[end of July 1934]", "[between September 20 and 25, 1930]").
-_BRACKETED_TAIL = re.compile(rf"\[(?:(?P<q>{_BOUNDS})\s+)?(?P<inner>[^\[\]]+)\]\s*$")
+_BRACKETED_TAIL = re.compile(
+    rf"\[(?:(?P<q>{_HEADER_WORDS}){_AFTER_WORDS})?(?P<inner>[^\[\]]+?)\s*(?P<unsure>\?)?\]\s*$"
+)
 
 
 def find_header_date(text: str) -> HeaderDate | None:
@@ -976,28 +1015,39 @@ def find_header_date(text: str) -> HeaderDate | None:
     m = _HEADER.search(text)
     if m is None:
         return _header_date_at_end(text)
-    if m.group("b_year") is not None:
+    if m.group("b_month") or m.group("b_month2"):
         value = _value(
-            m.group("b_year"),
+            m.group("b_year") or m.group("b_oyear"),
             m.group("b_month") or m.group("b_month2"),
             m.group("b_day") or m.group("b_day2"),
         )
         if value is None:
             return None
-        qualifier = re.sub(r"\s+", " ", m.group("b_q") or "")
-        if qualifier in _BOUND_NOT_AFTER:
-            result = DateValue(not_after=value)
-        elif qualifier in _BOUND_NOT_BEFORE:
-            result = DateValue(not_before=value)
-        else:
-            result = DateValue(when=value, cert="medium")
-        return HeaderDate(m.start(), m.end(), result)
+        unsure = bool(m.group("b_unsure") or m.group("b_unsure2"))
+        result = _as_the_editors_say(DateValue(when=value, cert="medium"), m.group("b_q"), unsure)
+        return None if result is None else HeaderDate(m.start(), m.end(), result)
     year = m.group("year") or m.group("byear")
     value = _value(year, m.group("month") or m.group("month2"), m.group("day") or m.group("day2"))
     if value is None:
         return None
     cert = "medium" if m.group("byear") else None
     return HeaderDate(m.start(), m.end(), DateValue(when=value, cert=cert))
+
+
+def _as_the_editors_say(value: DateValue, words: str | None, unsure: bool) -> DateValue | None:
+    """A date in a header's brackets as the editors' ``words`` before it (see
+    :data:`HEADER_WORDS`) and their question mark after it (``unsure``) make it: a bound,
+    or the date with the certainty they give it. None for a bound of a span ("[after early
+    June 1932]": which end?)."""
+    kind = HEADER_WORDS[re.sub(r"\s+", " ", words.lower())] if words else None
+    if kind in (NOT_AFTER, NOT_BEFORE):
+        if value.when is None:
+            return None
+        cert = UNCERTAIN if unsure else None
+        if kind == NOT_AFTER:
+            return DateValue(not_after=value.when, cert=cert)
+        return DateValue(not_before=value.when, cert=cert)
+    return replace(value, cert=UNCERTAIN) if unsure or kind == ABOUT else value
 
 
 def _header_date_at_end(text: str) -> HeaderDate | None:
@@ -1016,15 +1066,12 @@ def _header_date_ending(text: str) -> HeaderDate | None:
         found = [d for d in find_dates(inner) if d.value.has_year]
         if len(found) != 1 or inner[: found[0].start].strip() or inner[found[0].end :].strip():
             return None
-        value = _written_within(found[0].value, supplied=True)
-        qualifier = re.sub(r"\s+", " ", bracket.group("q") or "")
-        if qualifier and value.when is None:
-            return None  # "[after early June 1932]": no one bound to take
-        if qualifier in _BOUND_NOT_AFTER:
-            value = DateValue(not_after=value.when)
-        elif qualifier in _BOUND_NOT_BEFORE:
-            value = DateValue(not_before=value.when)
-        return HeaderDate(bracket.start(), bracket.end(), value)
+        value = _as_the_editors_say(
+            _written_within(found[0].value, supplied=True),
+            bracket.group("q"),
+            bool(bracket.group("unsure")),
+        )
+        return None if value is None else HeaderDate(bracket.start(), bracket.end(), value)
     found = find_dates(text)
     if not found or text[found[-1].end :].strip():
         return None
@@ -1093,10 +1140,13 @@ _SOVIET_DATE_IN_TEXT = re.compile(
 def find_datelines(
     text: str, *, century: int = 1900, year: int | None = None, in_text: bool = False
 ) -> list[DateMatch]:
-    """Soviet datelines in ``text``; a two-digit year is read in ``century``.
+    """Soviet datelines in ``text``.
 
-    A dateline without a year ("1/VII") takes ``year`` when given. ``in_text``: the dates
-    are looked for in running text, where only the tight form is one.
+    A dateline without a year ("1/VII") takes ``year`` when given. A two-digit year is read
+    in the century of ``year`` (the letter's or the context's: "3/III 38" in a letter of
+    1838 is 1838-03-03; see :func:`expand_two_digit_year`), in ``century`` when no year is
+    known. ``in_text``: the dates are looked for in running text, where only the tight form
+    is one.
     """
     result: list[DateMatch] = []
     for m in (_SOVIET_DATE_IN_TEXT if in_text else _DATELINE).finditer(text):
@@ -1106,8 +1156,10 @@ def find_datelines(
         printed = m.group("year")
         if printed is None:
             y = year
+        elif len(printed) == 2:
+            y = expand_two_digit_year(int(printed), year, century)
         else:
-            y = int(printed) + century if len(printed) == 2 else int(printed)
+            y = int(printed)
         day = int(m.group("day"))
         if not _valid_day(y, month, day):
             continue
@@ -1115,8 +1167,34 @@ def find_datelines(
     return result
 
 
+#: How near the turn of a century a two-digit year is read across it: "2/I 00" in a letter
+#: of 1899 is 1900, "12/XII 99" in one of 1901 is 1899.
+_ACROSS_THE_TURN = 10
+
+
+def expand_two_digit_year(printed: int, year: int | None, century: int = 1900) -> int:
+    """A year printed with two digits ("32") in full, in the century of ``year`` (the
+    letter's or its context's): "38" is 1838 in a letter of 1838, 1938 in one of 1932. Near
+    the turn of a century the nearer one across it ("00" in a letter of 1899 is 1900). In
+    ``century`` when no year is known.
+
+    Not simply the nearest year with those digits: in a chapter whose context is 1991 a
+    decree of "5/VI.32" is 1932, however nearer 2032 is.
+    """
+    if year is None:
+        return century + printed
+    same = year // 100 * 100 + printed
+    for other in (same - 100, same + 100):
+        if abs(other - year) <= _ACROSS_THE_TURN and abs(other - year) < abs(same - year):
+            return other
+    return same
+
+
 def parse_dateline(text: str, century: int = 1900, *, year: int | None = None) -> DateValue | None:
-    """The date of a dateline: Soviet style ("29/VI 32") or written out ("June 5, 1932")."""
+    """The date of a dateline: Soviet style ("29/VI 32") or written out ("June 5, 1932").
+
+    ``year`` (the letter's) gives a dateline without its year its year, and one printed with
+    two digits its century; ``century`` serves when no year is known."""
     found = find_datelines(text, century=century, year=year)
     if found:
         return found[0].value
