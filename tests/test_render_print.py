@@ -22,19 +22,10 @@ from conftest import FIXTURES
 from lxml import etree
 
 from tei.cli import main
+from tei.edition import DateInfo, Document
 from tei.errors import TeitoolError
 from tei.export import EditionMetadata
-from tei.render.pdf import (
-    Document,
-    Selection,
-    date_bounds,
-    document_kind,
-    letter_numbers,
-    parse_select,
-    print_order,
-    render_print,
-    source_position,
-)
+from tei.render.pdf import Selection, parse_select, render_print
 from tei.xmlio import TEI_NS
 
 PRINT_TEI = FIXTURES / "print" / "tei"
@@ -46,26 +37,6 @@ def _tei(xml: str) -> etree._Element:
 
 
 # ------------------------------------------------------------------------------ pure helpers
-
-
-@pytest.mark.parametrize(
-    ("attrs", "expected"),
-    [
-        ('when="1932-06-05"', ("1932-06-05", "1932-06-05")),
-        ('when="1932-06-10" cert="medium"', ("1932-06-10", "1932-06-10")),
-        ('notAfter="1932-06-12"', ("1932-06-12", "1932-06-12")),
-        ('notBefore="1932-06-21"', ("1932-06-21", "1932-06-21")),
-        ('notBefore="1932-06-01" notAfter="1932-06-03"', ("1932-06-01", "1932-06-03")),
-        ('from="1932-03-01" to="1932-05-31"', ("1932-03-01", "1932-05-31")),
-        ('when="1932-06"', ("1932-06-01", "1932-06-31")),
-        ('when="1932"', ("1932-01-01", "1932-12-31")),
-        ("", None),
-        ('when="June"', None),
-    ],
-)
-def test_date_bounds(attrs: str, expected: tuple[str, str] | None) -> None:
-    date = etree.fromstring(f'<date xmlns="{TEI_NS}" {attrs}>x</date>')
-    assert date_bounds(date) == expected
 
 
 @pytest.mark.parametrize(
@@ -105,59 +76,10 @@ def test_parse_select_refuses(spec: str) -> None:
     ],
 )
 def test_selection_matches(doc_id: str, dates: tuple, spec: str, selected: bool) -> None:
-    doc = Document(Path("x.xml"), _tei("/>"), "letter", doc_id, *dates)
+    low, high = dates
+    date = DateInfo((), "", low, high, low or "9999") if low else None
+    doc = Document(Path("x.xml"), "x.xml", _tei("/>"), "letter", doc_id, 0, date=date)
     assert parse_select(spec).matches(doc) is selected
-
-
-@pytest.mark.parametrize(
-    ("xml", "kind"),
-    [
-        ('type="letter"/>', "letter"),
-        ('type="chapter"/>', "chapter"),
-        ('type="introduction"/>', "introduction"),
-        ('type="persons"/>', "persons"),
-        ('type="diary"/>', "other"),
-        ("/>", "other"),
-        ("><standOff><listPerson/></standOff></TEI>", "persons"),
-    ],
-)
-def test_document_kind(xml: str, kind: str) -> None:
-    assert document_kind(_tei(xml)) == kind
-
-
-def test_source_position_reads_the_encoders_statement() -> None:
-    root = _tei(
-        "><teiHeader><fileDesc><publicationStmt><p>Encoded with teitool from "
-        "sources/003_x.txt, lines 147–164.</p></publicationStmt></fileDesc></teiHeader></TEI>"
-    )
-    assert source_position(root) == ("sources/003_x.txt", 147)
-    assert source_position(_tei("/>")) == ("", 0)
-
-
-def test_print_order_letters_by_date_then_source_line() -> None:
-    def letter(doc_id: str, date: str, line: int) -> Document:
-        root = _tei(
-            "><teiHeader><fileDesc><publicationStmt><p>from sources/a.txt, lines "
-            f"{line}–{line + 3}.</p></publicationStmt></fileDesc><profileDesc><correspDesc>"
-            f"<correspAction type='sent'><date {date}/></correspAction></correspDesc>"
-            "</profileDesc></teiHeader></TEI>"
-        )
-        return Document(Path(f"{doc_id}.xml"), root, "letter", doc_id)
-
-    docs = [
-        Document(Path("c.xml"), _tei("/>"), "chapter", "ch-000"),
-        letter("L-b", "when='1932-06-05'", 90),
-        Document(Path("o.xml"), _tei("/>"), "other", "odd"),
-        letter("L-undated", "", 10),
-        letter("L-a", "when='1932-06-05'", 40),
-        letter("L-z", "when='1932-06-02'", 500),
-        # as the web orders it: a bounded date by its latest day
-        letter("L-range", "notBefore='1932-06-01' notAfter='1932-06-10'", 20),
-        Document(Path("i.xml"), _tei("/>"), "introduction", "intro"),
-    ]
-    assert [d.id for d in print_order(docs)] == [
-        "intro", "L-z", "L-a", "L-b", "L-range", "L-undated", "ch-000", "odd"]
-    assert letter_numbers(docs) == {"L-z": 1, "L-a": 2, "L-b": 3, "L-range": 4, "L-undated": 5}
 
 
 # ------------------------------------------------------------------------------ reading PDFs
@@ -549,7 +471,7 @@ def test_unknown_tei_still_prints_its_text(tmp_path: Path) -> None:
     )
     out = tmp_path / "diary.pdf"
     result = render_print(folder, out)
-    assert result.documents == {"other": 1}
+    assert result.documents == {"text": 1}
     text = " ".join(_page_texts(out))
     assert "A diary" in text and "Monday" in text and "Met Molotov at noon." in text
     assert "Molotov, Vyacheslav" in text  # the index still works

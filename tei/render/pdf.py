@@ -1,10 +1,10 @@
 """The print edition: TEI → one Typst source (XSLT 3.0) → PDF (the typst package).
 
-:func:`render_print` reads a TEI folder (``front/``, ``letters/``, ``chapters/``,
-``persons.xml``, or any ``*.xml`` below it), puts the documents in print order
-(introductions, letters by date, chapters, then documents of other kinds), numbers the
-letters, optionally keeps only a selection, and hands them to ``tei/xslt/print/edition.xsl``
-as one ``teiCorpus``. The stylesheet writes a Typst source that begins with the templates of
+:func:`render_print` reads a TEI folder (or one file) into the edition model
+(:mod:`tei.edition`: kinds, titles, correspondents, dates, letter numbers, registers), puts
+the documents in reading order (introductions, letters by date, chapters, then other texts),
+optionally keeps only a selection, and hands the model's manifest (``<t:edition>``) to
+``tei/xslt/print/edition.xsl``. The stylesheet writes a Typst source that begins with the templates of
 ``tei/xslt/print/edition.typ``; Typst typesets it in one pass: footnotes at the page foot,
 numbered through the volume, running heads, contents, bookmarks and the index of persons with
 the page of every mention (Typst's introspection: no second layout).
@@ -21,19 +21,19 @@ import fnmatch
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from lxml import etree
 
+from tei.edition import Document, Edition, day_bound, read_edition
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
 from tei.render.xslt import ParamValue, compile_stylesheet
 from tei.resources import XSLT_DIR
-from tei.validate import find_register
-from tei.xmlio import TEI_NS, XML_NS, XmlProblem, check_output, parse_file, write_atomic
+from tei.xmlio import check_output, write_atomic
 
 if TYPE_CHECKING:
     from tei.export import EditionMetadata
@@ -48,104 +48,13 @@ PAPER_SIZES: dict[str, str] = {"a4": "a4", "letter": "us-letter", "a5": "a5"}
 #: archives take for deposit (3b would add attachments, which the edition has none of).
 PDFA_STANDARD: Final = "a-2b"
 
-#: Print order of the kinds of documents; kinds not listed come last.
-KIND_ORDER: dict[str, int] = {"introduction": 0, "letter": 1, "chapter": 2}
-
 _PLURALS = {
     "letter": "letters",
     "chapter": "chapters",
     "introduction": "introductions",
-    "other": "others",
+    "text": "texts",
 }
-_T = f"{{{TEI_NS}}}"
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_SOURCE_LINES = re.compile(r"(\S+\.txt)\D*?(\d+)")
-
-
-# ------------------------------------------------------------------------------ documents
-
-
-@dataclass
-class Document:
-    """One TEI document of the edition, as it will be printed."""
-
-    path: Path
-    root: etree._Element
-    kind: str
-    id: str
-    date_from: str | None = None  # earliest day the letter's date allows (YYYY-MM-DD)
-    date_to: str | None = None  # latest day it allows
-
-    def sort_key(self) -> tuple[int, str, str, int, str]:
-        source, line = source_position(self.root)
-        date = date_key(sent_date(self.root)) if self.kind == "letter" else ""
-        return (KIND_ORDER.get(self.kind, len(KIND_ORDER)), date, source, line, self.id)
-
-
-def date_key(date: etree._Element | None) -> str:
-    """The date a letter is ordered by, as the web edition orders it (common.xsl's
-    t:date-key): the exact date, else the latest the bounds allow, …; undated last."""
-    for name in ("when", "notAfter", "notBefore", "from", "to"):
-        value = date.get(name) if date is not None else None
-        if value:
-            return value
-    return "9999"
-
-
-def document_kind(root: etree._Element) -> str:
-    """The kind of a TEI document: its ``@type`` (``letter``, ``chapter``, ``introduction``,
-    ``persons``), or ``other`` for anything else, which is still printed."""
-    kind = (root.get("type") or "").strip()
-    if kind in ("letter", "chapter", "introduction", "persons"):
-        return kind
-    if root.find(f"{_T}standOff/{_T}listPerson") is not None and root.find(f"{_T}text") is None:
-        return "persons"
-    return "other"
-
-
-def _expand(iso: str, end: bool) -> str:
-    """A partial ISO date as its first (or last) day: "1932-06" → "1932-06-01" / "1932-06-31".
-
-    Day 31 for every month is only ever compared, never printed, so it needs no calendar.
-    """
-    parts = iso.split("-")
-    if len(parts) == 1:
-        parts += ["12", "31"] if end else ["01", "01"]
-    elif len(parts) == 2:
-        parts.append("31" if end else "01")
-    return "-".join(parts[:3])
-
-
-def date_bounds(date: etree._Element | None) -> tuple[str, str] | None:
-    """The earliest and latest day a TEI ``date`` allows, from its W3C attributes.
-
-    A bound known on one side only ("not after 12 June") counts as that day on both sides:
-    that is where the letter is printed and what a date range selects.
-    """
-    if date is None:
-        return None
-    when = date.get("when")
-    low = when or date.get("from") or date.get("notBefore") or date.get("notAfter")
-    high = when or date.get("to") or date.get("notAfter") or date.get("notBefore")
-    low, high = (low or high), (high or low)
-    if not low or not high or not _ISO_DATE.match(low) or not _ISO_DATE.match(high):
-        return None
-    return _expand(low, end=False), _expand(high, end=True)
-
-
-def sent_date(root: etree._Element) -> etree._Element | None:
-    return root.find(
-        f"{_T}teiHeader/{_T}profileDesc/{_T}correspDesc/{_T}correspAction[@type='sent']/{_T}date"
-    )
-
-
-def source_position(root: etree._Element) -> tuple[str, int]:
-    """(source file, first line) from the publication statement the encoder writes, so that
-    letters of the same day keep the order of the source."""
-    stmt = root.find(f"{_T}teiHeader/{_T}fileDesc/{_T}publicationStmt")
-    text = " ".join(stmt.itertext()) if stmt is not None else ""
-    match = _SOURCE_LINES.search(text)
-    return (match.group(1), int(match.group(2))) if match else ("", 0)
 
 
 # ------------------------------------------------------------------------------ selection
@@ -161,9 +70,10 @@ class Selection:
     def matches(self, doc: Document) -> bool:
         if any(fnmatch.fnmatchcase(doc.id, pattern) for pattern in self.ids):
             return True
-        if doc.date_from is None or doc.date_to is None:
+        earliest, latest = doc.earliest, doc.latest
+        if earliest is None or latest is None:
             return False
-        return any(doc.date_from <= high and low <= doc.date_to for low, high in self.ranges)
+        return any(earliest <= high and low <= latest for low, high in self.ranges)
 
 
 def parse_select(spec: str | Sequence[str]) -> Selection:
@@ -196,8 +106,8 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
                     )
                 if bound:
                     _check_calendar(bound)
-            low_day = _expand(low, end=False) if low else "0000-01-01"
-            high_day = _expand(high, end=True) if high else "9999-12-31"
+            low_day = day_bound(low, end=False) if low else "0000-01-01"
+            high_day = day_bound(high, end=True) if high else "9999-12-31"
             if low_day > high_day:
                 raise TeitoolError(
                     f"--select: the range '{term}' ends before it begins", EXIT_CANNOT_RUN
@@ -205,7 +115,7 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
             ranges.append((low_day, high_day))
         elif _ISO_DATE.match(term):
             _check_calendar(term)
-            ranges.append((_expand(term, end=False), _expand(term, end=True)))
+            ranges.append((day_bound(term, end=False), day_bound(term, end=True)))
         else:
             ids.append(term)
     if not ranges and not ids:
@@ -216,7 +126,7 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
 def _check_calendar(value: str) -> None:
     """A ``YYYY-MM(-DD)`` of ``--select`` must be a month and day of the calendar."""
     try:
-        dt.date.fromisoformat(_expand(value, end=False))
+        dt.date.fromisoformat(day_bound(value, end=False))
     except ValueError:
         raise TeitoolError(
             f"--select: '{value}' is no date of the calendar (a month 01–12, a day the month "
@@ -227,107 +137,23 @@ def _check_calendar(value: str) -> None:
 # ------------------------------------------------------------------------------ loading
 
 
-def _read(path: Path) -> etree._Element:
-    """A TEI document's root, or a refusal that says what is wrong with the file."""
-    try:
-        root = parse_file(path).getroot()
-    except XmlProblem as exc:
+def load_edition(tei_dir: Path) -> tuple[Edition, list[Document]]:
+    """The edition model of ``tei_dir`` (a folder or one file) and its printable documents
+    (all but registers); refused when there are none."""
+    if not tei_dir.exists():
+        raise TeitoolError(f"{tei_dir}: no such folder or file", EXIT_CANNOT_RUN)
+    edition = read_edition(tei_dir)
+    docs = [doc for doc in edition.documents if doc.kind != "persons"]
+    if docs:
+        return edition, docs
+    if edition.warnings and not edition.documents:
+        # Every file was skipped: their reasons are the error, with the remedy.
         raise TeitoolError(
-            f"{exc} [{exc.rule}]; the print edition is made only from well-formed TEI "
-            "(check it with: teitool validate)",
-            EXIT_PROBLEMS,
-        ) from None
-    if root.tag not in (f"{_T}TEI", f"{_T}teiCorpus"):
-        raise TeitoolError(
-            f"{path}:{root.sourceline or 1}:1: not a TEI document: the root element is "
-            f"<{etree.QName(root).localname}>"
-            + (
-                f" in namespace '{etree.QName(root).namespace}'"
-                if etree.QName(root).namespace
-                else " in no namespace"
-            )
-            + f"; expected <TEI> in '{TEI_NS}' [tei-root]",
+            "; ".join(edition.warnings) + "; the print edition is made only from well-formed "
+            "TEI (check it with: teitool validate)",
             EXIT_PROBLEMS,
         )
-    return root
-
-
-def _xml_files(tei_dir: Path) -> list[Path]:
-    if tei_dir.is_file():
-        return [tei_dir]
-    if not tei_dir.is_dir():
-        raise TeitoolError(f"{tei_dir}: no such folder or file", EXIT_CANNOT_RUN)
-    return sorted(
-        p
-        for p in tei_dir.rglob("*.xml")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(tei_dir).parts)
-    )
-
-
-def load_documents(tei_dir: Path) -> tuple[list[Document], etree._Element | None]:
-    """All TEI documents under ``tei_dir`` (a folder or one file) and the register of persons.
-
-    Documents without ``xml:id`` get their file name as id, and a repeated id gets a suffix,
-    because the HTML needs unique anchors for links and page references.
-    """
-    docs: list[Document] = []
-    register: etree._Element | None = None
-    seen: set[str] = set()
-    for path in _xml_files(tei_dir):
-        root = _read(path)
-        members = list(root.iter(f"{_T}TEI")) if root.tag == f"{_T}teiCorpus" else [root]
-        for number, member in enumerate(members, 1):
-            kind = document_kind(member)
-            if kind == "persons":
-                register = member if register is None else register
-                continue
-            base = member.get(f"{{{XML_NS}}}id") or (
-                path.stem if len(members) == 1 else f"{path.stem}-{number}"
-            )
-            doc_id, n = base, 1
-            while doc_id in seen:
-                n += 1
-                doc_id = f"{base}-{n}"
-            seen.add(doc_id)
-            bounds = date_bounds(sent_date(member)) if kind == "letter" else None
-            docs.append(Document(path, member, kind, doc_id, *(bounds or (None, None))))
-    if register is None and tei_dir.is_file():
-        # One file given: the register the validator would use for it, the nearest persons.xml.
-        found = find_register(tei_dir.parent)
-        if found is not None and found != tei_dir:
-            register = _read(found)
-    return docs, register
-
-
-def print_order(docs: Iterable[Document]) -> list[Document]:
-    """Introductions, then letters by date (ties in source order), then chapters, then others."""
-    return sorted(docs, key=Document.sort_key)
-
-
-def letter_numbers(docs: Iterable[Document]) -> dict[str, int]:
-    """Letter id → its number in the edition: 1, 2, … in date order (ties in source order).
-
-    Counted over all the letters of the edition, before any ``--select``, so that a letter
-    keeps its number in every selection; the web edition can number letters by the same
-    function to show the same numbers.
-    """
-    letters = [doc for doc in print_order(docs) if doc.kind == "letter"]
-    return {doc.id: number for number, doc in enumerate(letters, 1)}
-
-
-def build_corpus(docs: Sequence[Document], numbers: dict[str, int] | None = None) -> etree._Element:
-    """The stylesheet's input: one ``teiCorpus`` holding copies of the documents in order,
-    each letter's number (see :func:`letter_numbers`) as its ``@n``."""
-    corpus = etree.Element(f"{_T}teiCorpus", nsmap={None: TEI_NS})
-    for doc in docs:
-        copy = etree.fromstring(etree.tostring(doc.root))
-        copy.set(f"{{{XML_NS}}}id", doc.id)
-        if numbers and doc.id in numbers:
-            copy.set("n", str(numbers[doc.id]))
-        if doc.kind == "other" and copy.get("type") in ("letter", "chapter", "introduction"):
-            copy.attrib.pop("type")
-        corpus.append(copy)
-    return corpus
+    raise TeitoolError(f"{tei_dir}: no TEI documents to print", EXIT_CANNOT_RUN)
 
 
 # ------------------------------------------------------------------------------ result
@@ -395,13 +221,11 @@ def edition_time(tei_dir: Path) -> dt.datetime:
 
 
 def typst_source(
-    corpus: etree._Element, register: etree._Element | None, params: dict[str, ParamValue]
+    manifest: etree._Element, params: dict[str, ParamValue]
 ) -> tuple[str, list[str]]:
-    """The Typst source of the edition and the stylesheet's messages."""
+    """The Typst source of the edition (its model's manifest) and the stylesheet's messages."""
     sheet = compile_stylesheet(STYLESHEET)
-    if register is not None:
-        params = {**params, "register": register}
-    result = sheet.transform(corpus, params)
+    result = sheet.transform(manifest, params)
     return result.output, result.messages
 
 
@@ -467,8 +291,9 @@ def render_print(
     PDF/A-2b; ``line_numbers`` numbers every fifth line in the margin. ``when`` dates the PDF
     (default: :func:`edition_time`). ``progress`` (see :mod:`tei.progress`) hears of the pages:
     the number expected from the text at the start, the number typeset at the end.
-    Raises :class:`TeitoolError`: exit 1 for input that cannot be printed (not XML, not TEI,
-    nothing selected), exit 2 when the run itself fails.
+    Files that are not TEI are skipped with a warning each. Raises :class:`TeitoolError`:
+    exit 1 for input that cannot be printed (no file is TEI, nothing selected), exit 2 when
+    the run itself fails.
     """
     started = time.perf_counter()
     size = PAPER_SIZES.get(paper.lower())
@@ -483,24 +308,21 @@ def render_print(
     source_path = out_pdf.with_suffix(".typ") if keep_source else None
     if source_path is not None:
         check_output(source_path)
-    docs, register = load_documents(tei_dir)
-    if not docs:
-        raise TeitoolError(f"{tei_dir}: no TEI documents to print", EXIT_CANNOT_RUN)
-    numbers = letter_numbers(docs)
+    model, docs = load_edition(tei_dir)
     if select:
         selection = parse_select(select)
         docs = [d for d in docs if selection.matches(d)]
         if not docs:
             wanted = select if isinstance(select, str) else ",".join(select)
             raise TeitoolError(f"--select '{wanted}' matched no document", EXIT_PROBLEMS)
-    docs = print_order(docs)
-    corpus = build_corpus(docs, numbers)
-    text_chars = len(" ".join("".join(corpus.itertext()).split()))
+    docs = model.in_reading_order(docs)
+    manifest = model.manifest(docs)
+    text_chars = sum(len(" ".join("".join(doc.root.itertext()).split())) for doc in docs)
     report(0, estimated_pages(text_chars, paper.lower()))
 
-    warnings: list[str] = []
-    if register is None:
-        warnings.append(f"{tei_dir}: no register of persons (persons.xml); no index printed")
+    warnings = list(model.warnings)
+    if not model.registers.of_kind("person"):
+        warnings.append(f"{tei_dir}: no register of persons; no index printed")
     when = when or edition_time(tei_dir)
     params = edition_params(edition, title)
     params |= {
@@ -509,7 +331,7 @@ def render_print(
         "date": when.date().isoformat(),
     }
     xslt_started = time.perf_counter()
-    source, messages = typst_source(corpus, register, params)
+    source, messages = typst_source(manifest, params)
     warnings += messages
     typst_started = time.perf_counter()
     pdf_bytes, typst_warnings = compile_typst(source, when=when, pdfa=pdfa)

@@ -3,14 +3,17 @@
   print/edition.xsl: the whole print edition as ONE Typst source, compiled to PDF by the
   typst package (tei/render/pdf.py).
 
-  Input: a tei:teiCorpus that tei/render/pdf.py assembles from the TEI folder, its TEI
+  Input: the manifest of the edition model (tei/edition.py, read through ../model.xsl), its
   documents already selected and in print order (introductions, letters by date, chapters,
-  then any document of a kind this stylesheet does not know); each letter carries its number
-  in the edition as @n (tei.render.pdf.letter_numbers). The register of persons comes in as
-  $register (common.xsl).
+  then other texts): each a t:doc with its kind, id, letter number (@n) and t:meta (title,
+  senders, addressees, date), holding its tei:TEI; the registers in t:registers.
 
   The output begins with the templates of print/edition.typ (page, headings, notes, index),
   copied in, so that the source compiles alone in a folder that holds nothing else.
+
+  Transcription markup (choice, del/add, lb, pb, hi, ref, gap, back lists, labelled divs) is
+  ../transcription.xsl's, included: the section "transcription hooks" below fills its hooks
+  with Typst and prints one reading, $reading (common.xsl; 'normalised' by default).
 
   TEI text is never Typst code. Every text node goes through p:esc (each character that has
   a meaning in Typst markup is escaped with a backslash), every value handed to a Typst
@@ -27,6 +30,9 @@
   expand-text="yes">
 
   <xsl:import href="../common.xsl"/>
+  <xsl:include href="../model.xsl"/>
+  <!-- Transcription markup: what each element is; its Typst is in the hooks below. -->
+  <xsl:include href="../transcription.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
@@ -44,19 +50,20 @@
   <xsl:param name="date" as="xs:string" select="''"/>
   <xsl:param name="line-numbers" as="xs:boolean" select="false()"/>
 
-  <xsl:variable name="docs" select="/tei:teiCorpus/tei:TEI"/>
-  <xsl:variable name="intros" select="$docs[@type = 'introduction']"/>
-  <xsl:variable name="letters" select="$docs[@type = 'letter']"/>
-  <xsl:variable name="chapters" select="$docs[@type = 'chapter']"/>
+  <xsl:variable name="docs" select="/t:edition/t:doc[@kind != 'persons']"/>
+  <xsl:variable name="registers" select="/t:edition/t:registers"/>
+  <xsl:variable name="intros" select="$docs[@kind = 'introduction']"/>
+  <xsl:variable name="letters" select="$docs[@kind = 'letter']"/>
+  <xsl:variable name="chapters" select="$docs[@kind = 'chapter']"/>
   <xsl:variable name="others" select="$docs except ($intros, $letters, $chapters)"/>
 
   <!-- The edition's title: the caller's, else the title of the correspondence's introduction
        (the editors name the collection there), else a description of what is printed. -->
   <xsl:variable name="edition-title" as="xs:string" select="
     if (normalize-space($title)) then normalize-space($title)
-    else if ($intros) then p:collection-title($intros[1])
+    else if ($intros) then p:collection-title($intros[1]/tei:TEI)
     else if ($letters) then 'Letters'
-    else if (count($chapters) = 1) then t:plain($chapters/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1])
+    else if (count($chapters) = 1) then t:doc-title($chapters)
     else if ($chapters) then 'Chapters'
     else 'Documents'"/>
 
@@ -88,7 +95,7 @@
     <xsl:sequence select="'[' || p:esc(normalize-space($text)) || ']'"/>
   </xsl:function>
 
-  <xsl:template match="text()">{p:esc(.)}</xsl:template>
+  <xsl:template match="text()">{p:esc(t:text(.))}</xsl:template>
 
   <!-- A block: a paragraph break before and after, so it stands as a paragraph of its own. -->
   <xsl:template name="p:block">
@@ -164,7 +171,7 @@
   <xsl:template name="p:title-page">
     <xsl:text>#title-page(title: {p:content($edition-title)}</xsl:text>
     <xsl:if test="$letters">
-      <xsl:variable name="keys" select="sort($letters ! t:date-key(p:sent-date(.)))[. ne '9999']"/>
+      <xsl:variable name="keys" select="sort($letters ! t:date-key(t:doc-date(.)))[. ne '9999']"/>
       <xsl:variable name="span" select="if (exists($keys)) then ', ' || t:format-iso($keys[1])
         || (if ($keys[last()] ne $keys[1]) then ' – ' || t:format-iso($keys[last()]) else '') else ''"/>
       <xsl:text>, subtitle: {p:content(count($letters) || (if (count($letters) = 1) then ' letter' else ' letters') || $span)}</xsl:text>
@@ -172,7 +179,7 @@
     <xsl:if test="$chapters">
       <xsl:variable name="with" select="(if ($letters or $intros) then 'with ' else '') || count($chapters)
         || (if (count($chapters) = 1) then ' chapter excerpt' else ' chapter excerpts') || ' from'"/>
-      <xsl:text>, chapters: ({string-join((p:content($with), distinct-values($chapters ! p:bibl-line(.)) ! p:content(.)), ', ')},)</xsl:text>
+      <xsl:text>, chapters: ({string-join((p:content($with), distinct-values($chapters/tei:TEI ! p:bibl-line(.)) ! p:content(.)), ', ')},)</xsl:text>
     </xsl:if>
     <xsl:if test="normalize-space($editor)">, editors: {p:content('Edited by ' || $editor)}</xsl:if>
     <xsl:variable name="imprint" select="(
@@ -196,7 +203,7 @@
 
   <xsl:template name="p:part">
     <xsl:param name="title" as="xs:string"/>
-    <xsl:param name="docs" as="element(tei:TEI)*"/>
+    <xsl:param name="docs" as="element(t:doc)*"/>
     <xsl:if test="$docs">
       <xsl:text>&#10;#part({p:content($title)}, {p:str($title)})&#10;</xsl:text>
       <xsl:apply-templates select="$docs" mode="p:document"/>
@@ -204,36 +211,27 @@
   </xsl:template>
 
   <xsl:function name="p:doc-id" as="xs:string">
-    <xsl:param name="doc" as="element(tei:TEI)"/>
-    <xsl:sequence select="string(($doc/@xml:id, 'doc-' || generate-id($doc))[1])"/>
+    <xsl:param name="doc" as="element(t:doc)"/>
+    <xsl:sequence select="string($doc/@id)"/>
   </xsl:function>
 
   <xsl:function name="p:doc-title" as="xs:string">
-    <xsl:param name="doc" as="element(tei:TEI)"/>
-    <xsl:variable name="title" select="t:plain($doc/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1])"/>
-    <xsl:sequence select="if ($title) then $title else p:doc-id($doc)"/>
+    <xsl:param name="doc" as="element(t:doc)"/>
+    <xsl:sequence select="t:doc-title($doc)"/>
   </xsl:function>
 
-  <xsl:function name="p:sent-date" as="element()?">
-    <xsl:param name="doc" as="element(tei:TEI)"/>
-    <xsl:sequence select="($doc/tei:teiHeader/tei:profileDesc/tei:correspDesc/tei:correspAction[@type = 'sent']/tei:date)[1]"/>
-  </xsl:function>
-
-  <!-- A correspondent as the heading names them: the register's surname for a person,
-       the words of the source for a group ("the members of the Politburo"). -->
+  <!-- A correspondent (t:sender, t:addressee) as the heading names them: the register's
+       surname for a person with a regularised "Surname, Forename", else the name given. -->
   <xsl:function name="p:party" as="xs:string">
-    <xsl:param name="name" as="element()"/>
-    <xsl:variable name="reg" select="t:reg-name(t:entry($name/@ref))"/>
-    <xsl:sequence select="if ($name/self::tei:persName and $reg)
-      then (if (contains($reg, ',')) then substring-before($reg, ',') else $reg)
-      else t:plain($name)"/>
+    <xsl:param name="party" as="element()"/>
+    <xsl:variable name="reg" select="string(t:entity-of($party, $party/@key)[contains(@name, ', ')]/@name)"/>
+    <xsl:sequence select="if ($party/@kind = 'person' and $reg) then substring-before($reg, ',')
+      else normalize-space($party)"/>
   </xsl:function>
 
-  <!-- TEI that says "sent" twice (invalid, still printed) names all the parties. -->
   <xsl:function name="p:parties" as="xs:string">
-    <xsl:param name="action" as="element()*"/>
-    <xsl:variable name="names" select="$action/(tei:persName | tei:orgName)"/>
-    <xsl:sequence select="if ($names) then string-join($names ! p:party(.), ', ') else '[unknown]'"/>
+    <xsl:param name="parties" as="element()*"/>
+    <xsl:sequence select="if ($parties) then string-join($parties ! p:party(.), ', ') else '[unknown]'"/>
   </xsl:function>
 
   <!-- The date as the heading prints it: editors' dates in brackets, bounds in words. -->
@@ -251,33 +249,31 @@
        label, so that the contents and the bookmarks tell same-day letters of the same
        correspondents apart. -->
   <xsl:function name="p:letter-label" as="xs:string">
-    <xsl:param name="doc" as="element(tei:TEI)"/>
+    <xsl:param name="doc" as="element(t:doc)"/>
     <xsl:param name="between" as="xs:string"/>
-    <xsl:variable name="corresp" select="$doc/tei:teiHeader/tei:profileDesc/tei:correspDesc"/>
-    <xsl:sequence select="($doc/@n ! (. || '. '), '')[1] || p:parties($corresp/tei:correspAction[@type = 'sent']) || $between
-      || p:parties($corresp/tei:correspAction[@type = 'received']) || ', ' || p:heading-date(p:sent-date($doc))"/>
+    <xsl:sequence select="($doc/@n ! (. || '. '), '')[1] || p:parties(t:parties($doc, 'sender')) || $between
+      || p:parties(t:parties($doc, 'addressee')) || ', ' || p:heading-date(t:doc-date($doc))"/>
   </xsl:function>
 
-  <xsl:template match="tei:TEI[@type = 'introduction']" mode="p:document">
+  <xsl:template match="t:doc[@kind = 'introduction']" mode="p:document">
     <xsl:text>&#10;#metadata({p:str(p:doc-id(.))})&lt;doc&gt;&#10;</xsl:text>
-    <xsl:apply-templates select="tei:text"/>
+    <xsl:apply-templates select="tei:TEI/tei:text"/>
   </xsl:template>
 
-  <xsl:template match="tei:TEI[@type = 'letter']" mode="p:document">
-    <xsl:variable name="corresp" select="tei:teiHeader/tei:profileDesc/tei:correspDesc"/>
-    <xsl:variable name="date" select="p:sent-date(.)"/>
-    <xsl:variable name="ms" select="tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:msDesc"/>
+  <xsl:template match="t:doc[@kind = 'letter']" mode="p:document">
+    <xsl:variable name="date" select="t:doc-date(.)"/>
+    <xsl:variable name="ms" select="tei:TEI/tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:msDesc"/>
     <!-- The line under the heading says what more is known of the date. -->
     <xsl:variable name="date-line" select="string-join((
       if ($date/@cert) then '(date supplied by the editors)' else (),
-      $corresp/tei:correspAction[@type = 'sent']/tei:placeName ! t:plain(.)), ', ')"/>
+      t:meta/t:place[@role = 'sent'] ! normalize-space(.)), ', ')"/>
     <xsl:text>&#10;#metadata({p:str(p:doc-id(.))})&lt;doc&gt;&#10;</xsl:text>
     <xsl:text>#letter(running: {p:str(p:letter-label(., ' to '))}, title: {p:content(p:letter-label(., ' → '))}, </xsl:text>
     <xsl:text>date: {if ($date-line) then p:content($date-line) else 'none'}</xsl:text>
     <xsl:variable name="archival" select="p:archival($ms)"/>
     <xsl:if test="$archival">, archival: {p:content($archival)}</xsl:if>
     <xsl:text>)[</xsl:text>
-    <xsl:apply-templates select="tei:text"/>
+    <xsl:apply-templates select="tei:TEI/tei:text"/>
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 
@@ -291,22 +287,23 @@
       || ($form ! (' · ' || .))"/>
   </xsl:function>
 
-  <xsl:template match="tei:TEI[@type = 'chapter']" mode="p:document">
-    <xsl:variable name="stmt" select="tei:teiHeader/tei:fileDesc/tei:titleStmt"/>
+  <xsl:template match="t:doc[@kind = 'chapter']" mode="p:document">
+    <xsl:variable name="stmt" select="tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt"/>
     <xsl:text>&#10;#metadata({p:str(p:doc-id(.))})&lt;doc&gt;&#10;</xsl:text>
-    <xsl:text>#chapter(running: {p:str(p:doc-title(.))}, title: {p:content(p:doc-title(.))}, new-page: {exists(preceding-sibling::tei:TEI[@type = 'chapter'])}</xsl:text>
+    <xsl:text>#chapter(running: {p:str(p:doc-title(.))}, title: {p:content(p:doc-title(.))}, new-page: {exists(preceding-sibling::t:doc[@kind = 'chapter'])}</xsl:text>
     <xsl:if test="$stmt/tei:author">, byline: {p:content(string-join($stmt/tei:author ! t:plain(.), ', '))}</xsl:if>
-    <xsl:for-each select="tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:bibl[1]">, source: {p:content(t:plain(.))}</xsl:for-each>
+    <xsl:for-each select="tei:TEI/tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:bibl[1]">, source: {p:content(t:plain(.))}</xsl:for-each>
     <xsl:text>)[</xsl:text>
-    <xsl:apply-templates select="tei:text"/>
+    <xsl:apply-templates select="tei:TEI/tei:text"/>
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 
-  <!-- A document of a kind this stylesheet does not know: its title and all its text. -->
-  <xsl:template match="tei:TEI" mode="p:document">
+  <!-- A document of another kind (a text): its title and all its text. -->
+  <xsl:template match="t:doc" mode="p:document">
+    <xsl:variable name="tei" select="tei:TEI"/>
     <xsl:text>&#10;#metadata({p:str(p:doc-id(.))})&lt;doc&gt;&#10;</xsl:text>
     <xsl:text>#other(running: {p:str(p:doc-title(.))}, title: {p:content(p:doc-title(.))})[</xsl:text>
-    <xsl:apply-templates select="(tei:text, tei:standOff, tei:facsimile, tei:sourceDoc,
+    <xsl:apply-templates select="$tei/(tei:text, tei:standOff, tei:facsimile, tei:sourceDoc,
       * except (tei:teiHeader, tei:text, tei:standOff, tei:facsimile, tei:sourceDoc))"/>
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
@@ -336,17 +333,19 @@
     <xsl:call-template name="p:block"/>
   </xsl:template>
 
+  <!-- A paragraph the source sets to one side (a signature on the right, a closing centred). -->
+  <xsl:template match="tei:p[t:styles(.) = ('align-right', 'align-center')]">
+    <xsl:call-template name="p:block">
+      <xsl:with-param name="call" select="t:styles(.)[. = ('align-right', 'align-center')][1]"/>
+    </xsl:call-template>
+  </xsl:template>
+
   <!-- Parts of a letter: each a function of edition.typ of the element's own name. -->
   <xsl:template match="tei:opener | tei:address | tei:closer | tei:signed | tei:dateline | tei:postscript">
     <xsl:call-template name="p:block"><xsl:with-param name="call" select="local-name()"/></xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:seg[@type = 'mark']"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'mark'"/></xsl:call-template></xsl:template>
   <xsl:template match="tei:lg"><xsl:call-template name="p:block"><xsl:with-param name="call" select="'block'"/></xsl:call-template></xsl:template>
-
-  <xsl:template match="tei:gap">
-    <xsl:text>&#10;&#10;#gap{p:content('[' || (if (@reason = 'not-transcribed') then 'The text of this document is not given in the source.'
-      else 'gap' || (@reason ! (': ' || .))) || ']')}&#10;&#10;</xsl:text>
-  </xsl:template>
 
   <!-- Lists: each item a content argument. -->
   <xsl:template match="tei:list">
@@ -394,46 +393,25 @@
     <xsl:call-template name="p:inline"><xsl:with-param name="call" select="'quote'"/></xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="tei:lb">#linebreak()</xsl:template>
-
   <!-- The running head of the printed source is no part of the text. (Restated from
        common.xsl: this stylesheet's own "*" fallback would otherwise print it. Comments and
        processing instructions are common.xsl's.) -->
   <xsl:template match="tei:fw"/>
 
-  <!-- The source's own page number, for citing it: set off in brackets. -->
-  <xsl:template match="tei:pb">#source-page({p:content(@n)})</xsl:template>
-
   <!-- ================================================================= inline -->
 
-  <xsl:template match="tei:hi[@rend = ('italic', 'italics')] | tei:emph | tei:title[ancestor::tei:text] | tei:foreign">
+  <xsl:template match="tei:emph | tei:title[ancestor::tei:text] | tei:foreign">
     <xsl:call-template name="p:inline"><xsl:with-param name="call" select="'emph'"/></xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="tei:hi[@rend = 'bold']">
-    <xsl:call-template name="p:inline"><xsl:with-param name="call" select="'strong'"/></xsl:call-template>
-  </xsl:template>
-
-  <xsl:template match="tei:hi[@rend = ('smallcaps', 'small-caps', 'sc')]">
-    <xsl:call-template name="p:inline"><xsl:with-param name="call" select="'smallcaps'"/></xsl:call-template>
-  </xsl:template>
-
-  <xsl:template match="tei:hi[@rend = ('sup', 'superscript')]">
-    <xsl:call-template name="p:inline"><xsl:with-param name="call" select="'super'"/></xsl:call-template>
-  </xsl:template>
-
-  <xsl:template match="tei:hi[@rend = ('underline', 'u')]">
-    <xsl:call-template name="p:inline"><xsl:with-param name="call" select="'underline'"/></xsl:call-template>
-  </xsl:template>
-
   <!-- Names, dates, places and other phrases print as their words. -->
-  <xsl:template match="tei:hi | tei:seg | tei:date | tei:time | tei:placeName | tei:persName | tei:orgName | tei:rs">
+  <xsl:template match="tei:seg | tei:date | tei:time | tei:placeName | tei:persName | tei:orgName | tei:rs">
     <xsl:apply-templates/>
   </xsl:template>
 
   <!-- A name the index lists: the page of each mention is found through the label. -->
-  <xsl:template match="tei:persName[@ref][t:entry(@ref)]">
-    <xsl:text>#mention({p:str(t:ref-id(@ref))})[</xsl:text>
+  <xsl:template match="tei:text//*[@t:key]" priority="2">
+    <xsl:text>#mention({p:str(@t:key)})[</xsl:text>
     <xsl:apply-templates/>
     <xsl:text>]</xsl:text>
   </xsl:template>
@@ -484,6 +462,97 @@
     <xsl:text> \[</xsl:text><xsl:apply-templates/><xsl:text>\]</xsl:text>
   </xsl:template>
 
+  <!-- ================================================================= transcription hooks -->
+
+  <!-- The hooks of ../transcription.xsl in Typst. Print shows one reading ($reading): what
+       belongs to the other is left out. Styles and kinds become functions of Typst or of
+       edition.typ (tables below); the text inside them is escaped like any other. -->
+  <xsl:variable name="p:style-calls" as="map(xs:string, xs:string)" select="map{
+    'italic': 'emph', 'bold': 'strong', 'underline': 'underline', 'double-underline': 'double-underline',
+    'superscript': 'super', 'subscript': 'sub', 'spaced': 'spaced', 'smallcaps': 'smallcaps',
+    'caps': 'upper', 'strikethrough': 'strike', 'overwritten': 'strike', 'overline': 'overline',
+    'latin': 'latin', 'printed': 'printed', 'mono': 'mono',
+    'align-left': 'align-left', 'align-right': 'align-right', 'align-center': 'align-center'}"/>
+
+  <!-- Kinds with a mark of their own: in every reading, or (second map) in the diplomatic. -->
+  <xsl:variable name="p:kind-calls" as="map(xs:string, xs:string)"
+    select="map{'supplied': 'supplied', 'unclear': 'unclear', 'surplus': 'surplus', 'secl': 'surplus'}"/>
+  <xsl:variable name="p:diplomatic-calls" as="map(xs:string, xs:string)"
+    select="map{'add': 'added', 'del': 'deleted'}"/>
+
+  <xsl:template name="t:phrase">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="styles" as="xs:string*" select="()"/>
+    <xsl:param name="only" as="xs:string" select="''"/>
+    <xsl:param name="title" as="xs:string?" select="()"/>
+    <xsl:param name="text" as="xs:string?" select="()"/>
+    <xsl:if test="$only = ('', $reading)">
+      <xsl:variable name="calls" select="distinct-values(($p:kind-calls($kind),
+        if ($reading = 'diplomatic') then $p:diplomatic-calls($kind) else (), $styles ! $p:style-calls(.)))"/>
+      <xsl:value-of select="$calls ! ('#' || . || '[')" separator=""/>
+      <xsl:choose>
+        <xsl:when test="exists($text)">{p:esc($text)}</xsl:when>
+        <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+      </xsl:choose>
+      <xsl:value-of select="$calls ! ']'" separator=""/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- In prose a line end is a space (none inside a word) in the normalised reading. -->
+  <xsl:template name="t:line-break">
+    <xsl:param name="in-word" as="xs:boolean"/>
+    <xsl:param name="in-prose" as="xs:boolean"/>
+    <xsl:choose>
+      <xsl:when test="$in-prose and $reading = 'normalised'">{if ($in-word) then '' else ' '}</xsl:when>
+      <xsl:otherwise>#linebreak()</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The source's own page number, for citing it: set off in brackets; linked to its
+       facsimile when there is one. -->
+  <xsl:template name="t:page-break">
+    <xsl:param name="n" as="xs:string"/>
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:variable name="mark" select="if ($n) then '#source-page(' || p:content($n) || ')' else '#source-page([facs.])'"/>
+    <xsl:choose>
+      <xsl:when test="$href">#link({p:str($href)})[{$mark}]</xsl:when>
+      <xsl:when test="$n">{$mark}</xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Only addresses a reader of paper can follow (http, https) become links. -->
+  <xsl:template name="t:link">
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:choose>
+      <xsl:when test="matches($href, '^https?://', 'i')">
+        <xsl:text>#link({p:str($href)})[</xsl:text>
+        <xsl:apply-templates/>
+        <xsl:text>]</xsl:text>
+      </xsl:when>
+      <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="t:labelled-div">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:text>&#10;&#10;#div-label({p:content($label)})&#10;&#10;</xsl:text>
+    <xsl:apply-templates/>
+  </xsl:template>
+
+  <xsl:template name="t:register">
+    <xsl:param name="heading" as="xs:string"/>
+    <xsl:param name="entries" as="xs:string*"/>
+    <xsl:text>&#10;&#10;#register-list({p:content($heading)}, ({string-join($entries ! p:content(.), ', ')},))&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="t:gap-block">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:text>&#10;&#10;#gap{p:content($text)}&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- Paper shows one reading: no switch. -->
+  <xsl:template name="t:readings"/>
+
   <!-- ================================================================= fallback -->
 
   <!-- An element this stylesheet does not know: its text, kept apart from its neighbours. -->
@@ -496,29 +565,28 @@
 
   <!-- ================================================================= index -->
 
-  <xsl:key name="p:mentions" match="tei:text//tei:persName[@ref]" use="t:ref-id(@ref)"/>
+  <xsl:key name="p:mentions" match="tei:text//*[@t:key]" use="@t:key"/>
 
-  <!-- The index once: the register entries with a mention in the printed documents, sorted
-       as a reader expects (Rákosi between Radek and Redens: the collation of the language,
-       not code points); Typst adds the pages. -->
+  <!-- The indexes once each, of persons, places and organisations: the entities with a
+       mention in the printed documents, sorted as a reader expects (Rákosi between Radek
+       and Redens: the collation of the language, not code points); Typst adds the pages. -->
   <xsl:template name="p:index">
-    <xsl:variable name="entries" as="element()*">
-      <xsl:perform-sort select="$register//tei:person[key('p:mentions', @xml:id, root($docs[1]))]">
-        <xsl:sort select="t:reg-name(.)" lang="en"/>
-      </xsl:perform-sort>
-    </xsl:variable>
-    <xsl:if test="$entries">
-      <xsl:text>&#10;#person-index((&#10;</xsl:text>
-      <xsl:for-each select="$entries">
-        <xsl:text>  ({p:str(@xml:id)}, {p:content(t:reg-name(.))}),&#10;</xsl:text>
-      </xsl:for-each>
-      <xsl:text>))&#10;</xsl:text>
-    </xsl:if>
-    <!-- Names whose reference the register does not resolve: printed in the text, missing
-         from the index; say so rather than drop them silently. -->
-    <xsl:for-each-group select="$docs/tei:text//tei:persName[@ref][empty(t:entry(@ref))]" group-by="t:ref-id(@ref)">
-      <xsl:message>index: the register has no entry '{current-grouping-key()}' ({count(current-group())} mention(s), first in {p:doc-id(current-group()[1]/ancestor::tei:TEI[1])})</xsl:message>
-    </xsl:for-each-group>
+    <xsl:for-each select="['person', 'Index of persons'], ['place', 'Index of places'],
+                          ['org', 'Index of organisations']">
+      <xsl:variable name="kind" select="?1"/>
+      <xsl:variable name="entries" as="element()*">
+        <xsl:perform-sort select="$registers/t:entity[@kind = $kind][key('p:mentions', @key, root($registers))]">
+          <xsl:sort select="string(@name)" lang="en"/>
+        </xsl:perform-sort>
+      </xsl:variable>
+      <xsl:if test="$entries">
+        <xsl:text>&#10;#person-index(title: {p:str(?2)}, (&#10;</xsl:text>
+        <xsl:for-each select="$entries">
+          <xsl:text>  ({p:str(@key)}, {p:content(@name)}),&#10;</xsl:text>
+        </xsl:for-each>
+        <xsl:text>))&#10;</xsl:text>
+      </xsl:if>
+    </xsl:for-each>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -40,6 +40,7 @@
               <ul>
                 <xsl:for-each select="(['index.html', 'Letters', 'letters'],
                                        ['persons/index.html', 'Persons', 'persons'],
+                                       ['places/index.html', 'Places', 'places'],
                                        ['timeline.html', 'Timeline', 'timeline'],
                                        ['search.html', 'Search', 'search'])">
                   <li><a href="{$up}{?1}"><xsl:if test="?3 = $current"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>{?2}</a></li>
@@ -70,13 +71,14 @@
 
   <!-- ===================================================================== lists of letters -->
 
-  <!-- A name of a correspondent: the register's reading form, linked to the person. -->
-  <xsl:template match="tei:persName | tei:orgName" mode="w:name">
+  <!-- A correspondent (the model's t:sender / t:addressee): its display name, linked to its
+       register page when it has one. -->
+  <xsl:template match="t:sender | t:addressee" mode="w:name">
     <xsl:param name="up" as="xs:string" tunnel="yes"/>
-    <xsl:variable name="entry" select="t:entry(@ref)"/>
+    <xsl:variable name="entity" select="t:entity-of(., @key)"/>
     <xsl:choose>
-      <xsl:when test="$entry">
-        <a href="{$up}{w:person-href($entry/@xml:id)}">{t:display-name($entry)}</a>
+      <xsl:when test="$entity">
+        <a href="{$up}{w:entity-href($entity)}">{normalize-space(.)}</a>
       </xsl:when>
       <xsl:otherwise>{normalize-space(.)}</xsl:otherwise>
     </xsl:choose>
@@ -94,7 +96,7 @@
   <!-- The date of a letter for lists: the normalised value; uncertain ones in brackets with a
        mark and an explanation on hover. -->
   <xsl:template name="w:date-cell">
-    <xsl:param name="date" as="element(tei:date)?"/>
+    <xsl:param name="date" as="element(t:date)?"/>
     <xsl:choose>
       <xsl:when test="empty($date)"><span class="uncertain" title="The letter is not dated">undated</span></xsl:when>
       <xsl:when test="t:date-uncertain($date)">
@@ -118,9 +120,9 @@
           <xsl:for-each select="$letters">
             <tr>
               <td data-label="Date"><xsl:call-template name="w:date-cell"><xsl:with-param name="date" select="w:date(.)"/></xsl:call-template></td>
-              <td data-label="From"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'sent')/(tei:persName | tei:orgName)"/></xsl:call-template></td>
-              <td data-label="To"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'received')/(tei:persName | tei:orgName)"/></xsl:call-template></td>
-              <td data-label="Place">{string-join(w:corresp(., 'sent')/tei:placeName ! normalize-space(), ', ')}</td>
+              <td data-label="From"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'sent')"/></xsl:call-template></td>
+              <td data-label="To"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'received')"/></xsl:call-template></td>
+              <td data-label="Place">{string-join(t:meta/t:place[@role = 'sent'] ! normalize-space(), ', ')}</td>
               <td data-label="Letter"><a href="{$up}{@href}">{w:title(.)}</a></td>
             </tr>
           </xsl:for-each>
@@ -141,7 +143,7 @@
         <xsl:for-each select="$w:correspondents">
           <li><a href="{$up}{w:by-href(.)}">
             <xsl:if test=". = $current"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>
-            {t:display-name(t:entry(.))} <span class="count">({count(key('w:corresp', ., $register))})</span></a></li>
+            {t:entity-of($register, .)/@display} <span class="count">({count(key('t:letters-of', ., $register))})</span></a></li>
         </xsl:for-each>
       </ul>
     </nav>
@@ -156,7 +158,7 @@
       <xsl:with-param name="current" select="'letters'"/>
       <xsl:with-param name="content">
         <h1>{$site-title}</h1>
-        <p class="lead">{w:count($w:letters, 'letter')}, {w:count($w:chapters, 'chapter')}, {w:count($w:entries, 'person')} in the register.<xsl:if test="$w:letters">
+        <p class="lead">{w:count($w:letters, 'letter')}, {w:count($w:chapters, 'chapter')}, {w:count($w:entries, 'person')} in the register, {w:count($w:places, 'place')}.<xsl:if test="$w:letters">
           See also the <a href="timeline.html">timeline of the correspondence</a>.</xsl:if></p>
         <xsl:if test="$w:front">
           <section aria-labelledby="intro-heading">
@@ -195,15 +197,16 @@
 
   <xsl:template name="w:by-correspondent">
     <xsl:param name="id" as="xs:string"/>
-    <xsl:variable name="entry" select="t:entry($id)"/>
-    <xsl:variable name="letters" select="w:in-date-order(key('w:corresp', $id, $register))"/>
+    <xsl:variable name="entry" select="t:entity-of($register, $id)"/>
+    <xsl:variable name="name" select="string($entry/@display)"/>
+    <xsl:variable name="letters" select="w:in-date-order(key('t:letters-of', $id, $register))"/>
     <xsl:call-template name="w:page">
       <xsl:with-param name="href" select="w:by-href($id)"/>
-      <xsl:with-param name="title" select="'Letters of ' || t:display-name($entry)"/>
+      <xsl:with-param name="title" select="'Letters of ' || $name"/>
       <xsl:with-param name="current" select="'letters'"/>
       <xsl:with-param name="content">
-        <h1>Letters of {t:display-name($entry)}</h1>
-        <p class="lead">Letters {t:display-name($entry)} wrote or received, in date order.
+        <h1>Letters of {$name}</h1>
+        <p class="lead">Letters {$name} wrote or received, in date order.
           See also <a href="../{w:person-href($id)}">the register entry</a>.</p>
         <xsl:call-template name="w:filter">
           <xsl:with-param name="current" select="$id"/>
@@ -211,7 +214,7 @@
         </xsl:call-template>
         <xsl:call-template name="w:letter-table">
           <xsl:with-param name="letters" select="$letters"/>
-          <xsl:with-param name="caption" select="'Letters of ' || t:display-name($entry)"/>
+          <xsl:with-param name="caption" select="'Letters of ' || $name"/>
           <xsl:with-param name="up" select="'../'" tunnel="yes"/>
         </xsl:call-template>
       </xsl:with-param>
@@ -276,26 +279,29 @@
     <xsl:variable name="date" select="w:date(.)"/>
     <xsl:variable name="ms" select="$header/tei:fileDesc/tei:sourceDesc/tei:msDesc"/>
     <dl class="meta">
+      <xsl:if test="@n">
+        <dt>Letter</dt><dd>No. {@n}</dd>
+      </xsl:if>
       <dt>From</dt>
-      <dd><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'sent')/(tei:persName | tei:orgName)"/></xsl:call-template></dd>
+      <dd><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'sent')"/></xsl:call-template></dd>
       <dt>To</dt>
-      <dd><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'received')/(tei:persName | tei:orgName)"/></xsl:call-template></dd>
+      <dd><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'received')"/></xsl:call-template></dd>
       <dt>Date</dt>
       <dd>
         <xsl:choose>
           <xsl:when test="$date">
-            <xsl:apply-templates select="$date"/> <span class="normalised"> ({t:date-value($date)})</span>
+            <span class="date{if (t:date-uncertain($date)) then ' uncertain' else ''}" title="{t:date-value($date)}">{normalize-space($date)}</span> <span class="normalised"> ({t:date-value($date)})</span>
           </xsl:when>
           <xsl:otherwise>undated</xsl:otherwise>
         </xsl:choose>
       </dd>
-      <xsl:for-each select="w:corresp(., 'sent')/tei:placeName[normalize-space()]">
+      <xsl:for-each select="t:meta/t:place[@role = 'sent'][normalize-space()]">
         <dt>Place</dt><dd>{normalize-space(.)}</dd>
       </xsl:for-each>
-      <xsl:if test="$ms/tei:msIdentifier">
+      <xsl:for-each select="t:meta/t:archive">
         <dt>Archive</dt>
-        <dd>{string-join(($ms/tei:msIdentifier/tei:repository, $ms/tei:msIdentifier/tei:idno) ! normalize-space(), ' ')}<xsl:for-each select="$ms/tei:msIdentifier/tei:altIdentifier/tei:idno">; {normalize-space(.)}</xsl:for-each></dd>
-      </xsl:if>
+        <dd>{normalize-space(.)}</dd>
+      </xsl:for-each>
       <xsl:variable name="form" select="($ms/tei:physDesc/tei:p[normalize-space()] ! normalize-space(), $ms/tei:physDesc/tei:objectDesc/@form ! string())[1]"/>
       <xsl:if test="$form">
         <dt>Form</dt><dd>{$form}</dd>
@@ -319,7 +325,7 @@
     </dl>
   </xsl:template>
 
-  <!-- ===================================================================== register -->
+  <!-- ===================================================================== registers -->
 
   <xsl:template name="w:register">
     <xsl:call-template name="w:page">
@@ -330,61 +336,78 @@
         <h1>Register of persons</h1>
         <p class="lead">Everybody the edition names, with the spellings met in the sources.
           Each entry lists the letters sent and received and every mention.</p>
-        <ul class="register">
-          <xsl:for-each select="$w:entries">
-            <xsl:variable name="id" select="string(@xml:id)"/>
-            <li>
-              <a href="{encode-for-uri($id)}.html">{t:reg-name(.)}</a>
-              <span class="count"> ({count(key('w:mentions', $id, $register))} mentions,
-                {count(key('w:corresp', $id, $register))} letters)</span>
-            </li>
-          </xsl:for-each>
-        </ul>
+        <xsl:call-template name="w:entity-list">
+          <xsl:with-param name="entities" select="$w:entries"/>
+        </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:variable name="w:authorities" as="map(xs:string, xs:string)"
-    select="map{'wikidata': 'https://www.wikidata.org/wiki/', 'viaf': 'https://viaf.org/viaf/',
-                'gnd': 'https://d-nb.info/gnd/'}"/>
+  <xsl:template name="w:place-register">
+    <xsl:call-template name="w:page">
+      <xsl:with-param name="href" select="'places/index.html'"/>
+      <xsl:with-param name="title" select="'Register of places'"/>
+      <xsl:with-param name="current" select="'places'"/>
+      <xsl:with-param name="content">
+        <h1>Register of places</h1>
+        <p class="lead">Every place the edition names; each entry lists every mention.</p>
+        <xsl:call-template name="w:entity-list">
+          <xsl:with-param name="entities" select="$w:places"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="w:entity-list">
+    <xsl:param name="entities" as="element(t:entity)*"/>
+    <xsl:choose>
+      <xsl:when test="empty($entities)"><p>The edition has none.</p></xsl:when>
+      <xsl:otherwise>
+        <ul class="register">
+          <xsl:for-each select="$entities">
+            <li>
+              <a href="{encode-for-uri(@key)}.html">{@name}</a>
+              <span class="count"> ({@mentions} mentions<xsl:if test="@kind != 'place'">,
+                {@letters} letters</xsl:if>)</span>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
   <xsl:template name="w:person-page">
-    <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="id" select="string($entry/@xml:id)"/>
-    <xsl:variable name="letters" select="w:in-date-order(key('w:corresp', $id, $register))"/>
-    <xsl:variable name="sent" select="$letters[w:corresp(., 'sent')/(tei:persName | tei:orgName)/@ref ! t:ref-id(.) = $id]"/>
-    <xsl:variable name="received" select="$letters[w:corresp(., 'received')/(tei:persName | tei:orgName)/@ref ! t:ref-id(.) = $id]"/>
-    <xsl:variable name="mentions" select="key('w:mentions', $id, $register)"/>
+    <xsl:param name="entry" as="element(t:entity)"/>
+    <xsl:variable name="id" select="string($entry/@key)"/>
+    <xsl:variable name="letters" select="w:in-date-order(key('t:letters-of', $id, $register))"/>
+    <xsl:variable name="sent" select="$letters[w:corresp(., 'sent')/@key = $id]"/>
+    <xsl:variable name="received" select="$letters[w:corresp(., 'received')/@key = $id]"/>
+    <xsl:variable name="mentions" select="key('t:mentions-of', $id, $register)"/>
     <xsl:call-template name="w:page">
-      <xsl:with-param name="href" select="w:person-href($id)"/>
-      <xsl:with-param name="title" select="t:reg-name($entry)"/>
-      <xsl:with-param name="current" select="'persons'"/>
+      <xsl:with-param name="href" select="w:entity-href($entry)"/>
+      <xsl:with-param name="title" select="string($entry/@name)"/>
+      <xsl:with-param name="current" select="if ($entry/@kind = 'place') then 'places' else 'persons'"/>
       <xsl:with-param name="content">
-        <article class="person">
-          <h1>{t:display-name($entry)}</h1>
+        <article class="{$entry/@kind}">
+          <h1>{$entry/@display}</h1>
           <dl class="meta">
-            <dt>Regularised name</dt><dd>{t:reg-name($entry)}</dd>
-            <xsl:variable name="variants" select="$entry/(tei:persName | tei:orgName)[@type = 'variant']"/>
-            <xsl:if test="$variants">
-              <dt>Also written</dt><dd>{string-join($variants ! normalize-space(), '; ')}</dd>
+            <dt>Regularised name</dt><dd>{$entry/@name}</dd>
+            <xsl:if test="$entry/@born or $entry/@died">
+              <dt>Life</dt><dd>{($entry/@born ! t:format-iso(.), '?')[1]} – {($entry/@died ! t:format-iso(.), '?')[1]}</dd>
             </xsl:if>
-            <xsl:for-each select="$entry/tei:idno[normalize-space()]">
-              <dt>{if (@type = 'wikidata') then 'Wikidata' else upper-case(@type)}</dt>
-              <dd>
-                <xsl:variable name="base" select="$w:authorities(string(@type))"/>
-                <xsl:choose>
-                  <xsl:when test="$base"><a href="{$base}{encode-for-uri(normalize-space(.))}" rel="external">{normalize-space(.)}</a></xsl:when>
-                  <xsl:when test="matches(., '^https?://')"><a href="{normalize-space(.)}" rel="external">{normalize-space(.)}</a></xsl:when>
-                  <xsl:otherwise>{normalize-space(.)}</xsl:otherwise>
-                </xsl:choose>
-              </dd>
+            <xsl:if test="$entry/t:variant">
+              <dt>Also written</dt><dd>{string-join($entry/t:variant ! normalize-space(), '; ')}</dd>
+            </xsl:if>
+            <xsl:for-each select="$entry/t:authority[matches(., '^https?://')]">
+              <dt>Authority</dt>
+              <dd><a href="{.}" rel="external">{.}</a></dd>
             </xsl:for-each>
-            <xsl:for-each select="$entry/tei:note[normalize-space()]">
-              <dt>Note</dt><dd>{t:plain(.)}</dd>
+            <xsl:for-each select="$entry/t:note[normalize-space()]">
+              <dt>Note</dt><dd>{.}</dd>
             </xsl:for-each>
           </dl>
           <xsl:if test="$sent or $received">
-            <p><a href="../{w:by-href($id)}">All letters of {t:display-name($entry)} in date order</a></p>
+            <p><a href="../{w:by-href($id)}">All letters of {$entry/@display} in date order</a></p>
           </xsl:if>
           <xsl:for-each select="[$sent, 'Letters sent', 'sent'], [$received, 'Letters received', 'received']">
             <xsl:if test="exists(?1)">
@@ -411,7 +434,7 @@
                     <li>
                       <a href="../{@href}">{w:title(.)}</a>:
                       <xsl:for-each select="$mentions[ancestor::t:doc is $doc]">
-                        <a class="mention" href="../{$doc/@href}#{t:mention-id(.)}" title="{normalize-space(.)}">{position()}</a>
+                        <a class="mention" href="../{$doc/@href}#{t:name-anchor(.)}" title="{normalize-space(.)}">{position()}</a>
                         <xsl:text> </xsl:text>
                       </xsl:for-each>
                     </li>

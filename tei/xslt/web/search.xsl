@@ -27,6 +27,8 @@
                         [not(ancestor::tei:note[t:is-footnote(.)])])]"/>
   </xsl:function>
 
+  <xsl:variable name="w:entities" as="element(t:entity)*" select="($w:entries, $w:places)"/>
+
   <xsl:template name="w:search-index">
     <xsl:variable name="docs" select="$w:documents"/>
     <xsl:variable name="n-docs" select="count($docs)"/>
@@ -34,17 +36,17 @@
       <xsl:map>
         <xsl:map-entry key="'docs'" select="array{
           ($docs ! [string(@href), w:title(.)]),
-          ($w:entries ! [w:person-href(@xml:id), t:reg-name(.)]) }"/>
+          ($w:entities ! [w:entity-href(.), string(@name)]) }"/>
         <xsl:map-entry key="'blocks'" select="array{
           (for $i in 1 to $n-docs return
             let $text := $docs[$i]/tei:TEI/tei:text
             return (
               (w:search-blocks($text) ! [$i - 1, w:block-id(.), t:plain(.)][string(?3)]),
-              ($text//tei:note[t:is-footnote(.)] ! [$i - 1, t:note-id(.), 'Note ' || @n || ': ' || t:plain(node())])
+              ($text//tei:note[t:is-footnote(.)] ! [$i - 1, t:note-id(.), 'Note ' || t:note-label(.) || ': ' || t:plain(node())])
             )),
-          (for $j in 1 to count($w:entries) return
-            let $e := $w:entries[$j]
-            return [$n-docs + $j - 1, '', string-join((t:reg-name($e), $e/(tei:persName | tei:orgName)[@type = 'variant'] ! normalize-space()), '; ')])
+          (for $j in 1 to count($w:entities) return
+            let $e := $w:entities[$j]
+            return [$n-docs + $j - 1, '', string-join((string($e/@name), $e/t:variant ! normalize-space()), '; ')])
         }"/>
       </xsl:map>
     </xsl:variable>

@@ -2,9 +2,9 @@
 <!--
   site.xsl: the whole web edition in one transformation.
 
-  Input: the edition document that tei/render/web.py builds from the TEI folder,
-    <t:edition><t:doc kind="letter|chapter|introduction|text|persons" id="…" href="…" order="N">
-      <tei:TEI>…</tei:TEI></t:doc>…</t:edition>
+  Input: the manifest of the edition model (tei/edition.py; read through ../model.xsl):
+    <t:edition><t:doc kind="letter|chapter|introduction|text|persons" id n href src order>
+      <t:meta>…</t:meta><tei:TEI>…</tei:TEI></t:doc>… <t:registers>…</t:registers></t:edition>
   Output: every page through xsl:result-document (hrefs relative to the site folder); the
   principal output is the list of pages written, one per line, for the caller to count.
 
@@ -25,6 +25,10 @@
   expand-text="yes">
 
   <xsl:import href="../common.xsl"/>
+  <xsl:include href="../model.xsl"/>
+  <!-- Transcription markup: what each element is (../transcription.xsl), in HTML (hooks.xsl). -->
+  <xsl:include href="../transcription.xsl"/>
+  <xsl:include href="hooks.xsl"/>
   <xsl:include href="pages.xsl"/>
   <xsl:include href="timeline.xsl"/>
   <xsl:include href="search.xsl"/>
@@ -37,10 +41,6 @@
   <xsl:param name="site-lang" as="xs:string" select="'en'"/>
 
   <xsl:key name="w:doc" match="t:doc" use="@id"/>
-  <xsl:key name="w:mentions" match="tei:text//tei:persName[@ref] | tei:text//tei:orgName[@ref]"
-    use="t:ref-id(@ref)"/>
-  <xsl:key name="w:corresp" match="t:doc[@kind = 'letter']"
-    use="tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc/tei:correspAction/(tei:persName | tei:orgName)/@ref ! t:ref-id(.)"/>
 
   <!-- Text blocks get anchors (b1, b2, …) so that search results land on the passage. -->
   <xsl:accumulator name="w:block" as="xs:integer" initial-value="0">
@@ -50,57 +50,55 @@
 
   <!-- ===================================================================== the edition -->
 
-  <xsl:variable name="w:letters" as="element(t:doc)*" select="w:in-date-order(/t:edition/t:doc[@kind = 'letter'])"/>
+  <xsl:variable name="w:letters" as="element(t:doc)*" select="t:in-letter-order(/t:edition/t:doc[@kind = 'letter'])"/>
   <xsl:variable name="w:front" select="/t:edition/t:doc[@kind = 'introduction']" as="element(t:doc)*"/>
   <xsl:variable name="w:chapters" select="/t:edition/t:doc[@kind = 'chapter']" as="element(t:doc)*"/>
   <xsl:variable name="w:texts" select="/t:edition/t:doc[@kind = 'text']" as="element(t:doc)*"/>
   <!-- Every page-worthy document in reading order: introduction, letters, chapters, others. -->
   <xsl:variable name="w:documents" select="($w:front, $w:letters, $w:chapters, $w:texts)" as="element(t:doc)*"/>
 
-  <xsl:variable name="w:entries" as="element()*">
-    <xsl:perform-sort select="/t:edition/t:doc[@kind = 'persons']//(tei:person | tei:org)[@xml:id]">
-      <xsl:sort select="lower-case(t:reg-name(.))"/>
-      <xsl:sort select="@xml:id"/>
+  <!-- The register of persons (and groups): the model's entities, already in sort order. -->
+  <xsl:variable name="w:entries" as="element(t:entity)*">
+    <xsl:perform-sort select="/t:edition/t:registers/t:entity[@kind = ('person', 'org')]">
+      <xsl:sort select="@sort"/>
+      <xsl:sort select="@key"/>
     </xsl:perform-sort>
   </xsl:variable>
+  <xsl:variable name="w:places" as="element(t:entity)*"
+    select="/t:edition/t:registers/t:entity[@kind = 'place']"/>
 
-  <!-- Correspondents: everybody named in a letter's sent or received action, by name. -->
-  <xsl:variable name="w:correspondents" as="xs:string*">
-    <xsl:perform-sort select="distinct-values($w:letters/tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc
-                              /tei:correspAction/(tei:persName | tei:orgName)/@ref ! t:ref-id(.))[exists(t:entry(.))]">
-      <xsl:sort select="lower-case(t:reg-name(t:entry(.)))"/>
-    </xsl:perform-sort>
-  </xsl:variable>
+  <!-- Correspondents: the keyed senders and addressees of the letters, in register order. -->
+  <xsl:variable name="w:correspondents" as="xs:string*"
+    select="$w:entries[key('t:letters-of', @key)]/string(@key)"/>
 
   <!-- ===================================================================== functions -->
 
-  <xsl:function name="w:corresp" as="element(tei:correspAction)*">
+  <!-- Senders (sent) or addressees (received) of a letter, as the model gives them. -->
+  <xsl:function name="w:corresp" as="element()*">
     <xsl:param name="doc" as="element(t:doc)"/>
     <xsl:param name="type" as="xs:string"/>
-    <xsl:sequence select="$doc/tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc/tei:correspAction[@type = $type]"/>
+    <xsl:sequence select="t:parties($doc, if ($type = 'sent') then 'sender' else 'addressee')"/>
   </xsl:function>
 
-  <!-- The date of a letter: the sent action's, else any in its header, else its dateline's. -->
-  <xsl:function name="w:date" as="element(tei:date)?">
+  <xsl:function name="w:date" as="element(t:date)?">
     <xsl:param name="doc" as="element(t:doc)"/>
-    <xsl:sequence select="(w:corresp($doc, 'sent')/tei:date,
-                           $doc/tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:date,
-                           $doc/tei:TEI/tei:text//tei:dateline//tei:date)[1]"/>
+    <xsl:sequence select="t:doc-date($doc)"/>
   </xsl:function>
 
-  <!-- Letters in date order; ties (and letters with the same bound) in the encoder's order. -->
   <xsl:function name="w:in-date-order" as="element(t:doc)*">
     <xsl:param name="docs" as="element(t:doc)*"/>
-    <xsl:perform-sort select="$docs">
-      <xsl:sort select="t:date-key(w:date(.))"/>
-      <xsl:sort select="xs:integer(@order)"/>
-    </xsl:perform-sort>
+    <xsl:sequence select="t:in-letter-order($docs)"/>
   </xsl:function>
 
   <xsl:function name="w:title" as="xs:string">
     <xsl:param name="doc" as="element(t:doc)"/>
-    <xsl:variable name="title" select="t:plain($doc/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1])"/>
-    <xsl:sequence select="if ($title) then $title else string($doc/@id)"/>
+    <xsl:sequence select="t:doc-title($doc)"/>
+  </xsl:function>
+
+  <!-- A letter's number and title, as lists show it. -->
+  <xsl:function name="w:numbered-title" as="xs:string">
+    <xsl:param name="doc" as="element(t:doc)"/>
+    <xsl:sequence select="($doc/@n ! (. || '. '), '')[1] || t:doc-title($doc)"/>
   </xsl:function>
 
   <xsl:function name="w:lang" as="xs:string">
@@ -124,6 +122,13 @@
   <xsl:function name="w:person-href" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="'persons/' || encode-for-uri($id) || '.html'"/>
+  </xsl:function>
+
+  <!-- The page of an entity: persons and groups in persons/, places in places/. -->
+  <xsl:function name="w:entity-href" as="xs:string">
+    <xsl:param name="entity" as="element(t:entity)"/>
+    <xsl:sequence select="(if ($entity/@kind = 'place') then 'places/' else 'persons/')
+      || encode-for-uri($entity/@key) || '.html'"/>
   </xsl:function>
 
   <xsl:function name="w:by-href" as="xs:string">
@@ -159,6 +164,12 @@
         <xsl:with-param name="entry" select="."/>
       </xsl:call-template>
     </xsl:for-each>
+    <xsl:call-template name="w:place-register"/>
+    <xsl:for-each select="$w:places">
+      <xsl:call-template name="w:person-page">
+        <xsl:with-param name="entry" select="."/>
+      </xsl:call-template>
+    </xsl:for-each>
     <xsl:call-template name="w:timeline-page"/>
     <xsl:call-template name="w:search-page"/>
     <xsl:call-template name="w:search-index"/>
@@ -167,24 +178,17 @@
   <!-- ===================================================================== TEI for the web -->
 
   <!-- Names link to the register and carry an anchor, so the register links back to them. -->
-  <xsl:template match="tei:persName[@ref] | tei:orgName[@ref]">
+  <xsl:template match="tei:*[@t:key]" priority="4">
     <xsl:param name="up" as="xs:string" tunnel="yes" select="''"/>
-    <xsl:variable name="entry" select="t:entry(@ref)"/>
-    <xsl:choose>
-      <xsl:when test="$entry and ancestor::tei:text">
-        <a class="{local-name()}" id="{t:mention-id(.)}" href="{$up}{w:person-href($entry/@xml:id)}" title="{t:reg-name($entry)}">
-          <xsl:apply-templates/>
-        </a>
-      </xsl:when>
-      <xsl:when test="$entry">
-        <a class="{local-name()}" href="{$up}{w:person-href($entry/@xml:id)}" title="{t:reg-name($entry)}">
-          <xsl:apply-templates/>
-        </a>
-      </xsl:when>
-      <xsl:otherwise>
-        <span class="{local-name()} unresolved" title="Not in the register: {@ref}"><xsl:apply-templates/></span>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:variable name="entity" select="t:entity-of(., @t:key)"/>
+    <a class="{local-name()}" href="{$up}{w:entity-href($entity)}" title="{$entity/@name}">
+      <xsl:if test="ancestor::tei:text"><xsl:attribute name="id" select="t:name-anchor(.)"/></xsl:if>
+      <xsl:apply-templates/>
+    </a>
+  </xsl:template>
+
+  <xsl:template match="tei:persName[@ref] | tei:orgName[@ref]">
+    <span class="{local-name()} unresolved" title="Not in the register: {@ref}"><xsl:apply-templates/></span>
   </xsl:template>
 
   <!-- Blocks carry anchors for the search; otherwise as in common.xsl. -->

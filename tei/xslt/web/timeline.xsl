@@ -29,12 +29,12 @@
     <xsl:variable name="undated" select="$w:letters except $dated"/>
     <xsl:variable name="by-count" as="xs:string*">
       <xsl:perform-sort select="$w:correspondents">
-        <xsl:sort select="count(key('w:corresp', ., $register))" order="descending"/>
-        <xsl:sort select="count(key('w:corresp', ., $register)[w:corresp(., 'sent')/(tei:persName | tei:orgName)/@ref ! t:ref-id(.) = current()])" order="descending"/>
+        <xsl:sort select="count(key('t:letters-of', ., $register))" order="descending"/>
+        <xsl:sort select="count(key('t:letters-of', ., $register)[w:corresp(., 'sent')/@key = current()])" order="descending"/>
       </xsl:perform-sort>
     </xsl:variable>
     <xsl:variable name="principal" select="$by-count[1]" as="xs:string?"/>
-    <xsl:variable name="name" select="if ($principal) then t:display-name(t:entry($principal)) else 'the principal correspondent'"/>
+    <xsl:variable name="name" select="if ($principal) then string(t:entity-of($register, $principal)/@display) else 'the principal correspondent'"/>
     <xsl:call-template name="w:page">
       <xsl:with-param name="href" select="'timeline.html'"/>
       <xsl:with-param name="title" select="'Timeline'"/>
@@ -80,7 +80,7 @@
     <!-- Wide columns for a month of letters, narrow ones (at least 3px) for years. -->
     <xsl:variable name="col" select="if ($span le 45) then 22 else max((3, 990 idiv $span))" as="xs:integer"/>
     <xsl:variable name="is-up" select="function($d as element(t:doc)) as xs:boolean {
-        exists($principal) and w:corresp($d, 'sent')/(tei:persName | tei:orgName)/@ref ! t:ref-id(.) = $principal }"/>
+        exists($principal) and w:corresp($d, 'sent')/@key = $principal }"/>
     <xsl:variable name="groups" as="map(*)*">
       <xsl:for-each-group select="$dated" group-by="w:day(.)">
         <xsl:sequence select="map{ 'day': current-grouping-key(),
