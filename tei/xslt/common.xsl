@@ -7,8 +7,12 @@
     key, human label), ids for notes and mentions.
   * One template per TEI element of the body in the default mode, producing HTML5 elements
     (no namespace). Unknown elements fall back to a span with their text: nothing is dropped.
+    Transcription markup (choice, del/add, lb, pb, hi, ref, gap, back lists, labelled divs)
+    is transcription.xsl's, which every output includes; the reading it follows ($reading,
+    t:reading-of) and the text of a text node (t:text) are here, for the plain text too.
   * Mode t:notes renders the footnotes of a document as an ordered list with back-links.
-  * Mode t:plain gives the reading text of a node (for titles, search, running heads).
+  * Mode t:plain gives the reading text of a node (for titles, search, running heads): the
+    same reading as the text, words kept apart across line ends and blocks, notes left out.
 
   Hooks an importer overrides: the templates for tei:persName / tei:orgName (links), and the
   function-free named template t:note-marker.
@@ -25,6 +29,10 @@
        contains it; every look-up goes through key('t:person', ...) on it. -->
   <xsl:param name="register" as="document-node()?" select="()"/>
 
+  <!-- The reading shown: 'normalised' (the editors' forms, no deletions, words joined across
+       line ends) or 'diplomatic' (the source's forms, deletions, its lines). -->
+  <xsl:param name="reading" as="xs:string" select="'normalised'"/>
+
   <!-- Accumulators (mention and block numbers) must apply to the document being rendered. -->
   <xsl:mode use-accumulators="#all"/>
 
@@ -35,6 +43,12 @@
   <xsl:accumulator name="t:mention" as="xs:integer" initial-value="0">
     <xsl:accumulator-rule match="tei:TEI" select="0"/>
     <xsl:accumulator-rule match="tei:persName[@ref] | tei:orgName[@ref]" select="$value + 1"/>
+  </xsl:accumulator>
+
+  <!-- Footnotes are numbered per TEI document, for those without a number of their own. -->
+  <xsl:accumulator name="t:footnote" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:TEI" select="0"/>
+    <xsl:accumulator-rule match="tei:note[t:is-footnote(.)]" select="$value + 1"/>
   </xsl:accumulator>
 
   <xsl:variable name="t:months" as="xs:string+"
@@ -117,7 +131,13 @@
 
   <xsl:function name="t:note-id" as="xs:string">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:sequence select="string(($note/@xml:id, ($note/ancestor::tei:TEI[1]/@xml:id, 'doc')[1] || '-n' || ($note/@n, count($note/preceding::tei:note) + 1)[1])[1])"/>
+    <xsl:sequence select="string(($note/@xml:id, ($note/ancestor::tei:TEI[1]/@xml:id, 'doc')[1] || '-n' || t:note-label($note))[1])"/>
+  </xsl:function>
+
+  <!-- The marker of a footnote: its @n, else its number among the document's footnotes. -->
+  <xsl:function name="t:note-label" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="string(($note/@n[normalize-space()], $note/accumulator-before('t:footnote'))[1])"/>
   </xsl:function>
 
   <!-- The id of the anchor a note's back-link returns to (the first marker). -->
@@ -139,10 +159,138 @@
     <xsl:sequence select="'m' || $name/accumulator-before('t:mention')"/>
   </xsl:function>
 
-  <!-- Footnotes that are rendered as numbered notes (not endnote markers without text). -->
+  <!-- Footnotes: every note of the text wherever it stands (foot, margin, end of a lemma, no
+       @place), except the chapters' endnote markers, the editors' block notes, notes the
+       source has inline, notes inside notes or register entries, and notes that say nothing. -->
   <xsl:function name="t:is-footnote" as="xs:boolean">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:sequence select="not($note/@type = ('endnote', 'editorial')) and (exists($note/@n) or $note/@place = 'foot')"/>
+    <xsl:sequence select="not($note/@type = ('endnote', 'editorial')) and not($note/@place = 'inline')
+      and exists($note/ancestor::tei:text) and empty($note/ancestor::tei:note)
+      and empty($note/ancestor::*[t:is-register(.)]) and not(t:says-nothing($note))"/>
+  </xsl:function>
+
+  <!-- A note with no words: only empty references (and the punctuation between them). -->
+  <xsl:function name="t:says-nothing" as="xs:boolean">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="exists($note/tei:ref)
+      and empty($note/(descendant::text()[matches(., '[\p{L}\p{N}]')] | descendant::*[not(self::tei:ref)]))"/>
+  </xsl:function>
+
+  <xsl:function name="t:is-register" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/(self::tei:listPerson | self::tei:listPlace | self::tei:listOrg | self::tei:listBibl | self::tei:listEvent))"/>
+  </xsl:function>
+
+  <!-- ===================================================================== transcription -->
+
+  <!-- The reading an element belongs to: 'diplomatic' (the source's form: abbr, sic, orig and
+       am in a choice, a deletion, an abbreviation mark), 'normalised' (the editors': expan,
+       corr, reg in a choice, an expansion), '' for both. -->
+  <xsl:function name="t:reading-of" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="
+      if ($el/(self::tei:abbr | self::tei:sic | self::tei:orig)[parent::tei:choice] or $el/(self::tei:del | self::tei:am)) then 'diplomatic'
+      else if ($el/(self::tei:expan | self::tei:corr | self::tei:reg)[parent::tei:choice] or $el/self::tei:ex) then 'normalised'
+      else ''"/>
+  </xsl:function>
+
+  <!-- Whether the reader can choose between two readings of a text. -->
+  <xsl:function name="t:has-readings" as="xs:boolean">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="exists($text/descendant::*[self::tei:choice or self::tei:del or self::tei:am or self::tei:ex
+      or self::tei:add or self::tei:lb[t:in-prose(.)] or self::tei:c[t:styles(.) = ('long-s', 'gemination')]][1])"/>
+  </xsl:function>
+
+  <!-- @rend and @rendition tokens (with or without "#") and the style each names. -->
+  <xsl:variable name="t:rend-styles" as="map(xs:string, xs:string)" select="map{
+    'italic': 'italic', 'italics': 'italic', 'i': 'italic', 'it': 'italic', 'cursive': 'italic', 'kursiv': 'italic',
+    'bold': 'bold', 'b': 'bold', 'strong': 'bold', 'fett': 'bold',
+    'underline': 'underline', 'underlined': 'underline', 'u': 'underline', 'ul': 'underline',
+    'double-underline': 'double-underline', 'underline-double': 'double-underline',
+    'doubleunderline': 'double-underline', 'underline2': 'double-underline', 'uu': 'double-underline',
+    'sup': 'superscript', 'superscript': 'superscript', 'super': 'superscript', 'hochgestellt': 'superscript',
+    'sub': 'subscript', 'subscript': 'subscript', 'tiefgestellt': 'subscript',
+    'spaced': 'spaced', 'spaced-out': 'spaced', 'letterspaced': 'spaced', 'letter-spaced': 'spaced',
+    'gesperrt': 'spaced', 'expanded': 'spaced', 'spacing': 'spaced',
+    'smallcaps': 'smallcaps', 'small-caps': 'smallcaps', 'sc': 'smallcaps', 'kapitälchen': 'smallcaps',
+    'caps': 'caps', 'capitals': 'caps', 'uppercase': 'caps', 'allcaps': 'caps',
+    'strikethrough': 'strikethrough', 'strike': 'strikethrough', 'line-through': 'strikethrough',
+    'overstrike': 'strikethrough', 'struck': 'strikethrough', 'overwritten': 'overwritten',
+    'overline': 'overline',
+    'latintype': 'latin', 'antiqua': 'latin', 'latin': 'latin', 'latein': 'latin',
+    'printed': 'printed', 'pre-print': 'printed', 'preprint': 'printed', 'stamp': 'printed',
+    'mono': 'mono', 'monospace': 'mono', 'typewriter': 'mono',
+    'left': 'align-left', 'right': 'align-right', 'center': 'align-center', 'centre': 'align-center',
+    'langess': 'long-s', 'long-s': 'long-s', 'longs': 'long-s',
+    'gemination-n': 'gemination', 'gemination-m': 'gemination', 'gemination': 'gemination'}"/>
+
+  <!-- The styles an element's @rend and @rendition name; tokens the table lacks name none. -->
+  <xsl:function name="t:styles" as="xs:string*">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="distinct-values((tokenize($el/@rend), tokenize($el/@rendition))
+      ! $t:rend-styles(lower-case(replace(., '^#', ''))))"/>
+  </xsl:function>
+
+  <!-- The form a character with a rendition has in the source: a long s ("ſ") for an "s", a
+       letter with a doubling stroke ("n̄") for "nn"; () when its rendition names no such form. -->
+  <xsl:function name="t:written-form" as="xs:string?">
+    <xsl:param name="c" as="element()"/>
+    <xsl:variable name="styles" select="t:styles($c)"/>
+    <xsl:sequence select="if ($styles = 'long-s' and string($c) = 's') then 'ſ'
+      else if ($styles = 'gemination' and string-length($c) = 2) then substring($c, 1, 1) || '&#x304;'
+      else ()"/>
+  </xsl:function>
+
+  <!-- Elements whose lines are the text's own lines (a break there is a break in every
+       reading), as against running prose, where the source's line ends are only a space. -->
+  <xsl:function name="t:is-block" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/(self::tei:p | self::tei:ab | self::tei:note | self::tei:item | self::tei:cell
+      | self::tei:quote | self::tei:head | self::tei:opener | self::tei:closer | self::tei:salute | self::tei:signed
+      | self::tei:dateline | self::tei:address | self::tei:addrLine | self::tei:postscript | self::tei:l
+      | self::tei:lg | self::tei:div | self::tei:byline | self::tei:docTitle | self::tei:titlePart | self::tei:label))"/>
+  </xsl:function>
+
+  <xsl:function name="t:in-prose" as="xs:boolean">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:sequence select="exists($lb/ancestor::*[t:is-block(.)][1]
+      [self::tei:p or self::tei:ab or self::tei:note or self::tei:item or self::tei:cell or self::tei:quote])"/>
+  </xsl:function>
+
+  <!-- A reference that shows nothing: no words, no elements. -->
+  <xsl:function name="t:is-empty-ref" as="xs:boolean">
+    <xsl:param name="node" as="node()?"/>
+    <xsl:sequence select="exists($node/self::tei:ref[not(@type = 'noteAnchor')][not(*)][not(normalize-space())])"/>
+  </xsl:function>
+
+  <!-- The words of a text node as the reading has them: no space on either side of a line
+       or page break inside a word (lb/pb break="no"), and no punctuation left standing for a
+       reference that shows nothing: "vgl. X; <ref/>." is "vgl. X.", "(<ref/>)" nothing. -->
+  <xsl:function name="t:text" as="xs:string">
+    <xsl:param name="text" as="text()"/>
+    <xsl:variable name="next" select="$text/following-sibling::node()[1]"/>
+    <xsl:variable name="prev" select="$text/preceding-sibling::node()[1]"/>
+    <xsl:variable name="after-ref" select="$next[t:is-empty-ref(.)]/following-sibling::node()[1]"/>
+    <xsl:variable name="before-ref" select="$prev[t:is-empty-ref(.)]/preceding-sibling::node()[1]"/>
+    <xsl:sequence select="if (empty(($next, $prev)[self::tei:lb or self::tei:pb or self::tei:cb or self::tei:ref])) then string($text)
+      else string($text)
+      ! (if ($next[self::tei:lb or self::tei:pb or self::tei:cb][@break = 'no']) then replace(., '\s+$', '')
+         else if (ends-with(., '(') and starts-with($after-ref, ')')) then replace(., '\s*\($', '')
+         else if (t:is-empty-ref($next) and (empty($after-ref) or t:is-empty-ref($after-ref) or matches($after-ref, '^[.,;:)!?]')))
+           then replace(., '[\s,;]+$', '')
+         else .)
+      ! (if ($prev[self::tei:lb or self::tei:pb or self::tei:cb][@break = 'no']) then replace(., '^\s+', '')
+         else if (starts-with(., ')') and ends-with($before-ref, '(')) then substring(., 2)
+         else .)"/>
+  </xsl:function>
+
+  <!-- A link target that is safe to follow: http(s), a fragment of the same page, or a
+       relative address (no scheme, not "//host"). Anything else (javascript:, data:, file:,
+       mailto:, backslashes, control characters) is no link. -->
+  <xsl:function name="t:safe-target" as="xs:string?">
+    <xsl:param name="target" as="xs:string?"/>
+    <xsl:sequence select="$target[matches(., '^https?://[^\s\\]+$', 'i')
+      or (matches(., '^[^\s\\:/?#]*([/?#][^\s\\]*)?$') and not(starts-with(., '//')) and . ne '')]"/>
   </xsl:function>
 
   <!-- ===================================================================== structure -->
@@ -176,7 +324,10 @@
   </xsl:template>
 
   <xsl:template match="tei:p">
-    <p><xsl:apply-templates/></p>
+    <p>
+      <xsl:if test="exists(t:styles(.))"><xsl:attribute name="class" select="t:styles(.) ! ('s-' || .)"/></xsl:if>
+      <xsl:apply-templates/>
+    </p>
   </xsl:template>
 
   <xsl:template match="tei:opener">
@@ -277,35 +428,13 @@
     <q><xsl:apply-templates/></q>
   </xsl:template>
 
-  <xsl:template match="tei:gap">
-    <p class="gap">[{if (@reason = 'not-transcribed') then 'The text of this document is not given in the source.'
-      else 'gap' || (@reason ! (': ' || .))}]</p>
-  </xsl:template>
-
-  <xsl:template match="tei:lb">
-    <br/>
-  </xsl:template>
-
   <!-- The running head of the printed source is no part of the text. -->
   <xsl:template match="tei:fw"/>
 
-  <!-- The source's own page number, for citing it: set off in brackets. -->
-  <xsl:template match="tei:pb">
-    <span class="pb">[p. {@n}]</span>
-  </xsl:template>
-
   <!-- ===================================================================== inline -->
 
-  <xsl:template match="tei:hi[@rend = ('italic', 'italics')] | tei:emph | tei:title[ancestor::tei:text]">
+  <xsl:template match="tei:emph | tei:title[ancestor::tei:text]">
     <em><xsl:apply-templates/></em>
-  </xsl:template>
-
-  <xsl:template match="tei:hi[@rend = 'bold']">
-    <strong><xsl:apply-templates/></strong>
-  </xsl:template>
-
-  <xsl:template match="tei:hi">
-    <span class="hi {@rend}"><xsl:apply-templates/></span>
   </xsl:template>
 
   <xsl:template match="tei:foreign">
@@ -384,7 +513,7 @@
   <xsl:template name="t:note-marker">
     <xsl:param name="note" as="element(tei:note)"/>
     <xsl:param name="id" as="xs:string"/>
-    <xsl:param name="label" as="xs:string" select="string(($note/@n, '*')[1])"/>
+    <xsl:param name="label" as="xs:string" select="t:note-label($note)"/>
     <sup class="noteref" id="{$id}"><a href="#{t:note-id($note)}" aria-label="Note {$label}">{$label}</a></sup>
   </xsl:template>
 
@@ -424,7 +553,7 @@
     <xsl:variable name="id" select="t:note-id(.)"/>
     <xsl:variable name="note" select="."/>
     <li id="{$id}" class="note">
-      <xsl:if test="@n castable as xs:integer"><xsl:attribute name="value" select="@n"/></xsl:if>
+      <xsl:if test="t:note-label(.) castable as xs:integer"><xsl:attribute name="value" select="t:note-label(.)"/></xsl:if>
       <xsl:apply-templates/>
       <xsl:if test="not(@type = 'unanchored')">
         <xsl:text> </xsl:text>
@@ -456,16 +585,30 @@
 
   <xsl:template match="comment() | processing-instruction()"/>
 
-  <!-- Plain reading text: the words without notes' texts (markers and notes are left out). -->
+  <!-- Plain reading text: the words of $reading without notes' texts (markers and notes are
+       left out), nor register lists, nor the source's running heads. -->
   <xsl:mode name="t:plain" on-no-match="text-only-copy"/>
-  <xsl:template match="tei:note | tei:ref[@type = 'noteAnchor']" mode="t:plain"/>
+  <xsl:template match="tei:note | tei:ref[@type = 'noteAnchor'] | tei:fw | tei:listPerson | tei:listPlace
+    | tei:listOrg | tei:listBibl | tei:listEvent" mode="t:plain" priority="1"/>
+  <!-- Only the members of a choice (and the changes) that belong to the reading. -->
+  <xsl:template match="tei:choice | tei:subst" mode="t:plain">
+    <xsl:apply-templates select="*" mode="t:plain"/>
+  </xsl:template>
+  <xsl:template match="tei:choice/* | tei:del | tei:am | tei:ex" mode="t:plain" priority="1">
+    <xsl:if test="t:reading-of(.) = ('', $reading)"><xsl:apply-templates mode="t:plain"/></xsl:if>
+  </xsl:template>
+  <!-- A line end is a space, except inside a word; a space left by the writer is one too. -->
+  <xsl:template match="tei:lb" mode="t:plain">{if (@break = 'no') then '' else ' '}</xsl:template>
+  <xsl:template match="tei:space" mode="t:plain"><xsl:text> </xsl:text></xsl:template>
+  <xsl:template match="tei:c[t:written-form(.)]" mode="t:plain">{if ($reading = 'diplomatic') then t:written-form(.) else string(.)}</xsl:template>
   <!-- Blocks written without whitespace between them keep their words apart. -->
-  <xsl:template match="tei:cell | tei:item" mode="t:plain">
+  <xsl:template match="*[t:is-block(.)] | tei:row | tei:sp | tei:speaker | tei:seg[@type = 'mark']
+    | tei:seg[t:styles(.) = ('align-left', 'align-right', 'align-center')]" mode="t:plain">
     <xsl:apply-templates mode="t:plain"/>
     <xsl:text> </xsl:text>
   </xsl:template>
   <xsl:template match="text()" mode="t:plain">
-    <xsl:value-of select="."/>
+    <xsl:value-of select="t:text(.)"/>
   </xsl:template>
 
   <xsl:function name="t:plain" as="xs:string">
