@@ -266,6 +266,7 @@ def _render_print(ctx: _Context) -> StepResult:
         paper=ctx.settings.paper,
         pdfa=ctx.settings.pdfa,
         line_numbers=ctx.settings.line_numbers,
+        reading=ctx.settings.reading,
         # The title as on the site; without one in [edition], the introduction's.
         edition=ctx.edition,
         when=ctx.edition_time,  # dated as the exports: a rebuild gives the same bytes
@@ -280,19 +281,23 @@ def _render_print(ctx: _Context) -> StepResult:
 
 
 def _export(ctx: _Context) -> StepResult:
-    from tei.export import export_bag, export_cmif, read_letters
+    from tei.edition import read_edition
+    from tei.export import export_bag, export_cmif
 
     step = StepResult("export", DONE)
     draft = draft_warning(ctx.edition)  # once for all the exports
     if draft:
         step.warnings.append(draft)
-    if read_letters(ctx.tei):
+    # The model's own warnings (files skipped, pointers unresolved) are the render steps' news.
+    model = read_edition(ctx.tei)
+    if model.letters:
         cmif = export_cmif(
             ctx.tei,
             ctx.staging / "export" / "cmif.xml",
             metadata_path=ctx.metadata,
             now=ctx.edition_time,
             edition=ctx.edition,
+            model=model,
         )
         step.outputs.append("export/cmif.xml")
         step.warnings += cmif.warnings

@@ -16,6 +16,7 @@ Keys (all optional)::
     paper = "a4"              # a4 | letter | a5
     pdfa = false              # the PDF as PDF/A-2b, for an archive's deposit
     line_numbers = false      # every fifth line numbered in the PDF's margin
+    reading = "normalised"    # the PDF's text: normalised | diplomatic (the site has both)
     jobs = 2                  # worker processes for validation
 """
 
@@ -31,6 +32,9 @@ from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.tomlfile import read_toml
 
 PAPER_SIZES = ("a4", "letter", "a5")
+#: The readings of a transcription (common.xsl's $reading): the editors' normalised forms,
+#: or the source's own (abbreviations, deletions, line ends).
+READINGS = ("normalised", "diplomatic")
 CONFIG_FILE = "teitool.toml"
 
 
@@ -45,6 +49,7 @@ class Settings:
     paper: str = "a4"
     pdfa: bool = False
     line_numbers: bool = False
+    reading: str = "normalised"
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     #: The file the settings were read from, if any (shown in the build summary).
     origin: Path | None = None
@@ -89,6 +94,12 @@ def _paper(key: str, value: Any) -> str:
     return str(value)
 
 
+def _reading(key: str, value: Any) -> str:
+    if value not in READINGS:
+        raise ValueError(f"{key} must be one of {', '.join(READINGS)}, not {value!r}")
+    return str(value)
+
+
 def _flag(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{key} must be true or false, not {value!r}")
@@ -111,6 +122,7 @@ def _converters(base: Path) -> dict[str, Callable[[str, Any], Any]]:
         "paper": _paper,
         "pdfa": _flag,
         "line_numbers": _flag,
+        "reading": _reading,
         "jobs": _jobs,
     }
 

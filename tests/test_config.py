@@ -69,6 +69,7 @@ def test_command_line_options_win_and_none_means_not_given(tmp_path: Path) -> No
         ({"jobs": True}, "jobs must be a whole number"),
         ({"jobs": "4"}, "jobs must be a whole number"),
         ({"pdfa": "yes"}, "pdfa must be true or false"),
+        ({"reading": "facsimile"}, "reading must be one of normalised, diplomatic"),
         ({"output": ""}, "output must be a path"),
         ({"sources": []}, "sources must be a path or a list of paths"),
         ({"outptu": "build"}, "unknown setting(s) outptu"),
@@ -80,6 +81,12 @@ def test_bad_settings_are_one_clear_error(table: dict, message: str) -> None:
     assert message in str(info.value)
     assert str(info.value).startswith("teitool.toml: ")
     assert info.value.exit_code == 2
+
+
+def test_the_reading_is_a_setting(tmp_path: Path) -> None:
+    (tmp_path / "teitool.toml").write_text('reading = "diplomatic"\n')
+    assert load_settings(start=tmp_path).reading == "diplomatic"
+    assert load_settings(start=tmp_path).with_options(reading="normalised").reading == "normalised"
 
 
 def test_broken_toml_names_the_file(tmp_path: Path) -> None:

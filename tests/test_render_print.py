@@ -549,3 +549,29 @@ def test_edition_pdf(edition_pdf: Path, encoded_edition: Path) -> None:
     # The lines of figures of 4 June 1932 are typeset as a table, label beside figure.
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert re.search(r"Ukraine\s+5000\s+CCHO\s+1250", text)
+
+
+@pytest.mark.parametrize(
+    ("reading", "shown", "hidden"),
+    [("normalised", "und Erfreuliches", "u. Erfreuliches"),
+     ("diplomatic", "u. Erfreuliches", "und Erfreuliches")],
+)
+def test_the_reading_printed_is_chosen(
+    tmp_path: Path, reading: str, shown: str, hidden: str
+) -> None:
+    """One reading per PDF: the editors' expansion ("und") or the source's abbreviation ("u.")."""
+    letter = FIXTURES / "transcription" / "escher-style.xml"
+    out = tmp_path / "letter.pdf"
+    result = CliRunner().invoke(
+        main, ["render", "print", str(letter), "-o", str(out), "--typst", "--reading", reading]
+    )
+    assert result.exit_code == 0, result.output
+    pages = pypdf.PdfReader(out).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert shown in text
+    assert hidden not in text
+
+
+def test_an_unknown_reading_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TeitoolError, match="--reading: 'facsimile' is not one of"):
+        render_print(FIXTURES / "transcription", tmp_path / "x.pdf", reading="facsimile")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Final
 
 from lxml import etree
 
+from tei.config import READINGS
 from tei.edition import Document, Edition, day_bound, read_edition
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
@@ -278,6 +279,7 @@ def render_print(
     edition: EditionMetadata | None = None,
     pdfa: bool = False,
     line_numbers: bool = False,
+    reading: str = "normalised",
     when: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> PrintResult:
@@ -288,7 +290,8 @@ def render_print(
     (``edition.typ`` for ``edition.pdf``); ``title`` overrides the edition's title, which is
     otherwise ``edition``'s (the ``[edition]`` metadata, which also gives the title page and
     the PDF's metadata) or the title of the correspondence's introduction. ``pdfa`` writes
-    PDF/A-2b; ``line_numbers`` numbers every fifth line in the margin. ``when`` dates the PDF
+    PDF/A-2b; ``line_numbers`` numbers every fifth line in the margin; ``reading`` is the
+    transcription's reading printed (:data:`tei.config.READINGS`). ``when`` dates the PDF
     (default: :func:`edition_time`). ``progress`` (see :mod:`tei.progress`) hears of the pages:
     the number expected from the text at the start, the number typeset at the end.
     Files that are not TEI are skipped with a warning each. Raises :class:`TeitoolError`:
@@ -300,6 +303,10 @@ def render_print(
     if size is None:
         raise TeitoolError(
             f"--paper: '{paper}' is not one of {', '.join(PAPER_SIZES)}", EXIT_CANNOT_RUN
+        )
+    if reading not in READINGS:
+        raise TeitoolError(
+            f"--reading: '{reading}' is not one of {', '.join(READINGS)}", EXIT_CANNOT_RUN
         )
     tei_dir, out_pdf = Path(tei_dir), Path(out_pdf)
     report = progress or (lambda done, total: None)
@@ -328,6 +335,7 @@ def render_print(
     params |= {
         "paper": size,
         "line-numbers": line_numbers,
+        "reading": reading,
         "date": when.date().isoformat(),
     }
     xslt_started = time.perf_counter()
