@@ -10,6 +10,8 @@ or a CI job would run it:
 * the corpus: `teitool validate` (well-formedness + teitool.xsd + teitool.sch, all cores,
   cold cache) against `jing tei_all.rng` on all files in one JVM (the fast way to use jing);
 * a re-run of teitool on the unchanged corpus (every result from the cache);
+* `--no-builtin --schema tei_all.rng` on the corpus, grammar only and with the Schematron rules
+  tei_all.rng embeds (`--no-embedded-schematron` or not), against jing (grammar only);
 * one letter: `teitool validate` (no cache) against `jing tei_all.rng` on that letter;
 * one letter with `--schema tei_all.rng --no-builtin` (jing in the background, tuned JVM and
   a class-data archive) against plain jing;
@@ -84,6 +86,23 @@ def rate(files: int, size: int, seconds: float) -> str:
     return f"{seconds:7.2f} s  {files / seconds:8.0f} files/s  {size / 2**20 / seconds:6.2f} MB/s"
 
 
+def compare_embedded_rules(tei: Path, files: list[Path], size: int, jing_all: float,
+                           env: dict[str, str]) -> None:
+    """tei_all.rng in teitool: the grammar alone, then with its 83 embedded Schematron rules
+    (which jing does not run), against jing on the grammar alone."""
+    command = [*TEITOOL, "validate", str(tei), "--no-builtin", "--no-cache",
+               "--schema", str(TEI_ALL)]
+    grammar, _ = timed([*command, "--no-embedded-schematron"], env)
+    rules, done = timed(command, env)
+    print("tei_all.rng on the corpus (no cache)")
+    print(f"  jing (grammar only)                      {rate(len(files), size, jing_all)}")
+    print(f"  teitool grammar only                     {rate(len(files), size, grammar)}"
+          f"  = {jing_all / grammar:.1f}x jing")
+    print(f"  teitool grammar + embedded Schematron    {rate(len(files), size, rules)}"
+          f"  = {jing_all / rules:.1f}x jing (goal >= 1x)")
+    print(f"      {done.stdout.strip().splitlines()[-1]}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=2000)
@@ -118,6 +137,7 @@ def main() -> None:
         print(f"      {done_warm.stdout.strip().splitlines()[-1]}")
         print(f"  throughput teitool / jing: {jing_all / cold:.1f}x (goal >= 2x)")
         print(f"  re-run speed-up: {cold / warm:.1f}x faster than the first run (goal >= 10x)\n")
+        compare_embedded_rules(tei, files, size, jing_all, env)
 
         one = next(f for f in files if "/letters/" in str(f))
         jing_one = median_time([*jing, str(TEI_ALL), str(one)], args.repeat)

@@ -59,8 +59,9 @@ class XmlProblem(Exception):
         return f"{where}: {self.message}"
 
 
-def _parser(resolver: etree.Resolver | None = None) -> etree.XMLParser:
+def _parser(resolver: etree.Resolver | None = None, recover: bool = False) -> etree.XMLParser:
     parser = etree.XMLParser(
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -104,13 +105,41 @@ def _check_doctype(tree: etree._ElementTree, path: str) -> None:
             "undeclared-entity")
 
 
+#: libxml2's findings that break the Namespaces in XML or xml:id recommendations, not XML
+#: itself (an undeclared prefix, ``xml:id="[UUID]"``, an id used twice), with the rule each
+#: is reported under. The document is well-formed: it can still be parsed and checked.
+NAMESPACE_ERRORS = {
+    "NS_ERR_UNDEFINED_NAMESPACE": "namespace",
+    "NS_ERR_QNAME": "namespace",
+    "NS_ERR_XML_NAMESPACE": "namespace",
+    "NS_ERR_EMPTY": "namespace",
+    "DTD_XMLID_VALUE": "xml-id",
+    "DTD_ID_REDEFINED": "id-unique",
+}
+
+
+def _namespace_problems(path: str, log: etree._ListErrorLog) -> list[XmlProblem] | None:
+    """The log's findings as problems if every one is a namespace error, else None."""
+    problems: dict[tuple[int, int, str], XmlProblem] = {}
+    for entry in log:
+        rule = NAMESPACE_ERRORS.get(entry.type_name)
+        if rule is None:
+            return None
+        problems.setdefault((entry.line, entry.column, entry.message), XmlProblem(
+            path, entry.line or 1, entry.column or 1, entry.message.strip(), rule))
+    return list(problems.values()) or None
+
+
 def parse_bytes(
-    data: bytes, path: str = "<bytes>", resolver: etree.Resolver | None = None
+    data: bytes, path: str = "<bytes>", resolver: etree.Resolver | None = None,
+    namespace_errors: list[XmlProblem] | None = None,
 ) -> etree._ElementTree:
     """Parse ``data`` safely; raise :class:`XmlProblem` naming ``path`` on any failure.
 
     ``resolver`` decides which files the document may pull in later (a schema's includes, a
-    stylesheet's ``document()``); by default none.
+    stylesheet's ``document()``); by default none. With a ``namespace_errors`` list, a
+    document whose only faults are namespace errors (:data:`NAMESPACE_ERRORS`) is parsed
+    all the same and its faults are added to the list, so that the schemas still run.
     """
     if not data.strip():
         raise XmlProblem(path, 1, 1, "the file is empty; expected an XML document", "not-xml")
@@ -119,20 +148,30 @@ def parse_bytes(
     match = _ENTITY_DECL.search(data)
     if match:
         raise _entity_problem(path, data.count(b"\n", 0, match.start()) + 1)
+    parser = _parser(resolver)
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser(resolver), base_url=None))
+        tree = etree.ElementTree(etree.fromstring(data, parser, base_url=None))
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (1, 1)
-        message = exc.msg or str(exc)
-        message = re.sub(r",? line \d+, column \d+$", "", message)
-        if "XML_PARSE_HUGE" in message:
-            # libxml2's limits for safe parsing, in its words: say what they mean.
-            message = ("elements nested deeper than 256 levels or a text node over 10 MB; "
-                       "teitool parses with libxml2's safety limits on")
-        raise XmlProblem(path, line or 1, column or 1, f"not well-formed: {message}") from None
+        found = _namespace_problems(path, parser.error_log)
+        if namespace_errors is None or found is None:
+            raise _syntax_problem(path, exc) from None
+        namespace_errors.extend(found)
+        tree = etree.ElementTree(etree.fromstring(data, _parser(resolver, recover=True),
+                                                 base_url=None))
     if tree.docinfo.doctype:
         _check_doctype(tree, path)
     return tree
+
+
+def _syntax_problem(path: str, exc: etree.XMLSyntaxError) -> XmlProblem:
+    line, column = exc.position if exc.position else (1, 1)
+    message = exc.msg or str(exc)
+    message = re.sub(r",? line \d+, column \d+$", "", message)
+    if "XML_PARSE_HUGE" in message:
+        # libxml2's limits for safe parsing, in its words: say what they mean.
+        message = ("elements nested deeper than 256 levels or a text node over 10 MB; "
+                   "teitool parses with libxml2's safety limits on")
+    return XmlProblem(path, line or 1, column or 1, f"not well-formed: {message}")
 
 
 def parse_file(
@@ -174,12 +213,16 @@ class LocalFilesOnly(etree.Resolver):
     stylesheet's ``document()``) comes here first: a file below one of the folders is parsed
     with :func:`parse_file` (so it may not declare entities either) and handed over as text;
     anything else (the network, a file elsewhere, a relative URL with no base) is refused
-    with an error that names it, and libxml2 never opens it itself.
+    with an error that names it, and libxml2 never opens it itself. ``catalog`` maps a URL
+    to a local file first (an XML catalog's lookup, :mod:`tei.validate.catalog`), whose
+    answer must lie below ``roots`` too.
     """
 
-    def __init__(self, roots: Iterable[str | os.PathLike[str]] = ()) -> None:
+    def __init__(self, roots: Iterable[str | os.PathLike[str]] = (),
+                 catalog: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.roots = tuple(os.path.realpath(root) for root in roots)
+        self.catalog = catalog
 
     def allows(self, filename: str) -> bool:
         real = os.path.realpath(filename)
@@ -190,7 +233,7 @@ class LocalFilesOnly(etree.Resolver):
         self, system_url: str | None, public_id: str | None, context: object
     ) -> _InputDocument:
         url = system_url or ""
-        filename = local_file(url)
+        filename = (self.catalog(url) if self.catalog else None) or local_file(url)
         if filename is None:
             raise RefusedReference(f"{url}: teitool reads no URL (no network): use a local copy")
         if not self.allows(filename):
@@ -230,6 +273,18 @@ def local_file(url: str) -> str | None:
     if os.path.isabs(url):
         return url
     return None
+
+
+def base_uri(base: str) -> str:
+    """A base (lxml's ``element.base``: a URL, or a path) as a URL to resolve against.
+
+    A folder's trailing slash is kept (``xml:base="schemas/"`` resolves ``a.rng`` inside it),
+    which ``Path.as_uri`` would drop; a one-letter scheme is a Windows drive, not a URL.
+    """
+    if len(urllib.parse.urlsplit(base).scheme) > 1:
+        return base
+    uri = Path(base).absolute().as_uri()
+    return uri + "/" if base.endswith(("/", os.sep)) and not uri.endswith("/") else uri
 
 
 _BOMS = (

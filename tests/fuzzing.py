@@ -1248,8 +1248,12 @@ def format_problems(fmt: str, text: str, report: Any) -> list[str]:
                 problems.append(f"{len(lines) - 1} annotation lines for {len(issues)} issues "
                                 f"(a line break got through: {stray[:1]!r})")
         elif fmt == "text":
-            # A line per issue, a blank line after each file's block, the summary.
-            expected = len(issues) + sum(1 for r in report.files if r.issues) + 1
+            # A line per issue, a blank line after each file's block, then the trailer
+            # (counts, notes, schemas, the summary), which names no file from an issue line.
+            from tei.validate.reports import text_trailer
+
+            trailer = text_trailer(report).count("\n") + 1
+            expected = len(issues) + sum(1 for r in report.files if r.issues) + trailer
             lines = text.rstrip("\n").split("\n")
             if len(lines) != expected:
                 problems.append(f"{len(lines)} lines for {len(issues)} issues (a line break got through)")

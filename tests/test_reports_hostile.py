@@ -66,17 +66,21 @@ def check_report(fmt: str, text: str, paths: list[str]) -> None:
         # Percent-encoded from the name's bytes on disk: decoding gives the very name back.
         assert sorted(unquote_to_bytes(u) for u in uris) == sorted(os.fsencode(p) for p in paths)
     if fmt == "text":
-        *issues, summary = [line for line in text.splitlines() if line]
+        *listed, summary = [line for line in text.splitlines() if line]
+        # The counts per rule and per file close a long report (they name the files too).
+        issues = listed[:listed.index("findings by rule:")] if "findings by rule:" in listed \
+            else listed
         # Each issue is one line: a line break in a name does not start another.
         assert all(line.startswith(str(Path(paths[0]).parent)) for line in issues)
-        assert len(issues) >= 2 * len(paths) and "5 files checked" in summary
+        assert len(issues) >= len(paths) and "5 files checked" in summary
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_nasty_file_names_give_valid_reports(nasty: Path, fmt: str) -> None:
     report = validate_paths([nasty], use_cache=False, jobs=1)
     paths = [r.path for r in report.files]
-    assert len(paths) == len(NASTY) and report.errors == 2 * len(NASTY)
+    # One error each: teitool.xsd and the date-iso rule refuse the same date, reported once.
+    assert len(paths) == len(NASTY) and report.errors == len(NASTY)
     check_report(fmt, report.render(fmt), paths)
 
 
@@ -96,7 +100,7 @@ def test_a_name_that_is_not_utf8_through_the_cache(nasty: Path, tmp_path: Path) 
     """sqlite3 refused the surrogates of such a name: the cache stores names as bytes."""
     for _ in range(2):  # the second run from the cache
         report = validate_paths([nasty], cache_directory=tmp_path / "cache", jobs=1)
-        assert report.errors == 2 * len(NASTY)
+        assert report.errors == len(NASTY)
     assert all(result.cached for result in report.files)
 
 

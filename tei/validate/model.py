@@ -44,6 +44,8 @@ class FileResult:
     path: str
     issues: list[Issue] = field(default_factory=list)
     cached: bool = False
+    #: the schemas that checked it (paths), in the order they ran
+    schemas: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -75,6 +77,10 @@ class ValidationReport:
     schemas: list[str] = field(default_factory=list)
     #: rule id -> description and level (SARIF); worked out from ``schemas`` when first needed
     rules: dict[str, RuleHelp] | None = None
+    #: what the run says once, about all files (e.g. "this is another edition's TEI")
+    notes: list[str] = field(default_factory=list)
+    #: some files were checked against schemas they name themselves
+    from_documents: bool = False
 
     @property
     def rule_help(self) -> dict[str, RuleHelp]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
@@ -66,14 +67,17 @@ def _where(issue: Issue) -> str:
     return f"{issue.path}:{issue.line}:{issue.column}" if issue.line else issue.path
 
 
-def render_text(report: ValidationReport, *, run_details: bool = True) -> str:
-    """``path:line:col: severity: message [rule]``, files in order, a blank line between them.
+def render_text(report: ValidationReport, *, run_details: bool = True,
+                issues: bool = True) -> str:
+    """``path:line:col: severity: message [rule]``, files in order, a blank line between them,
+    then the counts (:func:`render_counts`), the run's notes and the summary line.
 
     Without ``run_details`` the summary leaves out the time and cache hits: for a report kept
-    as a file that should not change when nothing else did.
+    as a file that should not change when nothing else did. Without ``issues``, the counts
+    alone (``--summary``).
     """
     blocks = []
-    for result in report.files:
+    for result in report.files if issues else ():
         if result.issues:
             blocks.append(
                 "\n".join(
@@ -81,8 +85,62 @@ def render_text(report: ValidationReport, *, run_details: bool = True) -> str:
                     for i in result.issues
                 )
             )
+    trailer = text_trailer(report, run_details=run_details, counts=not issues)
+    return "\n\n".join([*blocks, trailer]) + "\n"
+
+
+def text_trailer(report: ValidationReport, *, run_details: bool = True,
+                 counts: bool = False) -> str:
+    """What ends the text report after the findings: the counts (always with ``counts``,
+    else from :data:`COUNTS_FROM` findings on), the run's notes, which schemas checked which
+    files, and the summary line."""
+    shown = render_counts(report) if counts or len(report.issues) >= COUNTS_FROM else ""
+    notes = "\n".join(visible(f"note: {note}") for note in report.notes)
     summary = report.summary(run_details=run_details)
-    return "\n\n".join([*blocks, summary]) + "\n"
+    tail = "\n".join(filter(None, [render_schemas(report), summary]))
+    return "\n\n".join([*filter(None, [shown, notes]), tail])
+
+
+def render_summary(report: ValidationReport) -> str:
+    """The text report without its findings: counts per rule and per file (``--summary``)."""
+    return render_text(report, issues=False)
+
+
+#: How many files the counts list, the ones with most findings first.
+TOP_FILES = 10
+#: From how many findings the text report ends with the counts: a short list needs none.
+COUNTS_FROM = 10
+
+
+def render_counts(report: ValidationReport) -> str:
+    """Findings counted per rule and per file (the first :data:`TOP_FILES`); "" when
+    nothing was found."""
+    if not report.issues:
+        return ""
+    by_rule = Counter((i.rule, i.severity) for i in report.issues)
+    lines = ["findings by rule:"]
+    lines += [visible(f"{count:>8}  {rule} ({severity}s)" if count > 1 else
+                      f"{count:>8}  {rule} ({severity})")
+              for (rule, severity), count in by_rule.most_common()]
+    by_file = sorted((r for r in report.files if r.issues), key=lambda r: -len(r.issues))
+    if len(by_file) > 1:
+        shown = by_file[:TOP_FILES]
+        more = f" ({len(shown)} of {len(by_file)})" if len(by_file) > len(shown) else ""
+        lines.append(f"findings by file{more}:")
+        lines += [visible(f"{len(r.issues):>8}  {r.path}") for r in shown]
+    return "\n".join(lines)
+
+
+def render_schemas(report: ValidationReport) -> str:
+    """Which schemas checked how many files, a line per set; "" when all files were checked
+    against the built-in and ``--schema`` ones alone (the command line says which)."""
+    by_schemas = Counter(r.schemas for r in report.files)
+    if len(by_schemas) == 1 and not report.from_documents:
+        return ""
+    return "\n".join(
+        visible("checked against " + (", ".join(schemas) or "no schema (XML only)")
+                + f": {count} file{'s' if count != 1 else ''}")
+        for schemas, count in by_schemas.most_common())
 
 
 def render_json(report: ValidationReport) -> str:
@@ -98,10 +156,12 @@ def render_json(report: ValidationReport) -> str:
             "errors": report.errors,
             "warnings": report.warnings,
         },
+        "notes": report.notes,
         "files": [
             {
                 "path": r.path,
                 "valid": not report.failed(r),
+                "schemas": list(r.schemas),
                 "issues": [
                     {k: v for k, v in i.to_dict().items() if k != "path"} for i in r.issues
                 ],
@@ -246,6 +306,7 @@ RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
     "github": render_github,
     "sarif": render_sarif,
     "human": render_text,  # an alias: "text" is the human report
+    "summary": render_summary,  # the text report's counts alone (--summary)
 }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import glob
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -18,6 +20,13 @@ from tei import __version__
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.progress import Progress
 from tei.validate.cache import ResultCache, cache_dir
+from tei.validate.docschemas import (
+    SchemaRequest,
+    UnusableSchema,
+    allowed_roots,
+    requested_schemas,
+    resolve_request,
+)
 from tei.validate.model import (
     ERROR,
     WARNING_ROLES,
@@ -26,7 +35,16 @@ from tei.validate.model import (
     RuleHelp,
     ValidationReport,
 )
-from tei.validate.specs import KINDS, NO_REGISTER, Register, SchemaSpec, builtin_specs
+from tei.validate.specs import (
+    BUILTIN_XSD,
+    KINDS,
+    NO_REGISTER,
+    Register,
+    SchemaSpec,
+    builtin_specs,
+    named_catalogs,
+    with_embedded_rules,
+)
 
 REGISTER_NAME = "persons.xml"
 #: A TEI file bigger than this is refused unread: parsing it would need several times its
@@ -40,13 +58,15 @@ _GLOB_CHARS = set("*?[")
 # --- finding files --------------------------------------------------------------------------
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Files named, the *.xml under folders named, the matches of glob patterns; sorted.
+def discover(paths: Iterable[str | os.PathLike[str]], names: Sequence[str] = ()) -> list[str]:
+    """Files named, the files under folders named whose names match ``names`` (default
+    :data:`DEFAULT_NAMES`, in any case), the matches of glob patterns; sorted.
 
     Paths stay strings, as the user wrote them: a re-run over thousands of cached files
     spends its time here, and Path objects cost more than the rest of that run.
     """
     found: set[str] = set()
+    wanted = _name_filter(names)
     for raw in paths:
         text = os.fspath(raw)
         if not os.path.exists(text) and _GLOB_CHARS & set(text):
@@ -57,16 +77,25 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
             matches = [text]
         for path in map(os.path.normpath, matches):
             if os.path.isdir(path):
-                for folder, subfolders, names in os.walk(path):
+                for folder, subfolders, entries in os.walk(path):
                     subfolders[:] = [d for d in subfolders if not d.startswith(".")]
                     # normpath: "./x.xml" from "." is a name GitHub annotations do not match.
-                    found.update(os.path.normpath(os.path.join(folder, name)) for name in names
-                                 if name.endswith(".xml") and not name.startswith("."))
+                    found.update(os.path.normpath(os.path.join(folder, name)) for name in entries
+                                 if wanted(name) and not name.startswith("."))
             elif os.path.exists(path):
                 found.add(path)
             else:
                 raise TeitoolError(f"{text}: no such file or folder", EXIT_CANNOT_RUN)
     return sorted(found)
+
+
+def _name_filter(names: Sequence[str]) -> Callable[[str], bool]:
+    """Which file names in a folder are checked: the user's patterns as written, else
+    :data:`DEFAULT_NAMES` in any case (``letter.XML`` is TEI as much as ``letter.xml``)."""
+    if names:
+        return lambda name: any(fnmatch.fnmatchcase(name, pattern) for pattern in names)
+    return lambda name: any(fnmatch.fnmatchcase(name.lower(), pattern)
+                            for pattern in DEFAULT_NAMES)
 
 
 #: How far above a TEI file's folder its register is looked for: enough for an edition's
@@ -136,7 +165,7 @@ def _config_digest(specs: Sequence[SchemaSpec], check_register: bool) -> str:
     digest = hashlib.sha256(f"teitool {__version__}\0lxml {lxml_version}\0".encode())
     digest.update(f"register-check {check_register}\0".encode())
     for spec in specs:
-        digest.update(f"{spec.kind}\0{spec.rule}\0{spec.digest}\0".encode())
+        digest.update(f"{spec.kind}\0{spec.rule}\0{spec.digest}\0{spec.phase}\0".encode())
     return digest.hexdigest()
 
 
@@ -196,31 +225,41 @@ def validate_paths(
     cache_directory: str | os.PathLike[str] | None = None,
     rng_engine: str = "auto",
     max_bytes: int = MAX_BYTES,
+    catalogs: Sequence[str | os.PathLike[str]] = (),
+    schemas_from_documents: bool | None = None,
+    names: Sequence[str] = (),
+    phase: str = "",
+    embedded_schematron: bool = True,
 ) -> ValidationReport:
     """Check TEI files, folders and globs; return a report (see ``report.exit_code``).
 
     Layers: well-formedness (always), ``tei/schema/teitool.xsd`` and ``tei/schema/teitool.sch``
     (unless ``builtin`` is false) and every file in ``schemas`` (.xsd, .rng, .rnc, .sch).
+    ``schemas_from_documents``: also the schemas each document names (``<?xml-model?>``,
+    ``xsi:schemaLocation``), which take the built-in's place for that document; None (the
+    default) means "when no ``schemas`` are given". ``catalogs``: XML catalogs for schema
+    references by URL (besides ``$XML_CATALOG_FILES`` and the built-in one). ``names``: the
+    file name patterns searched for in folders (default :data:`DEFAULT_NAMES`).
     ``register`` is the persons.xml that ``@ref`` pointers resolve into; by default each
-    file's nearest persons.xml. ``rng_engine``: ``auto`` (jing when Java is there, else
+    file's nearest persons.xml. ``phase``: the Schematron phase of the ``schemas`` (default:
+    each schema's own default). ``embedded_schematron``: also run the Schematron rules a RELAX
+    NG schema carries (TEI's constraints in ``tei_all.rng``). ``rng_engine``: ``auto`` (jing when Java is there, else
     lxml), ``jing`` or ``lxml``. ``progress`` (see :mod:`tei.progress`) hears how many files
     have been checked. Raises :class:`TeitoolError` when the check cannot run (a missing path
-    or schema, a schema that does not compile).
+    or schema, a schema that does not compile, a schema a document names that is not there).
     """
     started = time.perf_counter()
-    files = discover(paths)
+    files = discover(paths, names)
     if not files:
         raise TeitoolError("no XML files to check in " + ", ".join(map(str, paths)), EXIT_CANNOT_RUN)
-    specs = (builtin_specs() if builtin else []) + [SchemaSpec.from_path(s) for s in schemas]
     if rng_engine not in ("auto", "jing", "lxml"):
         raise TeitoolError(f"unknown RELAX NG engine {rng_engine!r}: use auto, jing or lxml")
-    jing_specs: list[SchemaSpec] = []
-    if any(spec.kind in ("rng", "rnc") for spec in specs):
-        from tei.validate import jing
-
-        use_jing = rng_engine == "jing" or (rng_engine == "auto" and jing.available())
-        jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
-    python_specs = tuple(s for s in specs if s not in jing_specs)
+    catalog_files = named_catalogs(catalogs)
+    explicit = [SchemaSpec.from_path(s, catalogs=catalog_files, phase=phase) for s in schemas]
+    choice = _SchemaChoice(
+        builtin_specs() if builtin else [], explicit, catalog_files,
+        from_documents=not explicit if schemas_from_documents is None else schemas_from_documents,
+        embedded_schematron=embedded_schematron)
 
     # Registers: hashed for the cache keys now, their ids read only if a file is checked.
     register_paths: dict[str, Path] = {}
@@ -251,7 +290,6 @@ def validate_paths(
             register_paths[key] = found
         return key
 
-    config = _config_digest(specs, builtin)
     cache = ResultCache(cache_dir(cache_directory)) if use_cache else None
     results: dict[str, FileResult] = {}
     pending: list[_Pending] = []
@@ -287,10 +325,15 @@ def validate_paths(
                     display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io",
                     "well-formed")])
                 continue
-            reg = register_for(display)
-            key = hashlib.sha256(
-                f"{config}\0{register_digests.get(reg, '')}\0{digest}".encode()).hexdigest()
-            pending.append(_Pending(display, data, reg, key, signature, digest))
+            pending.append(_Pending(display, data, register_for(display), signature, digest))
+
+        requests = _document_requests(pending, cache) if choice.from_documents else {}
+        roots = allowed_roots(files)
+        for item in pending:
+            item.specs = choice.for_file(item.display, requests.get(item.digest, ()), roots)
+            item.key = hashlib.sha256(
+                f"{choice.config(item.specs)}\0{register_digests.get(item.register, '')}\0"
+                f"{item.digest}".encode()).hexdigest()
 
         if cache is not None:
             hits = cache.get_many(item.key for item in pending)
@@ -298,17 +341,17 @@ def validate_paths(
             for item in pending:
                 if item.key in hits:
                     issues = [Issue.from_dict({**d, "path": item.display}) for d in hits[item.key]]
-                    results[item.display] = FileResult(item.display, issues, cached=True)
+                    results[item.display] = FileResult(
+                        item.display, _sorted(choice.problems.get(item.display, []) + issues),
+                        cached=True, schemas=_names(item.specs))
                 else:
                     remaining.append(item)
             pending = remaining
 
-        contents: list[bytes] = []  # the pending files' data, all read now
         for item in pending:
             if item.data is None:
                 item.data = _read(item.display)
                 item.digest = hashlib.sha256(item.data).hexdigest()
-            contents.append(item.data)
         if pending:
             from tei.validate.checks import load_register
 
@@ -316,33 +359,23 @@ def validate_paths(
                          for key, path in register_paths.items()}
             # The JVM class-data archive is not a result: keep using it under --no-cache too.
             jing_dir = cache.directory if cache is not None else cache_dir(cache_directory)
-            if jing_specs:
-                from tei.validate import jing
-            checked = _run_python_checks(
-                [(item.display, data, item.register)
-                 for item, data in zip(pending, contents, strict=True)],
-                python_specs, builtin, registers, jobs, progress,
-                _readable_folders(files, register_paths.values()))
-            # jing gets only what the secure parser accepted (well-formed, no entity, any
-            # encoding): the rest already has its verdict.
-            well_formed = [
-                (item.display, data)
-                for item, data, issues in zip(pending, contents, checked, strict=True)
-                if not _unparsed(issues)
-            ] if jing_specs else []
-            runs = [jing.start(spec, well_formed, jing_dir) for spec in jing_specs]
-            extra: dict[str, list[Issue]] = {}
-            for run in runs:
-                for display, issues in run.results().items():
-                    extra.setdefault(display, []).extend(issues)
+            readable = _readable_folders(files, register_paths.values())
             fresh = []
-            for item, issues in zip(pending, checked, strict=True):
-                display = item.display
-                if not _unparsed(issues):
-                    issues = issues + extra.get(display, [])
-                results[display] = FileResult(display, _sorted(issues))
-                fresh.append((item.key, [{k: v for k, v in i.to_dict().items() if k != "path"}
-                                        for i in results[display].issues]))
+            done = 0
+            for specs, group in _groups(pending).items():
+                def heard(checked: int, _total: int | None, before: int = done) -> None:
+                    if progress is not None:
+                        progress(before + checked, len(pending))
+
+                checked = _check_group(group, specs, rng_engine, registers, jobs,
+                                       heard, readable, jing_dir)
+                done += len(group)
+                for item, issues in zip(group, checked, strict=True):
+                    results[item.display] = FileResult(
+                        item.display, _sorted(choice.problems.get(item.display, []) + issues),
+                        schemas=_names(specs))
+                    fresh.append((item.key, [{k: v for k, v in i.to_dict().items()
+                                              if k != "path"} for i in issues]))
             if cache is not None:
                 cache.put_many(fresh)
         if cache is not None:
@@ -354,12 +387,196 @@ def validate_paths(
             cache.close()
 
     ordered = [results[display] for display in files]
+    _register_warning_once(ordered)
     return ValidationReport(
         files=ordered,
         strict=strict,
         seconds=time.perf_counter() - started,
-        schemas=[str(spec.path) for spec in specs],
+        schemas=[str(spec.path) for spec in choice.used],
+        notes=_foreign_tei_note(ordered),
+        from_documents=choice.named_any,
     )
+
+
+#: The files searched for in a folder: TEI is saved as .xml or .tei, in any case.
+DEFAULT_NAMES = ("*.xml", "*.tei")
+
+
+class _SchemaChoice:
+    """Which schemas check which file: the built-in and ``--schema`` ones, and the ones the
+    document names (``from_documents``), which take the built-in's place for it."""
+
+    def __init__(self, builtin: list[SchemaSpec], explicit: list[SchemaSpec],
+                 catalogs: tuple[str, ...], *, from_documents: bool,
+                 embedded_schematron: bool = True) -> None:
+        self.builtin = tuple(builtin)
+        self.explicit = tuple(explicit)
+        self.catalogs = catalogs
+        self.from_documents = from_documents
+        self.embedded_schematron = embedded_schematron
+        self._named: dict[tuple[Path, str, str], SchemaSpec] = {}
+        self._configs: dict[tuple[SchemaSpec, ...], str] = {}
+        self.used: dict[SchemaSpec, None] = {}
+        self.named_any = False
+        #: per file, the errors of the schemas it names that cannot be used
+        self.problems: dict[str, list[Issue]] = {}
+
+    def for_file(self, display: str, requests: Sequence[SchemaRequest],
+                 roots: tuple[str, ...]) -> tuple[SchemaSpec, ...]:
+        """The schemas for the file; a schema it names that cannot be used is an error of
+        the file (:attr:`problems`), and the built-in schemas stay off for it all the same:
+        they are not what it asked for."""
+        named = []
+        for request in requests:
+            try:
+                named.append(self._spec(request, display, roots))
+            except UnusableSchema as refused:
+                self.problems.setdefault(display, []).append(Issue(
+                    display, request.line, 1, ERROR, str(refused), "schema-reference",
+                    "xml-model"))
+        self.named_any = self.named_any or bool(requests)
+        chosen = (*(self.builtin if not requests else ()), *self.explicit, *named)
+        if self.embedded_schematron:
+            chosen = tuple(with_embedded_rules(chosen))
+        specs = tuple(dict.fromkeys(chosen))
+        self.used.update(dict.fromkeys(specs))
+        return specs
+
+    def _spec(self, request: SchemaRequest, display: str, roots: tuple[str, ...]) -> SchemaSpec:
+        path = resolve_request(request, display, roots, self._catalog_lookup)
+        key = (path, request.kind, request.phase)
+        if key not in self._named:
+            self._named[key] = SchemaSpec.from_path(path, catalogs=self.catalogs,
+                                                    kind=request.kind, phase=request.phase)
+        return self._named[key]
+
+    def _catalog_lookup(self) -> Callable[[str], str | None]:
+        from tei.validate.catalog import catalog_chain
+
+        return catalog_chain(self.catalogs).resolve
+
+    def config(self, specs: tuple[SchemaSpec, ...]) -> str:
+        if specs not in self._configs:
+            self._configs[specs] = _config_digest(specs, _checks_register(specs))
+        return self._configs[specs]
+
+
+def _checks_register(specs: Sequence[SchemaSpec]) -> bool:
+    """The built-in rules point into teitool's register; other schemas know nothing of it."""
+    return any(spec.builtin for spec in specs)
+
+
+def _names(specs: tuple[SchemaSpec, ...]) -> tuple[str, ...]:
+    return _names_from(specs, os.getcwd())
+
+
+@functools.cache  # the same few sets of schemas for thousands of files
+def _names_from(specs: tuple[SchemaSpec, ...], working_folder: str) -> tuple[str, ...]:
+    """How the report names the schemas that checked a file: their paths (relative to the
+    working folder when below it) and the Schematron phase, if one was asked for. Once each:
+    a RELAX NG schema and its embedded rules (kind rng-sch) share a file."""
+    here = working_folder.rstrip(os.sep) + os.sep
+    names = []
+    for spec in specs:
+        path = str(spec.path)
+        if os.path.isabs(path) and path.startswith(here):
+            path = os.path.relpath(path, here)
+        names.append(f"{path} (phase {spec.phase})" if spec.phase else path)
+    return tuple(dict.fromkeys(names))
+
+
+def _document_requests(pending: list[_Pending],
+                       cache: ResultCache | None) -> dict[str, tuple[SchemaRequest, ...]]:
+    """The schemas each pending file names, by content digest; remembered in the cache, so
+    that a re-run reads no unchanged file to find them."""
+    keys = {item.digest: hashlib.sha256(f"schema-requests\0{item.digest}".encode()).hexdigest()
+            for item in pending}
+    known = cache.get_many(keys.values()) if cache is not None else {}
+    found: dict[str, tuple[SchemaRequest, ...]] = {}
+    for item in pending:
+        if item.digest in found:
+            continue
+        if keys[item.digest] in known:
+            found[item.digest] = tuple(SchemaRequest(**r) for r in known[keys[item.digest]])
+            continue
+        if item.data is None:
+            item.data = _read(item.display)
+        found[item.digest] = requested_schemas(item.data)
+    if cache is not None:
+        cache.put_many((keys[digest], [asdict(r) for r in requests])
+                       for digest, requests in found.items() if keys[digest] not in known)
+    return found
+
+
+def _groups(pending: list[_Pending]) -> dict[tuple[SchemaSpec, ...], list[_Pending]]:
+    groups: dict[tuple[SchemaSpec, ...], list[_Pending]] = {}
+    for item in pending:
+        groups.setdefault(item.specs, []).append(item)
+    return groups
+
+
+def _check_group(
+    group: list[_Pending], specs: tuple[SchemaSpec, ...], rng_engine: str,
+    registers: dict[str, Register], jobs: int | None, progress: Progress,
+    readable: tuple[str, ...], jing_dir: Path,
+) -> list[list[Issue]]:
+    """Issues per file of ``group``, all checked against ``specs``: in Python, and with jing
+    for RELAX NG when it can run."""
+    jing_specs: list[SchemaSpec] = []
+    if any(spec.kind in ("rng", "rnc") for spec in specs):
+        from tei.validate import jing
+
+        use_jing = rng_engine == "jing" or (rng_engine == "auto" and jing.available())
+        jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
+    python_specs = tuple(s for s in specs if s not in jing_specs)
+    contents = [item.data or b"" for item in group]
+    checked = _run_python_checks(
+        [(item.display, data, item.register) for item, data in zip(group, contents, strict=True)],
+        python_specs, _checks_register(specs), registers, jobs, progress, readable)
+    if not jing_specs:
+        return checked
+    from tei.validate import jing
+
+    # jing gets only what the secure parser accepted (well-formed, no entity, any
+    # encoding): the rest already has its verdict.
+    well_formed = [(item.display, data)
+                   for item, data, issues in zip(group, contents, checked, strict=True)
+                   if not _unparsed(issues)]
+    runs = [jing.start(spec, well_formed, jing_dir) for spec in jing_specs]
+    extra: dict[str, list[Issue]] = {}
+    for run in runs:
+        for display, issues in run.results().items():
+            extra.setdefault(display, []).extend(issues)
+    return [issues if _unparsed(issues) else issues + extra.get(item.display, [])
+            for item, issues in zip(group, checked, strict=True)]
+
+
+def _register_warning_once(results: list[FileResult]) -> None:
+    """Keep the "no register" warning on the first file only: it is about the run."""
+    seen = False
+    for result in results:
+        if any(issue.rule == "register-missing" for issue in result.issues):
+            if seen:
+                result.issues = [i for i in result.issues if i.rule != "register-missing"]
+            seen = True
+
+
+#: Above this share of files failing the built-in grammar, the files are someone else's TEI.
+FOREIGN_SHARE = 0.5
+
+
+def _foreign_tei_note(results: list[FileResult]) -> list[str]:
+    """A note, once, when most files checked by the built-in schema are not in its
+    customization: the other edition's TEI wants its own schema, not teitool's."""
+    builtin = [r for r in results if any(name.endswith(BUILTIN_XSD.name) for name in r.schemas)]
+    foreign = [r for r in builtin
+               if any(i.rule == BUILTIN_XSD.name and i.severity == ERROR for i in r.issues)]
+    if len(builtin) < 2 or len(foreign) <= FOREIGN_SHARE * len(builtin):
+        return []
+    return [f"{len(foreign)} of {len(builtin)} files are not in teitool's TEI customization "
+            f"(teitool.xsd): TEI from another edition? Check it against its own schema: "
+            "--no-builtin --schema their.rng (or tei_all.rng), or let the files' "
+            "<?xml-model?> choose (the default when no --schema is given)"]
 
 
 @dataclass(slots=True)
@@ -369,9 +586,10 @@ class _Pending:
     display: str
     data: bytes | None
     register: str
-    key: str
     signature: tuple[int, ...]
     digest: str
+    specs: tuple[SchemaSpec, ...] = ()
+    key: str = ""
 
 
 def _read(path: str) -> bytes:

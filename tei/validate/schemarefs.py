@@ -6,8 +6,9 @@ other files (RELAX NG ``include``/``externalRef``, XSD ``include``/``import``/``
 and ``external``) are read here the way the engines read them: from the parsed tree, so that
 character references, ``xml:base`` and any encoding count; from the compact syntax after its
 ``\\x{…}`` escapes, with its string concatenation and triple quotes. Each must name a local
-file below the schema's own folder; anything else (the network, a file elsewhere) is refused
-with one line naming the schema, the line and the reference.
+file below the schema's own folder, or a URL that an XML catalog (:mod:`tei.validate.catalog`)
+maps to a local file below the catalog's folder; anything else (the network, a file
+elsewhere) is refused with one line naming the schema, the line and the reference.
 
 :func:`sandbox_copy` then writes the schema and everything it includes into a folder of its
 own, every reference rewritten to the copy beside it: jing reads only those copies.
@@ -24,7 +25,8 @@ from pathlib import Path
 from lxml import etree
 
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
-from tei.xmlio import LocalFilesOnly, XmlProblem, local_file, parse_file, tag_of
+from tei.validate.catalog import UNRESOLVED, Catalog, builtin_catalog
+from tei.xmlio import LocalFilesOnly, XmlProblem, base_uri, local_file, parse_file, tag_of
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -62,15 +64,13 @@ def _refused(schema: Path, line: int, target: str, why: str) -> TeitoolError:
 
 
 def _resolve(schema: Path, line: int, base: str, target: str, root: LocalFilesOnly) -> Path:
-    """The local file ``target`` names, resolved against ``base``; or refuse it."""
-    # A base with a scheme is a URL (xml:base="http://…"); else a path (one letter: a drive).
-    is_url = len(urllib.parse.urlsplit(base).scheme) > 1
-    base_uri = base if is_url else Path(base).absolute().as_uri()
-    joined = urllib.parse.urljoin(base_uri, target.strip())
-    filename = local_file(joined)
+    """The local file ``target`` names, resolved against ``base`` and through the catalog
+    (``root.catalog``); or refuse it."""
+    joined = urllib.parse.urljoin(base_uri(base), target.strip())
+    assert root.catalog is not None  # schema_files always gives its catalog
+    filename = root.catalog(joined) or local_file(joined)
     if filename is None:
-        raise _refused(schema, line, target, "teitool never fetches schemas from the network: "
-                       "download it and refer to the local copy")
+        raise _refused(schema, line, joined, UNRESOLVED)
     if not root.allows(filename):
         raise _refused(schema, line, target, f"it is outside the schema's folder "
                        f"{root.roots[0]}, and teitool reads only files below it: copy it there")
@@ -175,19 +175,22 @@ def _compact_file(path: Path, root: LocalFilesOnly) -> SchemaFile:
 
 
 def schema_files(
-    top: Path, compact: bool = False, readable: tuple[str, ...] = ()
+    top: Path, compact: bool = False, readable: tuple[str, ...] = (),
+    catalog: Catalog | None = None,
 ) -> list[SchemaFile]:
     """The schema and every file it includes, directly or not; the schema first.
 
-    Raises :class:`TeitoolError` (exit 2) for a reference to the network, to a file outside
-    the schema's folder or to a file that is not there, and for a file that fails the secure
+    Raises :class:`TeitoolError` (exit 2) for a reference to the network that ``catalog``
+    (default: the built-in one) does not map, to a file outside the schema's and the
+    catalogs' folders or to a file that is not there, and for a file that fails the secure
     parser (entity declarations, not well-formed). The trees load what libxml2 asks for later
-    (includes when compiled, a rule's ``document()``) from the schema's folder and
-    ``readable`` only (:class:`LocalFilesOnly`).
+    (includes when compiled, a rule's ``document()``) from those folders and ``readable``
+    only (:class:`LocalFilesOnly`), through the same catalog.
     """
     top = Path(os.path.realpath(top))
-    root = LocalFilesOnly([top.parent])
-    gate = LocalFilesOnly([top.parent, *readable]) if readable else root
+    catalog = catalog or builtin_catalog()
+    root = LocalFilesOnly([top.parent, *catalog.roots], catalog.resolve)
+    gate = LocalFilesOnly([*root.roots, *readable], catalog.resolve) if readable else root
     files: dict[Path, SchemaFile] = {}
     waiting = [top]
     while waiting:
