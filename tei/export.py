@@ -1,8 +1,12 @@
 """Export the edition for repositories: CMIF for correspSearch, a BagIt bag for archives.
 
-* :func:`export_cmif` runs ``tei/xslt/cmif.xsl`` (through the shared runner
-  :mod:`tei.render.xslt`) over the letters and the register, then checks the result against
-  the rules of the CMIF specification (:data:`CMIF_RULES`) before writing it atomically.
+* :func:`export_cmif` reads any edition's letters through the edition model
+  (:func:`tei.edition.read_edition`: letters by their correspDesc, roles, registers), writes
+  one CMIF correspDesc per letter (:func:`correspondence_desc`: authority URIs from ``@ref``,
+  ``idno`` s and registers, doubt and dates in CMIF's terms, the letter's URL), frames them
+  with ``tei/xslt/cmif.xsl`` (through the shared runner :mod:`tei.render.xslt`), then checks
+  the result against the rules of the CMIF specification (:data:`CMIF_RULES`) before
+  writing it atomically.
 * :func:`export_bag` packs a build folder (TEI files, register, schema, validation report,
   CMIF) as a BagIt bag with the ``bagit`` package and validates it with bagit's validator.
 
@@ -15,7 +19,6 @@ fields left out of bag-info.txt (BagIt requires none), and one warning saying so
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import errno
 import os
@@ -26,10 +29,23 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from lxml import etree
 
 from tei import __version__
+from tei.edition import (
+    AUTHORITIES,
+    KEY_ATTRIBUTE,
+    Document,
+    Edition,
+    Registers,
+    correspondence,
+    letter_date,
+    name_kind,
+    plain_text,
+    read_edition,
+)
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.resources import SCHEMA_DIR, XSLT_DIR
 from tei.tomlfile import read_toml
@@ -41,7 +57,6 @@ from tei.xmlio import (
     atomic_directory,
     check_output,
     parse_bytes,
-    parse_file,
     serialize,
     tag_of,
     write_atomic,
@@ -80,7 +95,8 @@ class EditionMetadata:
     as CMIF requires), ``bibl`` (a citation of the edition the letters come from).
     Optional: ``editor_email``, ``publisher_url``, ``url`` (the edition's home page),
     ``bibl_type`` (online | print | hybrid; default online), ``bibl_id``, ``letter_url``
-    (a letter's page, ``{id}`` standing for its id), and for bag-info.txt
+    (a letter's page, ``{id}`` standing for its id; without it, CMIF takes a letter's URL
+    from its own TEI, see :func:`letter_url`), and for bag-info.txt
     ``source_organization``, ``contact_name``, ``contact_email``, ``description``.
 
     A required key the table lacks holds a placeholder (:data:`PLACEHOLDERS`) and is named
@@ -332,8 +348,8 @@ CMIF_RULES: dict[str, tuple[str, str]] = {
         "[doc] /correspAction/persName: Mandatory; 'Unknown' when unknown",
     ),
     "name-ref": (
-        "persName/orgName/placeName @ref, where present, is an http(s) authority URI",
-        "[doc] /persName/@ref: authority controlled ID; [odd] @ref teidata.pointer",
+        "persName/orgName/placeName @ref, where present, is one or more http(s) authority URIs",
+        "[doc] /persName/@ref: authority controlled ID; [odd] @ref: a list of anyURI",
     ),
     "date-attributes": (
         "a correspAction's date is empty and has @when, @from, @to, @notBefore or @notAfter",
@@ -455,7 +471,8 @@ def _check_action(label: str, action: etree._Element) -> Iterable[CmifProblem]:
         yield CmifProblem("names", f"{label}: {action.get('type')} action names no one")
     for named in names + action.findall(_t("placeName")):
         ref = named.get("ref")
-        if ref is not None and not HTTP_URL.match(ref):
+        # CMIF's @ref is TEI's: a list of URIs (a GND and a Wikidata id of the same person).
+        if ref is not None and not (ref.split() and all(map(HTTP_URL.match, ref.split()))):
             yield CmifProblem("name-ref", f"{label}: @ref={ref!r} is not an http(s) URI")
     for date in action.findall(_t("date")):
         present = [name for name in DATE_ATTRIBUTES if date.get(name) is not None]
@@ -537,10 +554,249 @@ def cmif_notices(tree: etree._ElementTree | etree._Element) -> list[str]:
             f"; … {len(unlinked) - 8} more" if len(unlinked) > 8 else ""
         )
         notices.append(
-            f"{len(unlinked)} correspondent(s) have no authority id (gnd, viaf, wikidata) in the "
-            f"register, so correspSearch cannot link them: {shown}"
+            f"{len(unlinked)} correspondent(s) have no authority id (GND, VIAF, Wikidata) in the "
+            f"TEI, so correspSearch cannot link them (their names are kept): {shown}"
         )
     return notices
+
+
+# --- CMIF: from the edition model ------------------------------------------------------------
+
+#: TEI's @cert → CMIF's. CMIF 1.1 knows one value, "low" (the attribution is uncertain); a
+#: certain one carries none. Any doubt ("medium", "unknown", a probability) is uncertain.
+CMIF_CERT: dict[str, str | None] = {"high": None, "medium": "low", "low": "low", "unknown": "low"}
+#: TEI's @evidence → CMIF's: only "conjecture" (the editor's, not the letter's; a printed
+#: edition's brackets). "internal"/"external" say where evidence is, which CMIF does not ask.
+CMIF_EVIDENCE = {"conjecture": "conjecture"}
+#: The authority files CMIF's @ref carries, the preferred first (a consumer that takes one
+#: URI takes the first): persons and organisations by the files the CMIF documentation names
+#: (GND, VIAF) and Wikidata; places by GeoNames, the gazetteer it recommends.
+REF_AUTHORITIES = {
+    "person": ("gnd", "viaf", "wikidata"),
+    "org": ("gnd", "viaf", "wikidata"),
+    "place": ("geonames", "gnd", "wikidata", "viaf"),
+}
+#: CMIF's element for each kind of correspondent.
+NAME_TAGS = {"person": "persName", "org": "orgName"}
+#: The CMIF schema's embedded Schematron (att.datable.w3c) forbids these pairs; the first
+#: attribute of a pair is the more precise statement and is kept.
+DATE_EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    "when": ("from", "to", "notBefore", "notAfter"),
+    "from": ("notBefore",),
+    "to": ("notAfter",),
+}
+#: A time of day CMIF cannot take: the day it falls on is kept ("1893-06-12T10:00" → day).
+ISO_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T\S+$")
+#: A letter's own URL in its publicationStmt: idno types (lower-cased) that hold one.
+LETTER_URL_IDNOS = ("url", "uri", "handle")
+#: The roles of the model and the correspAction each becomes in CMIF.
+ACTIONS = (("sent", "sender"), ("received", "addressee"))
+
+
+def _tei(parent: etree._Element | None, tag: str, text: str = "", /, **attrs: str | None
+         ) -> etree._Element:
+    attributes = {name: value for name, value in attrs.items() if value}
+    if parent is None:
+        element = etree.Element(_t(tag), attributes, nsmap={None: TEI_NS})
+    else:
+        element = etree.SubElement(parent, _t(tag), attributes)
+    element.text = text or None
+    return element
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+#: The form of each authority's URI that correspSearch indexes, matching ids as strings (its
+#: documentation and the CMIF examples: "http://d-nb.info/gnd/118629662"); the edition model
+#: keeps the https forms a reader's browser is sent to.
+CMIF_URI_FORMS = {
+    "gnd": "http://d-nb.info/gnd/{}",
+    "viaf": "http://viaf.org/viaf/{}",
+    "wikidata": "http://www.wikidata.org/entity/{}",
+    "geonames": "http://www.geonames.org/{}",
+}
+
+
+def authority_id(uri: str) -> tuple[str, str] | None:
+    """(gnd, viaf, wikidata or geonames; the id) of a canonical authority URI (tei.edition's
+    form), or None."""
+    for name, pattern, _ in AUTHORITIES:
+        found = pattern.match(uri)
+        if found and found.group(1):
+            return name, found.group(1)
+    return None
+
+
+def authority_refs(registers: Registers, key: str | None, element: etree._Element | None,
+                   kind: str) -> list[str]:
+    """The authority URIs CMIF's @ref gets for a name: its entity's (register entries'
+    ``idno`` s, a URI as its identity) and those of every other pointer of its ``@ref``
+    (``ref="#pmb1 https://d-nb.info/gnd/1"`` names two; the model keys a name by the first
+    that resolves, and resolving the others registers an unclaimed URI as the model would),
+    in :data:`REF_AUTHORITIES` order."""
+    keys = [key] if key else []
+    if element is not None:
+        tokens = (element.get("ref") or "").split()
+        keys += [found for token in tokens if (found := registers.resolve(token, kind))]
+    uris = _unique(uri for k in keys if k in registers.entities
+                   for uri in registers.entities[k].authorities)
+    wanted = REF_AUTHORITIES[kind]
+    ranked = [(wanted.index(found[0]), CMIF_URI_FORMS[found[0]].format(found[1]))
+              for uri in uris if (found := authority_id(uri)) and found[0] in wanted]
+    return _unique(uri for _, uri in sorted(ranked, key=lambda pair: pair[0]))
+
+
+def _name_element(desc: etree._Element, key: str | None, name: str) -> etree._Element | None:
+    """The name element of the correspDesc a party or place was read from: by its register
+    key, else (a name that resolves to nothing) by its words."""
+    for element in desc.iter():
+        if name_kind(element) is None:
+            continue
+        if (element.get(KEY_ATTRIBUTE) == key) if key else (
+                element.get(KEY_ATTRIBUTE) is None and plain_text(element) == name):
+            return element
+    return None
+
+
+def _certainty(element: etree._Element | None) -> dict[str, str | None]:
+    """@cert and @evidence of ``element`` as CMIF allows them (:data:`CMIF_CERT`,
+    :data:`CMIF_EVIDENCE`)."""
+    if element is None:
+        return {}
+    cert = (element.get("cert") or "").strip().lower()
+    evidence = (element.get("evidence") or "").strip().lower()
+    return {
+        "cert": CMIF_CERT.get(cert, "low") if cert else None,
+        "evidence": CMIF_EVIDENCE.get(evidence),
+    }
+
+
+def _cmif_name(registers: Registers, key: str | None, words: str) -> str:
+    """A register entry's regularised name ("Schnitzler, Arthur", as the CMIF examples
+    write names), else the words of the TEI."""
+    entity = registers.entities.get(key) if key else None
+    return entity.name if entity is not None and entity.entry is not None else words
+
+
+def _add_name(action: etree._Element, model: Edition, desc: etree._Element, tag: str,
+              kind: str, key: str | None, words: str) -> None:
+    element = _name_element(desc, key, words)
+    refs = authority_refs(model.registers, key, element, kind)
+    _tei(action, tag, _cmif_name(model.registers, key, words) or "Unknown",
+         ref=" ".join(refs), **_certainty(element))
+
+
+def _cmif_value(value: str) -> str | None:
+    if CMIF_DATE.match(value):
+        return value
+    day = ISO_DATE_TIME.match(value)
+    return day.group(1) if day else None
+
+
+def cmif_date(date: etree._Element | None, label: str, notes: list[str]) -> etree._Element | None:
+    """A TEI date as CMIF takes it: its dating attributes in CMIF's forms (YYYY, YYYY-MM,
+    YYYY-MM-DD; a time of day dropped), no pair the CMIF Schematron forbids, @cert and
+    @evidence mapped. None when no attribute is left (CMIF: a date "if available"); a value
+    left out is noted in ``notes``."""
+    if date is None:
+        return None
+    values: dict[str, str] = {}
+    for name in DATE_ATTRIBUTES:
+        given = (date.get(name) or "").strip()
+        value = _cmif_value(given) if given else None
+        if value:
+            values[name] = value
+        elif given:
+            notes.append(f"{label}: date/@{name}={given!r} is not in a form CMIF accepts "
+                         "(YYYY, YYYY-MM, YYYY-MM-DD); left out")
+    for name, excluded in DATE_EXCLUSIONS.items():
+        if name in values:
+            for other in excluded:
+                values.pop(other, None)
+    if not values:
+        return None
+    return _tei(None, "date", **values, **_certainty(date))
+
+
+def _action_dates(doc: Document) -> dict[str, etree._Element | None]:
+    """The date of each correspAction; a letter whose actions carry none is dated by the
+    model's date (its dateline's), as the sent one."""
+    desc = correspondence(doc.root)
+    found = {
+        action: desc.find(f"{_t('correspAction')}[@type='{action}']/{_t('date')}")
+        if desc is not None else None
+        for action, _ in ACTIONS
+    }
+    if all(date is None for date in found.values()):
+        found["sent"] = letter_date(doc.root)
+    return found
+
+
+def letter_url(doc: Document, meta: EditionMetadata) -> str | None:
+    """Where a letter can be read: the [edition] table's ``letter_url`` (``{id}`` the
+    letter's id); else the letter's ``@xml:base``; else its own URL in its publicationStmt
+    (an ``idno`` of type URL, URI or handle, a ``ref`` or ``ptr``). None when nothing gives
+    one (CMIF's correspDesc/@ref is optional). The edition's ``url`` is not enough: where
+    its site keeps the letters' pages is the publisher's choice (the sample's are below
+    ``site/``)."""
+    if meta.letter_url:
+        return meta.letter_url.replace("{id}", quote(doc.id))
+    base = (doc.root.get(f"{{{XML_NS}}}base") or "").strip()
+    if HTTP_URL.match(base):
+        # Editions name the folder without its slash (Schnitzler's ".../editions"), which a
+        # strict RFC 3986 resolution would cut off: the file goes below it.
+        name = doc.path.name
+        return base if base.endswith(name) else f"{base.rstrip('/')}/{name}"
+    return _own_url(doc.root)
+
+
+def _own_url(root: etree._Element) -> str | None:
+    stmt = root.find(f"{_t('teiHeader')}/{_t('fileDesc')}/{_t('publicationStmt')}")
+    if stmt is None:
+        return None
+    candidates = [_text(idno) for idno in stmt.iter(_t("idno"))
+                  if (idno.get("type") or "").lower() in LETTER_URL_IDNOS]
+    candidates += [link.get("target") or "" for link in stmt.iter(_t("ref"), _t("ptr"))]
+    return next((url.strip() for url in candidates if HTTP_URL.match(url.strip())), None)
+
+
+def correspondence_desc(doc: Document, model: Edition, meta: EditionMetadata,
+                        notes: list[str]) -> etree._Element:
+    """The CMIF correspDesc of one letter of the model: its sender(s) in the sent action and
+    addressee(s) in the received one, by the model's roles (a name's @type, else its
+    action's), "Unknown" for a role nobody fills; each action's first place and its date."""
+    desc = correspondence(doc.root)
+    source = desc if desc is not None else doc.root
+    cmif = _tei(None, "correspDesc", key=doc.id, ref=letter_url(doc, meta),
+                source=f"#{meta.bibl_xml_id}")
+    dates = _action_dates(doc)
+    for action_type, role in ACTIONS:
+        action = _tei(cmif, "correspAction", type=action_type)
+        parties = [party for party in doc.parties if party.role == role]
+        for party in parties:
+            _add_name(action, model, source, NAME_TAGS[party.kind], party.kind, party.key,
+                      party.name)
+        if not parties:
+            _tei(action, "persName", "Unknown")
+        place = next((place for place in doc.places if place.role == action_type), None)
+        if place is not None:
+            _add_name(action, model, source, "placeName", "place", place.key, place.name)
+        date = cmif_date(dates[action_type], doc.id, notes)
+        if date is not None:
+            action.append(date)
+    return cmif
+
+
+def correspondence_descs(model: Edition, meta: EditionMetadata, notes: list[str]
+                         ) -> etree._Element:
+    """``profileDesc`` with one CMIF correspDesc per letter, in the model's date order
+    (undated letters last): the stylesheet's input."""
+    profile = _tei(None, "profileDesc")
+    for doc in model.letters:
+        profile.append(correspondence_desc(doc, model, meta, notes))
+    return profile
 
 
 # --- CMIF: the export -------------------------------------------------------------------------
@@ -558,52 +814,6 @@ class CmifResult:
         return f"CMIF: {self.letters} letter(s) → {self.path} ({len(self.warnings)} warning(s))"
 
 
-def _is_letter(path: Path, root: etree._Element) -> bool:
-    if root.tag != _t("TEI"):
-        return False
-    doc_type = root.get("type")
-    # The encoders mark letters with TEI/@type; a file in letters/ without a type is one too.
-    return doc_type == "letter" or (doc_type is None and path.parent.name == "letters")
-
-
-def read_letters(tei_dir: Path) -> list[etree._ElementTree]:
-    """The letter documents under ``tei_dir``, in file-name order, via the secure parser."""
-    if not tei_dir.is_dir():
-        raise TeitoolError(f"{tei_dir}: no such folder of TEI files", EXIT_CANNOT_RUN)
-    letters = []
-    for path in sorted(tei_dir.rglob("*.xml")):
-        if any(part.startswith(".") for part in path.relative_to(tei_dir).parts):
-            continue
-        try:
-            tree = parse_file(path)
-        except XmlProblem as exc:
-            raise TeitoolError(str(exc), EXIT_PROBLEMS) from None
-        if _is_letter(path, tree.getroot()):
-            letters.append(tree)
-    return letters
-
-
-def letters_corpus(letters: Iterable[etree._ElementTree]) -> etree._Element:
-    """The letters as one teiCorpus: the stylesheet's input, handed to Saxon in one piece."""
-    corpus = etree.Element(_t("teiCorpus"), nsmap={None: TEI_NS})
-    for tree in letters:
-        corpus.append(copy.deepcopy(tree.getroot()))
-    return corpus
-
-
-def _register(tei_dir: Path, register_path: Path | None) -> etree._ElementTree:
-    path = register_path or tei_dir / "persons.xml"
-    if not path.is_file():
-        raise TeitoolError(
-            f"{path}: no register of persons; CMIF takes names and authority ids from it",
-            EXIT_CANNOT_RUN,
-        )
-    try:
-        return parse_file(path)
-    except XmlProblem as exc:
-        raise TeitoolError(f"register of persons: {exc}", EXIT_CANNOT_RUN) from None
-
-
 def cmif_parameters(meta: EditionMetadata, timestamp: dt.datetime) -> dict[str, str]:
     """The stylesheet parameters for the edition's metadata."""
     return {
@@ -619,7 +829,6 @@ def cmif_parameters(meta: EditionMetadata, timestamp: dt.datetime) -> dict[str, 
         "bibl": meta.bibl,
         "bibl-type": meta.bibl_type,
         "bibl-id": meta.bibl_xml_id,
-        "letter-url": meta.letter_url,
     }
 
 
@@ -628,34 +837,37 @@ def export_cmif(
     out_file: Path,
     *,
     metadata_path: Path | None = None,
-    register_path: Path | None = None,
     now: dt.datetime | None = None,
     edition: EditionMetadata | None = None,
+    model: Edition | None = None,
 ) -> CmifResult:
-    """Write the CMIF file of the letters in ``tei_dir`` to ``out_file``.
+    """Write the CMIF file of the letters in ``tei_dir`` (a folder of TEI, one file or a
+    teiCorpus: whatever :func:`tei.edition.read_edition` reads) to ``out_file``.
 
-    The register defaults to ``tei_dir/persons.xml``, the metadata to the configured metadata
-    file (else ``sources/metadata.toml``; a draft's placeholders where its [edition] table
-    lacks a key, see :func:`read_edition_metadata`), or ``edition`` as its caller read it.
-    Raises :class:`TeitoolError` when there is nothing to export or the result would break
-    a CMIF rule (then nothing is written).
+    Letters, roles, places, dates and authority ids come from the edition model (``model``
+    when its caller read it; then its warnings are the caller's to report). The metadata is
+    the configured metadata file's (else ``sources/metadata.toml``; a draft's placeholders
+    where its [edition] table lacks a key, see :func:`read_edition_metadata`), or
+    ``edition`` as its caller read it. Raises :class:`TeitoolError` when there is nothing
+    to export or the result would break a CMIF rule (then nothing is written).
     """
     from tei.render.xslt import compile_stylesheet
 
-    if not tei_dir.is_dir():
-        raise TeitoolError(f"{tei_dir}: no such folder of TEI files", EXIT_CANNOT_RUN)
+    if not tei_dir.exists():
+        raise TeitoolError(f"{tei_dir}: no such folder or file of TEI", EXIT_CANNOT_RUN)
     check_output(out_file)  # before the work, not after it
     meta, draft = _export_metadata(edition, metadata_path)
-    register = _register(tei_dir, register_path)
-    letters = read_letters(tei_dir)
-    if not letters:
+    read_here = model is None
+    model = model or read_edition(tei_dir)
+    if not model.letters:
         raise TeitoolError(
-            f"{tei_dir}: no letters (TEI[@type='letter']) to describe in CMIF", EXIT_PROBLEMS
+            f"{tei_dir}: no letters (documents with a correspDesc) to describe in CMIF",
+            EXIT_PROBLEMS,
         )
-    inputs = [tei_dir, register_path or tei_dir / "persons.xml", Path(meta.origin)]
-    params: dict[str, Any] = cmif_parameters(meta, build_time(now, inputs))
-    params["register"] = register
-    result = compile_stylesheet(CMIF_XSL).transform(letters_corpus(letters), params)
+    notes: list[str] = []
+    profile = correspondence_descs(model, meta, notes)
+    params = cmif_parameters(meta, build_time(now, [tei_dir, Path(meta.origin)]))
+    result = compile_stylesheet(CMIF_XSL).transform(profile, params)
     try:
         tree = parse_bytes(result.output.encode("utf-8"), str(out_file))
     except XmlProblem as exc:  # the stylesheet's own output: a bug, said plainly
@@ -668,8 +880,8 @@ def export_cmif(
             EXIT_PROBLEMS,
         )
     write_atomic(out_file, serialize(tree))
-    warnings = [*draft, *result.messages, *cmif_notices(tree)]
-    return CmifResult(out_file, len(letters), warnings)
+    warnings = [*draft, *(model.warnings if read_here else []), *notes, *result.messages, *cmif_notices(tree)]
+    return CmifResult(out_file, len(model.letters), warnings)
 
 
 def _export_metadata(
