@@ -188,10 +188,31 @@ def _encode(ctx: _Context) -> StepResult:
     ctx.counts["persons"] = len(result.persons)
     ctx.counts["notes"] = result.footnotes + result.endnotes
     step = StepResult("encode", DONE, outputs=["tei/"], warnings=list(result.warnings))
+    if result.provisional:
+        step.warnings.append(_provisional_warning(ctx, [item.name for item in result.provisional]))
     step.detail = f"{len(result.documents)} documents"
     if result.exit_code:
         step.status = FAILED
     return step
+
+
+#: How many provisional persons the build's warning names; the rest are counted.
+_NAMED_PROVISIONAL = 10
+
+
+def _provisional_warning(ctx: _Context, names: list[str]) -> str:
+    """One warning for the persons the register lacks (encode's provisional entries): who,
+    where they are, and how to review and merge them."""
+    shown = ", ".join(names[:_NAMED_PROVISIONAL])
+    if len(names) > _NAMED_PROVISIONAL:
+        shown += f" and {len(names) - _NAMED_PROVISIONAL} more"
+    tei = ctx.settings.output / "tei"
+    register = ctx.register or "sources/persons.xml"
+    return (
+        f"{len(names)} persons are not in the register {register}: {shown}; they have "
+        f"provisional entries in {tei / 'persons.xml'} (`teitool persons review {tei}`, then "
+        f"`teitool persons merge {tei / 'persons.xml'} --into {register} --all`)"
+    )
 
 
 def _validate(ctx: _Context) -> StepResult:

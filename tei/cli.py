@@ -13,13 +13,17 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tei import __version__
+from tei.config import READINGS
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.progress import Progress
+
+if TYPE_CHECKING:
+    from tei.encode.registerfile import Provisional
 
 
 def path_option(
@@ -258,10 +262,35 @@ def encode(
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    _report_provisional(result.provisional, output)
     if not quiet:
         click.echo(result.summary())
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def _report_provisional(provisional: list[Provisional], output: Path) -> None:
+    """The persons the register lacks, one line each (id, name, mentions, where first met,
+    the register person it resembles), on stderr like warnings: each needs the editor."""
+    if not provisional:
+        return
+    import shlex
+
+    click.echo(
+        f"{len(provisional)} provisional persons, not in the register, added to "
+        f"{output / 'persons.xml'} (review: teitool persons review {shlex.quote(str(output))}):",
+        err=True,
+    )
+    width = max(len(item.entry.xml_id) for item in provisional)
+    for item in provisional:
+        candidate = (
+            f"; resembles {item.entry.candidate}" if item.entry.candidate is not None else ""
+        )
+        click.echo(
+            f"  {item.entry.xml_id:<{width}}  {item.name}  ×{item.mentions}  first in "
+            f"{item.first_met}{candidate}",
+            err=True,
+        )
 
 
 # --- persons --------------------------------------------------------------------------------
@@ -318,6 +347,61 @@ def persons_suggest(
             )
 
 
+@persons.command("review")
+@click.argument("tei_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@reports_errors
+def persons_review(tei_dir: Path) -> None:
+    """List the provisional persons encode added to TEI_DIR/persons.xml.
+
+    \b
+    One block per entry: its id and regularised name, then its note: where encode first met
+    it, how often, and the register person it resembles, if any. Accept the right ones with
+    `teitool persons merge`; correct the others in the sources or the register (add a
+    spelling as a variant of its person) and encode again.
+    Example:
+      teitool persons review build/tei
+    """
+    from tei.encode.registerfile import provisional_entries
+
+    entries = provisional_entries(tei_dir / "persons.xml")
+    if not entries:
+        click.echo(f"{tei_dir / 'persons.xml'}: no provisional entries")
+    for entry in entries:
+        click.echo(f"{entry.xml_id}  {entry.name}\n    {entry.note}")
+
+
+@persons.command("merge")
+@click.argument("provisional", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--into", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The register to add them to (sources/persons.xml).",
+)
+@click.option("--accept", "accepted", multiple=True, metavar="ID",
+              help="Merge this provisional entry (repeat for more).")
+@click.option("--all", "merge_all", is_flag=True, help="Merge every provisional entry.")
+@reports_errors
+def persons_merge(
+    provisional: Path, into: Path, accepted: tuple[str, ...], merge_all: bool
+) -> None:
+    """Add accepted provisional entries of PROVISIONAL (TEI_DIR/persons.xml) to a register.
+
+    \b
+    The entries go in without their provisional marks (@cert, the note), at the end of the
+    register's listPerson (groups: listOrg); every other byte of the register stays as it
+    was, and it is written atomically. An id the register already has is refused (nothing
+    written). Encode again afterwards: the names then resolve to the register.
+    Examples:
+      teitool persons merge build/tei/persons.xml --into sources/persons.xml --accept lozovsky
+      teitool persons merge build/tei/persons.xml --into sources/persons.xml --all
+    """
+    from tei.encode.registerfile import merge
+
+    if merge_all == bool(accepted):
+        raise click.UsageError("give either --accept ID (one or more) or --all")
+    merged = merge(provisional, into, None if merge_all else list(accepted))
+    click.echo(f"merged {len(merged)} into {into}: {', '.join(merged) or 'none'}")
+
+
 # --- validate -------------------------------------------------------------------------------
 
 
@@ -370,6 +454,42 @@ def persons_suggest(
     help="Register of persons for @ref checks. Default: the nearest persons.xml in the "
     "checked file's folder or up to three folders above it, within the project.",
 )
+@click.option(
+    "--catalog",
+    "catalogs",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An OASIS XML catalog mapping schema URLs to local copies; repeatable. Also read: "
+    "$XML_CATALOG_FILES, then teitool's own (the W3C xml.xsd and xlink.xsd).",
+)
+@click.option(
+    "--schemas-from-documents/--no-schemas-from-documents",
+    default=None,
+    help="Check each file against the schemas it names (<?xml-model?>, xsi:schemaLocation) "
+    "instead of the built-in ones.  [default: on when no --schema is given]",
+)
+@click.option(
+    "--glob",
+    "names",
+    multiple=True,
+    metavar="PATTERN",
+    help="Which files to check inside folders, e.g. '*.tei.xml'; repeatable.  "
+    "[default: *.xml and *.tei, in any case]",
+)
+@click.option("--summary", is_flag=True,
+              help="Print counts per rule and per file instead of every finding (text).")
+@click.option(
+    "--phase",
+    default="",
+    help="Schematron phase to run in the --schema .sch files.  [default: each schema's "
+    "defaultPhase, else all patterns]",
+)
+@click.option(
+    "--no-embedded-schematron",
+    is_flag=True,
+    help="Skip the Schematron rules inside RELAX NG schemas (run by default: tei_all.rng's "
+    "TEI constraints, an ODD's own).",
+)
 @reports_errors
 def validate(
     paths: tuple[Path, ...],
@@ -381,18 +501,27 @@ def validate(
     no_cache: bool,
     strict: bool,
     register: Path | None,
+    catalogs: tuple[Path, ...],
+    schemas_from_documents: bool | None,
+    names: tuple[str, ...],
+    summary: bool,
+    phase: str,
+    no_embedded_schematron: bool,
 ) -> None:
-    """Check TEI files, folders (all *.xml inside) or globs; default build/tei.
+    """Check TEI files, folders (*.xml and *.tei inside) or globs; default build/tei.
 
     \b
-    Layers: well-formed XML (entities and DTDs are never resolved), the project's
-    the built-in teitool.xsd and teitool.sch, and every --schema you add.
+    Layers: well-formed XML (entities and DTDs are never resolved), the built-in
+    teitool.xsd and teitool.sch, the schemas each file names (<?xml-model?>,
+    xsi:schemaLocation: these replace the built-in ones for that file) and every
+    --schema you add. Schema URLs resolve through XML catalogs only, never the network.
     Exit codes: 0 valid, 1 invalid (or warnings with --strict), 2 could not run.
     \b
     Examples:
       teitool validate build/tei
       teitool validate 'letters/**/*.xml' --format github
       teitool validate my_tei --no-builtin --schema tei_all.rng --format sarif -o tei.sarif
+      teitool validate their_tei --catalog schemas/catalog.xml --summary
     """
     from tei.validate import validate_paths
 
@@ -412,8 +541,13 @@ def validate(
             use_cache=not no_cache,
             strict=strict,
             progress=progress,
+            catalogs=catalogs,
+            schemas_from_documents=schemas_from_documents,
+            names=names,
+            phase=phase,
+            embedded_schematron=not no_embedded_schematron,
         )
-    text = report.render(fmt)
+    text = report.render("summary" if summary and fmt == "text" else fmt)
     if output is not None:
         write_atomic(output, text)
         click.echo(report.summary(), err=True)
@@ -496,6 +630,14 @@ def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet
 @click.option(
     "--line-numbers", is_flag=True, help="Number every fifth line in the margin, for citation."
 )
+@click.option(
+    "--reading",
+    type=click.Choice(READINGS),
+    default="normalised",
+    show_default=True,
+    help="The transcription's reading: the editors' normalised forms, or the source's own "
+    "(abbreviations, deletions, its line ends).",
+)
 @path_option(
     "--metadata",
     dir_okay=False,
@@ -513,6 +655,7 @@ def render_print_command(
     keep_source: bool,
     pdfa: bool,
     line_numbers: bool,
+    reading: str,
     metadata: Path | None,
     quiet: bool,
 ) -> None:
@@ -524,6 +667,7 @@ def render_print_command(
       teitool render print build/tei -o june-1-15.pdf --select 1932-06-01..1932-06-15
       teitool render print build/tei -o ch.pdf --select 'ch-*' --paper a5 --typst
       teitool render print build/tei -o archive.pdf --pdfa --line-numbers
+      teitool render print build/tei -o diplomatic.pdf --reading diplomatic
     """
     from tei.export import read_edition_metadata
     from tei.render.pdf import render_print
@@ -542,6 +686,7 @@ def render_print_command(
             edition=edition,
             pdfa=pdfa,
             line_numbers=line_numbers,
+            reading=reading,
             progress=progress,
         )
     for warning in result.warnings:
@@ -575,18 +720,19 @@ def export() -> None:
     help="Metadata file with the [edition] table (publisher, URLs, licence). "
     "Default: from teitool.toml / [tool.teitool], else sources/metadata.toml.",
 )
-@path_option("--register", help="Register of persons. Default: persons.xml in TEI_DIR.")
 @quiet_option
 @reports_errors
-def export_cmif_command(
-    tei_dir: Path, output: Path, metadata: Path | None, register: Path | None, quiet: bool
-) -> None:
+def export_cmif_command(tei_dir: Path, output: Path, metadata: Path | None, quiet: bool) -> None:
     """Write a CMIF file (correspSearch's letter index) for the letters in TEI_DIR.
 
     \b
-    One correspDesc per letter: sender, addressee, place, date, persons by authority URI
-    (GND, VIAF, Wikidata) where the register has one. Letters without a usable date or
-    correspondent are kept and reported. The file is dated by the newest of its inputs
+    TEI_DIR is any edition's TEI (a folder, one file or a teiCorpus): a letter is a document
+    with a correspDesc. One correspDesc per letter: sender, addressee, place, date, and the
+    authority URIs (GND, VIAF, Wikidata; GeoNames for places) the TEI gives in @ref, idno or
+    a register (persons.xml, listPerson/listPlace anywhere). Persons without one keep their
+    name and are listed in one warning; letters without a usable date or correspondent are
+    kept and reported. Each letter's @ref is its URL: letter_url in [edition], else its
+    @xml:base, else its own idno type="URL". The file is dated by the newest of its inputs
     (unchanged inputs give the same bytes); SOURCE_DATE_EPOCH pins the date instead.
 
     \b
@@ -607,7 +753,7 @@ def export_cmif_command(
     """
     from tei.export import export_cmif
 
-    result = export_cmif(tei_dir, output, metadata_path=metadata, register_path=register)
+    result = export_cmif(tei_dir, output, metadata_path=metadata)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
@@ -708,6 +854,12 @@ def _step_runner(show: bool) -> Callable[..., Any]:
     help="Number every fifth line in the PDF's margin, for citation.  [default: no]",
 )
 @click.option(
+    "--reading",
+    type=click.Choice(READINGS),
+    default=None,
+    help="The reading the PDF prints (the site shows both).  [default: normalised]",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -736,6 +888,7 @@ def build(
     paper: str | None,
     pdfa: bool | None,
     line_numbers: bool | None,
+    reading: str | None,
     jobs: int | None,
     config_file: Path | None,
     keep_going: bool,
@@ -765,6 +918,7 @@ def build(
         paper=paper,
         pdfa=pdfa,
         line_numbers=line_numbers,
+        reading=reading,
         jobs=jobs,
     )
     result = build_edition(settings, keep_going=keep_going, runner=_step_runner(not quiet))

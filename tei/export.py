@@ -643,8 +643,8 @@ def authority_refs(registers: Registers, key: str | None, element: etree._Elemen
     uris = _unique(uri for k in keys if k in registers.entities
                    for uri in registers.entities[k].authorities)
     wanted = REF_AUTHORITIES[kind]
-    ranked = [(wanted.index(found[0]), CMIF_URI_FORMS[found[0]].format(found[1]))
-              for uri in uris if (found := authority_id(uri)) and found[0] in wanted]
+    ranked = [(wanted.index(scheme_id[0]), CMIF_URI_FORMS[scheme_id[0]].format(scheme_id[1]))
+              for uri in uris if (scheme_id := authority_id(uri)) and scheme_id[0] in wanted]
     return _unique(uri for _, uri in sorted(ranked, key=lambda pair: pair[0]))
 
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import FIXTURES, SOURCES
 from lxml import etree
 
+from tei.encode import encode_sources
 from tei.encode.chapters import ChapterDoc, chapter_id, encode_chapter, read_blocks
 from tei.encode.headings import is_heading, split_glued_heading
 from tei.encode.markers import MarkerSequence, classify
@@ -503,7 +504,22 @@ def test_lossless_failure_is_raised(register: Register, monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize(
     ("name", "doc_id"),
-    [("000_6bd11cb132586d61.txt", "ch-000"), ("chapter one.txt", "ch-chapter-one")],
+    [
+        ("000_6bd11cb132586d61.txt", "ch-000"),  # a sequence number names the source
+        ("chapter one.txt", "ch-chapter-one"),
+        ("chapter_unknown_a.txt", "ch-chapter-unknown-a"),  # a word does not: the whole name
+        ("chapter_unknown_b.txt", "ch-chapter-unknown-b"),
+        ("___.txt", "ch-chapter"),
+    ],
 )
 def test_chapter_id(name: str, doc_id: str) -> None:
     assert chapter_id(SourceText(Path(name), "x")) == doc_id
+
+
+def test_two_chapters_whose_names_share_a_word_get_two_ids(tmp_path: Path) -> None:
+    text = (SOURCES / "000_6bd11cb132586d61.txt").read_text()
+    for name in ("chapter_a.txt", "chapter_b.txt"):
+        (tmp_path / name).write_text(text)
+    result = encode_sources([tmp_path / "chapter_a.txt", tmp_path / "chapter_b.txt"],
+                            tmp_path / "out", kind="chapter")
+    assert sorted(p.name for p in result.documents) == ["ch-chapter-a.xml", "ch-chapter-b.xml"]

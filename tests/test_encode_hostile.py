@@ -316,16 +316,17 @@ def test_an_intro_id_from_a_file_name_with_spaces_is_a_name(tmp_path: Path) -> N
 
 
 def test_two_sources_whose_documents_share_an_id_are_refused(tmp_path: Path) -> None:
-    """a_x.txt and a_y.txt both give the chapter ch-a: the second replaced the first, unsaid."""
+    """01_x.txt and 01_y.txt both give the chapter ch-01 (the sequence number names the
+    source): the second replaced the first, unsaid."""
     from tei.encode import encode_sources
     from tei.errors import TeitoolError
 
     chapter = "THE HARVEST\n\nThe harvest of that year was poor in every region of the country.\n"
-    for name in ("a_x.txt", "a_y.txt"):
-        (tmp_path / name).write_text(chapter.replace("poor", name[2]))
+    for name in ("01_x.txt", "01_y.txt"):
+        (tmp_path / name).write_text(chapter.replace("poor", name[3]))
     with pytest.raises(TeitoolError) as raised:
-        encode_sources([tmp_path / "a_x.txt", tmp_path / "a_y.txt"], tmp_path / "out",
+        encode_sources([tmp_path / "01_x.txt", tmp_path / "01_y.txt"], tmp_path / "out",
                        kind="chapter")
     assert raised.value.exit_code == 1
-    assert "a_x.txt" in str(raised.value) and "a_y.txt" in str(raised.value)
+    assert "01_x.txt" in str(raised.value) and "01_y.txt" in str(raised.value)
     assert not (tmp_path / "out").exists()

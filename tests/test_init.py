@@ -81,16 +81,20 @@ def test_every_output_of_the_new_project_is_valid(built: tuple[Path, Result]) ->
 
 
 def test_the_new_project_warns_once_per_thing_to_do(built: tuple[Path, Result]) -> None:
-    """Three lines, each a next step: the persons the empty register lacks, the [edition]
-    table to fill in, the authority ids CMIF would like. No warning about the example."""
+    """Three lines, each a next step: the persons the empty register lacks (encode's
+    provisional entries: the three correspondents and no one else, no place, no "Madam",
+    no "Mother"), the [edition] table to fill in, the authority ids CMIF would like. No
+    warning about the example."""
     _, result = built
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 3, warnings
     persons, draft, authority = warnings
-    assert persons.startswith("warning: 3 names that look like persons' are not in the "
-                              "register sources/persons.xml: Eleanor Vance, Arthur Vance, "
-                              "Jonah Pell;")
-    assert "`teitool persons suggest sources`" in persons
+    assert persons.startswith("warning: 3 persons are not in the register "
+                              "sources/persons.xml: Eleanor Vance, Arthur Vance, Jonah Pell;")
+    assert "provisional entries in build/tei/persons.xml" in persons
+    assert "`teitool persons review build/tei`" in persons
+    assert "`teitool persons merge build/tei/persons.xml --into sources/persons.xml --all`" in (
+        persons)
     assert draft.startswith("warning: sources/metadata.toml has no [edition] table, so the "
                             "exports are drafts")
     assert "no authority id" in authority

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +16,12 @@ from typing import Any
 from lxml import etree
 
 from tei.encode import letters as letters_mod
-from tei.encode.conventions import available_profiles, table_problems
+from tei.encode.conventions import Conventions, available_profiles, conventions_for, table_problems
 from tei.encode.introduction import build_introduction
 from tei.encode.lossless import LosslessError
-from tei.encode.persons import Register, suggest
+from tei.encode.persons import Register
 from tei.encode.reading import NOT_XML, SourceText, describe_char, read_source
+from tei.encode.registerfile import Provisional, output_register, provisional_mentions
 from tei.encode.teidoc import XML_ID
 from tei.errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
@@ -55,15 +55,19 @@ class EncodeResult:
     footnotes: int = 0
     endnotes: int = 0
     persons: set[str] = field(default_factory=set)
-    #: Correspondents the register lacks, kept by name without @ref, in order of appearance.
-    unknown_correspondents: list[str] = field(default_factory=list)
+    #: The persons (and groups) the register lacks, in the order first met: the output
+    #: register has them as provisional entries, for the editor to review.
+    provisional: list[Provisional] = field(default_factory=list)
+    #: Documents checked against the built-in schema before writing (all of them, all valid).
+    schema_checked: int = 0
     exit_code: int = EXIT_OK
 
     def summary(self) -> str:
         return (
             f"encoded {len(self.documents)} documents ({self.letters} letters, {self.chapters} "
             f"chapters, {self.introductions} introductions); {self.footnotes} footnotes, "
-            f"{self.endnotes} endnotes; {len(self.persons)} persons referenced; "
+            f"{self.endnotes} endnotes; {len(self.persons)} persons referenced "
+            f"({len(self.provisional)} provisional); "
             f"{len(self.warnings)} warnings"
         )
 
@@ -98,9 +102,10 @@ def find_register(sources: list[Path]) -> Path | None:
     return _beside(sources, "persons.xml")
 
 
-def load_register(path: Path | None) -> Register:
-    """The register at ``path``; without one, an empty register."""
-    return Register.load(path) if path is not None else Register.empty()
+def load_register(path: Path | None, conventions: Conventions | None = None) -> Register:
+    """The register at ``path``; without one, an empty register. ``conventions`` (the
+    edition's) say how persons are named: forms of address, titles, transliterations."""
+    return Register.load(path, conventions) if path is not None else Register.empty(conventions)
 
 
 def empty_register() -> bytes:
@@ -190,16 +195,24 @@ def source_metadata(metadata: dict[str, Any], source: SourceText) -> dict[str, A
     return entry if isinstance(entry, dict) else None
 
 
-def recognise_kind(source: SourceText, register: Register) -> str:
-    if letters_mod.looks_like_correspondence(source, register):
+def recognise_kind(
+    source: SourceText, register: Register, conventions: Conventions | None = None
+) -> str:
+    if letters_mod.looks_like_correspondence(source, register, conventions=conventions):
         return "letters"
     return "chapter"
 
 
 def _encode_correspondence(
-    source: SourceText, register: Register, metadata: dict[str, Any] | None, result: EncodeResult
+    source: SourceText,
+    register: Register,
+    metadata: dict[str, Any] | None,
+    result: EncodeResult,
+    conventions: Conventions | None = None,
 ) -> list[tuple[str, etree._Element]]:
-    prelude, raw_documents = letters_mod.split_documents(source, register)
+    prelude, raw_documents = letters_mod.split_documents(
+        source, register, conventions=conventions
+    )
     if not raw_documents:
         raise TeitoolError(
             f"{source.path}: no letter found (no header line such as 'Stalin to Kaganovich "
@@ -207,10 +220,11 @@ def _encode_correspondence(
             EXIT_PROBLEMS,
         )
     outputs: list[tuple[str, etree._Element]] = []
-    # An xml:id is a name: a file name's spaces and other marks ("my letters.txt") are not.
-    stem = re.sub(r"[^A-Za-z0-9.-]+", "-", source.path.stem.split("_")[0]).strip("-") or "letters"
+    stem = source.id_stem or "letters"
     introduction = (
-        build_introduction(prelude, source, register, f"intro-{stem}", metadata, result.warnings)
+        build_introduction(
+            prelude, source, register, f"intro-{stem}", metadata, result.warnings, conventions
+        )
         if prelude
         else None
     )
@@ -219,7 +233,9 @@ def _encode_correspondence(
         result.introductions += 1
         result.footnotes += len(introduction.findall(".//{*}note[@place='foot']"))
     built = [
-        letters_mod.build_letter(raw, source, register, last=raw is raw_documents[-1])
+        letters_mod.build_letter(
+            raw, source, register, last=raw is raw_documents[-1], conventions=conventions
+        )
         for raw in raw_documents
     ]
     letters_mod.assign_ids(built)
@@ -228,9 +244,6 @@ def _encode_correspondence(
         result.warnings.extend(letter.warnings)
         result.footnotes += letter.footnotes
         result.persons |= letter.persons
-        for name in map(str, letter.root.xpath(_UNRESOLVED_CORRESPONDENT, namespaces=NSMAP)):
-            if name not in result.unknown_correspondents:
-                result.unknown_correspondents.append(name)
     result.letters += len(built)
     return outputs
 
@@ -246,63 +259,6 @@ def _encode_chapter(
     result.endnotes += len(chapter.root.findall(".//{*}note[@type='endnote']"))
     result.persons |= {ref for el in chapter.root.iter("{*}persName") if (ref := el.get("ref"))}
     return [("chapters", chapter.root)]
-
-
-#: A correspondent the register lacks: kept in correspDesc by name, without @ref.
-_UNRESOLVED_CORRESPONDENT = (
-    f"//tei:correspAction/tei:persName[not(@ref)][. != '{letters_mod.UNKNOWN_CORRESPONDENT}']"
-    "/text()"
-)
-#: How many names the warning on unknown persons lists before "… N more".
-NAMES_SHOWN = 8
-
-
-def unknown_persons_warning(
-    result: EncodeResult, register: Register, texts: list[SourceText], sources: list[Path]
-) -> str | None:
-    """One line on the names that look like persons the register lacks, or None.
-
-    Said when a correspondent is unknown (kept by name, provisional until the register has
-    them) or the register lists no one yet (a new edition); then the names after a form of
-    address, a title or initials ("Mr. Pell") are counted too. With a register that lists
-    people, those alone are no news: as often a thing ("General Staff") as a person, and
-    `teitool persons suggest` is there to ask.
-    """
-    if not result.unknown_correspondents and register.entries:
-        return None
-    names = list(result.unknown_correspondents)
-    for text in texts:
-        for suggestion in suggest(text.text, register):
-            if suggestion.cue and not _part_of_one(suggestion.name, names):
-                names.append(suggestion.name)
-    if not names:
-        return None
-    shown = ", ".join(names[:NAMES_SHOWN])
-    if len(names) > NAMES_SHOWN:
-        shown += f" … and {len(names) - NAMES_SHOWN} more"
-    where = (
-        f"the register {register.path}" if register.path is not None
-        else "any register (there is none: make persons.xml beside the sources)"
-    )
-    command = " ".join(shlex.quote(str(source)) for source in sources)
-    kept = (
-        "; the correspondents among them are kept by name, without @ref, until it has them"
-        if result.unknown_correspondents else ""
-    )
-    counted = (
-        "1 name that looks like a person's is" if len(names) == 1
-        else f"{len(names)} names that look like persons' are"
-    )
-    return (
-        f"{counted} not in {where}: {shown}{kept}; "
-        f"`teitool persons suggest {command}` lists every name it lacks, with its line"
-    )
-
-
-def _part_of_one(name: str, names: list[str]) -> bool:
-    """Whether every word of ``name`` is in one of ``names`` ("Pell" of "Jonah Pell")."""
-    words = set(name.split())
-    return any(words <= set(other.split()) for other in names)
 
 
 def encode_sources(
@@ -323,42 +279,55 @@ def encode_sources(
         raise TeitoolError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     files = source_files(sources)
     register_path = register_path or find_register(sources)
-    register = load_register(register_path)
     metadata = load_metadata(metadata_path or _beside(sources, "metadata.toml"))
+    register = load_register(register_path, conventions_for(metadata))
 
     result = EncodeResult()
     outputs: list[tuple[str, etree._Element, Path]] = []  # folder, document, its source
-    read: list[SourceText] = []
+    read = [read_source(path) for path in files]
+    # What one source says of a name holds in all ("Comrade Pell" here, "Pell" there).
+    register.learn([source.text for source in read])
     # The bytes of the sources before each one, and of all (the last): one running sum.
     before = [0, *itertools.accumulate(path.stat().st_size for path in files)]
     for done, path in enumerate(files):
         if progress is not None:
             progress(before[done], before[-1])
-        source = read_source(path)
-        read.append(source)
+        source = read[done]
         if len(source.text.split()) < MIN_WORDS:
             raise TeitoolError(
                 f"{path}: nothing recognisable to encode (fewer than {MIN_WORDS} words)",
                 EXIT_PROBLEMS,
             )
-        source_kind = recognise_kind(source, register) if kind == "auto" else kind
+        conventions = conventions_for(metadata, source.name)
+        source_kind = recognise_kind(source, register, conventions) if kind == "auto" else kind
         try:
-            encode = _encode_correspondence if source_kind == "letters" else _encode_chapter
-            made = encode(source, register, source_metadata(metadata, source), result)
+            if source_kind == "letters":
+                made = _encode_correspondence(
+                    source, register, source_metadata(metadata, source), result, conventions
+                )
+            else:
+                made = _encode_chapter(source, register, source_metadata(metadata, source), result)
         except LosslessError as exc:
             raise TeitoolError(f"lossless check failed: {exc}", EXIT_PROBLEMS) from None
         outputs += [(folder, root, path) for folder, root in made]
-    unknown = unknown_persons_warning(result, register, read, sources)
-    if unknown:
-        result.warnings.append(unknown)
+    result.provisional = provisional_mentions(
+        (root for _folder, root, _origin in outputs), register.run.entries
+    )
 
     targets = [(out_dir / folder / f"{root.get(XML_ID)}.xml", root, origin)
                for folder, root, origin in outputs]
     _refuse_shared_ids([(target, origin) for target, _root, origin in targets])
     documents = [(target, readable_bytes(root, origin, target)) for target, root, origin in targets]
+    # Valid as well as lossless, checked in memory: an invalid document stops the run here.
+    from tei.encode.schemacheck import refuse_invalid
+
+    origins = [origin for _target, _root, origin in targets]
+    result.schema_checked = refuse_invalid(
+        (target, data, origin) for (target, data), origin in zip(documents, origins, strict=True)
+    )
     try:
         register_bytes = register_path.read_bytes() if register_path else empty_register()
-        write_atomic(out_dir / "persons.xml", register_bytes)
+        write_atomic(out_dir / "persons.xml", output_register(register_bytes, result.provisional))
         for target, data in documents:
             write_atomic(target, data)
             result.documents.append(target)

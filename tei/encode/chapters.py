@@ -276,10 +276,8 @@ class _State:
 
 
 def chapter_id(source: SourceText) -> str:
-    """``ch-<prefix>`` from the file name's prefix before "_" ("000_6bd1….txt" → "ch-000")."""
-    stem = source.path.stem.split("_")[0] or source.path.stem
-    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", stem).strip("-").lower() or "chapter"
-    return f"ch-{slug}"
+    """``ch-`` and the source's id stem ("000_6bd1….txt" → "ch-000")."""
+    return f"ch-{source.id_stem or 'chapter'}"
 
 
 def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Element:
@@ -300,15 +298,8 @@ def _annotate(parent: etree._Element, block: Block, state: _State) -> etree._Ele
     # Recognisers see the markers blanked out, so "1932.196Voices" reads "1932.   Voices" and
     # "187Stalin" reads "   Stalin"; offsets stay those of the text.
     plain = _blank(text, [(m.start, m.end) for m in markers])
+    # The register's persons and the ones it lacks (provisional entries, reported by encode).
     for name in state.register.find_names(plain):
-        if name.fuzzy_score is not None:
-            # Book prose is edited text: a near-miss is another word ("the Stalins"), not a
-            # misspelling; report it instead of guessing.
-            state.warnings.append(
-                f"{state.where(block.line)}: «{text[name.start : name.end]}» resembles "
-                f"{name.ref} (similarity {name.fuzzy_score}); not tagged"
-            )
-            continue
         spans.append(Span(name.start, name.end, name.tag, {"ref": name.ref}))
         state.persons.add(name.ref)
     dates = find_dates(plain, year=state.year)
@@ -457,7 +448,7 @@ def _build_body(blocks: list[Block], state: _State) -> tuple[etree._Element, lis
                 quote = None  # cited by its marker, or quoted whole in quotation marks
             elif quote is None and introduces_quotation(block.text):
                 sentence = last_sentence(block.text) or ""
-                named = any(n.fuzzy_score is None for n in state.register.find_names(sentence))
+                named = bool(state.register.find_names(sentence))
                 pending = "cit" if names_writer(sentence, named) else "quote"
     return body, headings
 

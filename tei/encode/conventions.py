@@ -45,15 +45,84 @@ class Conventions:
     # [header]
     connectors: tuple[str, ...]
     archive_labels: tuple[str, ...]
+    lead_words: tuple[str, ...]
+    group_phrases: tuple[str, ...]
+    # [letters]
+    salutations: tuple[str, ...]
+    greetings: tuple[str, ...]
+    signature_words: tuple[str, ...]
+    address_words: tuple[str, ...]
+    number_marks: tuple[str, ...]
+    cipher_marks: tuple[str, ...]
+    postscript_marks: tuple[str, ...]
+    document_forms: tuple[str, ...]
     # [persons]
     forms_of_address: tuple[str, ...]
+    titles: tuple[str, ...]
+    roles: tuple[str, ...]
+    person_verbs: tuple[str, ...]
+    given_names: tuple[str, ...]
+    surname_endings: tuple[str, ...]
+    patronymic_endings: tuple[str, ...]
+    transliteration: tuple[str, ...]
+    named_after_nouns: tuple[str, ...]
+    named_after_modifiers: tuple[str, ...]
+    named_after_before: tuple[str, ...]
+    named_after_suffixes: tuple[str, ...]
+    not_persons: tuple[str, ...]
+    work_nouns: tuple[str, ...]
+    place_prepositions: tuple[str, ...]
+    places: tuple[str, ...]
+    articles: tuple[str, ...]
+    led_nouns: tuple[str, ...]
+    common_words: tuple[str, ...]
+    navigation_separators: tuple[str, ...]
+    salutation_words: tuple[str, ...]
+    kinship_words: tuple[str, ...]
+    not_initials: tuple[str, ...]
+    verbs_before: tuple[str, ...]
+    topic_words: tuple[str, ...]
 
 
 #: Each field of :class:`Conventions` after name and description, and its table in the TOML.
 FIELDS: dict[str, str] = {
     "connectors": "header",
     "archive_labels": "header",
+    "lead_words": "header",
+    "group_phrases": "header",
+    "salutations": "letters",
+    "greetings": "letters",
+    "signature_words": "letters",
+    "address_words": "letters",
+    "number_marks": "letters",
+    "cipher_marks": "letters",
+    "postscript_marks": "letters",
+    "document_forms": "letters",
     "forms_of_address": "persons",
+    "titles": "persons",
+    "roles": "persons",
+    "person_verbs": "persons",
+    "given_names": "persons",
+    "surname_endings": "persons",
+    "patronymic_endings": "persons",
+    "transliteration": "persons",
+    "named_after_nouns": "persons",
+    "named_after_modifiers": "persons",
+    "named_after_before": "persons",
+    "named_after_suffixes": "persons",
+    "not_persons": "persons",
+    "work_nouns": "persons",
+    "place_prepositions": "persons",
+    "places": "persons",
+    "articles": "persons",
+    "led_nouns": "persons",
+    "common_words": "persons",
+    "navigation_separators": "persons",
+    "salutation_words": "persons",
+    "kinship_words": "persons",
+    "not_initials": "persons",
+    "verbs_before": "persons",
+    "topic_words": "persons",
 }
 
 

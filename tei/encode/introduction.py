@@ -8,6 +8,7 @@ from typing import Any
 from lxml import etree
 
 from tei.encode import footnotes as fn
+from tei.encode.conventions import Conventions
 from tei.encode.dates import find_dates
 from tei.encode.letters import (
     Context,
@@ -18,12 +19,13 @@ from tei.encode.letters import (
     keep_unanchored,
     keep_unnumbered,
 )
+from tei.encode.letters.lines import is_navigation
 from tei.encode.lossless import check
 from tei.encode.persons import Register
 from tei.encode.reading import SourceText
 from tei.encode.teidoc import E, new_document
 
-#: Lines this short at the start of the introduction are its headings (title, navigation).
+#: Lines this short at the start of the introduction are its headings (titles).
 MAX_HEADING_WORDS = 10
 
 
@@ -34,9 +36,11 @@ def build_introduction(
     doc_id: str,
     metadata: dict[str, Any] | None = None,
     warnings: list[str] | None = None,
+    conventions: Conventions | None = None,
 ) -> etree._Element | None:
     """The introduction as a TEI document, or None if the prelude has no words; what was
-    noticed on the way is added to ``warnings``."""
+    noticed on the way is added to ``warnings``. A scraped page's navigation lines
+    ("Home Page | Library | Lenin", by the profile's separators) are kept as ``fw``."""
     items = blocks(lines)
     if not any(re.search(r"\w", b.text) for b in items):
         return None
@@ -53,8 +57,14 @@ def build_introduction(
     context.notes = footnote_elements(notes, doc_id, register, context.year)
     div = E.div(type="introduction")
     in_headings = True
+    headings: list[str] = []
     for block in text_items:
+        if is_navigation(block.text, conventions=conventions):
+            # Page furniture, as TEI calls it: kept as printed, neither heading nor names.
+            div.append(E.fw(block.text, type="navigation"))
+            continue
         in_headings = in_headings and len(block.text.split()) <= MAX_HEADING_WORDS
+        headings += [block.text] if in_headings else []
         div.append(annotate(E.head() if in_headings else E.p(), block.text, context))
     where = f"{source.path}:{lines[0].number}"
     noticed = keep_unnumbered(div, notes, context, where)
@@ -62,7 +72,7 @@ def build_introduction(
     if warnings is not None:
         warnings += noticed
     metadata = metadata or {}
-    heading = metadata.get("title") or (text_items[0].text if text_items else "")
+    heading = metadata.get("title") or (headings[0] if headings else "")
     title = f"Introduction: {heading}" if heading else "Introduction"
     described = metadata.get("book")
     if described:

@@ -25,6 +25,10 @@ NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+#: A file name that opens with a sequence number before "_": "000_6bd11cb132586d61".
+_SEQUENCE_NUMBER = re.compile(r"^(\d+)_")
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A source's text with normalised line ends, and where it came from."""
@@ -39,6 +43,16 @@ class SourceText:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def id_stem(self) -> str:
+        """The part of its documents' ids that names the source: the file name's sequence
+        number ("000_6bd1….txt" → "000"), else the whole file name ("chapter_b.txt" →
+        "chapter-b": two such files must not share an id), in letters an xml:id can carry
+        ("my letters.txt" → "my-letters"); "" when none is left."""
+        numbered = _SEQUENCE_NUMBER.match(self.path.stem)
+        stem = numbered.group(1) if numbered else self.path.stem
+        return re.sub(r"[^A-Za-z0-9.-]+", "-", stem).strip("-.").lower()
 
 
 def decode_source(data: bytes, path: Path) -> str:
