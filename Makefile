@@ -8,11 +8,13 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml debian-packages.txt
+# The venv, and the tests' JavaScript (axe-core, pinned by package-lock.json) in node_modules/.
+$(STAMP): pyproject.toml debian-packages.txt package-lock.json
 	scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -6,21 +6,28 @@ Two corpora in one run:
      register references, footnotes, second markers, uncertain dates, lists, closers).
 For each it prints the compile time of the stylesheets, the render time, and pages/s, and
 compares the one-transformation design with its alternative, compiling per page (the
-compile time measured here, times the number of pages).
+compile time measured here, times the number of pages). For the search it prints the size of
+the index (all of it, and what a first query loads) and the time to the first result in
+Chromium (navigation to the first result in the page), beside the same figures for the
+previous search: one script holding every passage, scanned for the query's words.
 
     .venv/bin/python bench/render_web.py            # both corpora
-    .venv/bin/python bench/render_web.py --letters 500 --tei build/tei
+    .venv/bin/python bench/render_web.py --letters 5000 --tei build/tei
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import sys
 import tempfile
 import time
+import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -32,6 +39,7 @@ from tei.render.web import WEB_XSLT, render_web  # noqa: E402
 from tei.xmlio import TEI_NS, XML_NS, serialize, write_atomic  # noqa: E402
 
 T = f"{{{TEI_NS}}}"
+CHROMIUM = os.environ.get("TEITOOL_CHROMIUM", "/usr/bin/chromium")
 WORDS = (
     "the", "plan", "grain", "export", "question", "commission", "telegram", "report",
     "proposal", "decision", "comrades", "collective", "farms", "procurement", "harvest",
@@ -118,6 +126,107 @@ def generate(out: Path, letters: int, seed: int = 1932) -> None:
         write_atomic(out / "letters" / f"{doc_id}.xml", serialize(tei))
 
 
+#: Queries timed on each site: words, a phrase, a prefix.
+QUERIES = ("grain procurement", '"grain procurement"', "proc*")
+#: Records, in the page, when the first result (or "Nothing found.") appears (navigation
+#: start = 0).
+FIRST_RESULT = """
+new MutationObserver((changes, observer) => {
+  var status = document.getElementById("status");
+  if (document.querySelector("ol.results > li")
+      || (status && status.textContent && status.textContent !== "Searching…")) {
+    window.firstResult = performance.now(); observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+#: The previous search, for comparison: one script with every passage, scanned per query.
+PREVIOUS_SEARCH = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>previous</title>
+<script src="previous-index.js"></script></head><body><ol class="results"></ol><script>
+var fold = s => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+var folded = TEI_SEARCH.blocks.map(b => fold(b[2]));
+var terms = fold(new URLSearchParams(location.search).get("q")).split(/\\s+/).filter(Boolean);
+var list = document.querySelector("ol.results");
+folded.forEach((text, i) => {
+  if (terms.every(t => text.includes(t)) && list.children.length < 200) {
+    var li = document.createElement("li"); li.textContent = TEI_SEARCH.blocks[i][2];
+    list.appendChild(li);
+  }
+});
+window.firstResult = window.firstResult || performance.now();
+</script></body></html>
+"""
+
+
+def _assignment(path: Path) -> object:
+    return json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1].split(" = ", 1)[1][:-1])
+
+
+def write_previous_search(site: Path) -> int:
+    """The previous design's index (every passage in one script) and page; its size."""
+    index = _assignment(site / "search" / "index.js")
+    assert isinstance(index, dict)
+    blocks = []
+    for chunk in sorted((site / "search" / "x").glob("*.js"), key=lambda p: int(p.stem)):
+        first = int(chunk.stem) * index["chunk"]
+        for offset, passages in enumerate(_assignment(chunk)):  # type: ignore[arg-type]
+            blocks += [[first + offset, anchor, text] for anchor, text in passages]
+    data = {"docs": [row[:2] for row in index["docs"]], "blocks": blocks}
+    text = "window.TEI_SEARCH = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
+    (site / "previous-index.js").write_text(text, encoding="utf-8")
+    (site / "previous-search.html").write_text(PREVIOUS_SEARCH, encoding="utf-8")
+    return len(text.encode("utf-8"))
+
+
+def first_result_ms(browser: Any, url: str) -> float:
+    """Milliseconds from navigation to the first result, best of three cold page loads."""
+    times = []
+    for _ in range(3):
+        page = browser.new_page()
+        page.add_init_script(FIRST_RESULT)
+        page.goto(url)
+        page.wait_for_function("() => window.firstResult !== undefined", timeout=120_000)
+        times.append(page.evaluate("window.firstResult"))
+        page.close()
+    return float(min(times))
+
+
+def index_loaded(browser: Any, site: Path, url: str) -> tuple[int, str]:
+    """Bytes of index files a search at ``url`` loads until its first results, and what it
+    says it found."""
+    requested: list[str] = []
+    page = browser.new_page()
+    page.on("requestfinished", lambda r: requested.append(r.url))
+    page.add_init_script(FIRST_RESULT)
+    page.goto(url)
+    page.wait_for_function("() => window.firstResult !== undefined", timeout=120_000)
+    found = page.locator("#status").inner_text()
+    page.close()
+    paths = [Path(urllib.parse.unquote(urllib.parse.urlsplit(u).path)) for u in requested]
+    return sum(p.stat().st_size for p in paths if p.is_relative_to(site / "search")), found
+
+
+def measure_search(label: str, site: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    files = list((site / "search").rglob("*.js"))
+    total = sum(p.stat().st_size for p in files)
+    previous = write_previous_search(site)
+    print(f"{label} search index: {total / 1e6:.2f} MB in {len(files)} files "
+          f"(index.js {(site / 'search' / 'index.js').stat().st_size / 1e6:.2f} MB); "
+          f"previous: {previous / 1e6:.2f} MB in one file")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        for query in QUERIES:
+            q = urllib.parse.quote(query)
+            loaded, found = index_loaded(browser, site, (site / "search.html").as_uri() + "?q=" + q)
+            new = first_result_ms(browser, (site / "search.html").as_uri() + "?q=" + q)
+            old = first_result_ms(browser, (site / "previous-search.html").as_uri() + "?q=" + q)
+            print(f"  {query!s:22} first result {new:6.0f} ms, loading {loaded / 1e6:.2f} MB"
+                  f" ({found})"
+                  f"  | previous {old:6.0f} ms, loading {previous / 1e6:.2f} MB")
+        browser.close()
+
+
 def measure(label: str, tei_dir: Path, work: Path) -> None:
     files = len(list(tei_dir.rglob("*.xml")))
     best = None
@@ -128,6 +237,10 @@ def measure(label: str, tei_dir: Path, work: Path) -> None:
     pages = best.html_pages
     print(f"{label}: {files} TEI files -> {pages} HTML pages in {best.seconds:.2f} s "
           f"= {pages / best.seconds:.0f} pages/s")
+    if Path(CHROMIUM).exists():
+        measure_search(label, best.out_dir)
+    else:
+        print(f"{label} search: not timed, no Chromium at {CHROMIUM}")
 
 
 def compile_seconds() -> float:

@@ -272,7 +272,10 @@ def _render_web(ctx: _Context) -> StepResult:
     from tei.render.web import DEFAULT_TITLE, render_web
 
     title = ctx.edition.given("title") or DEFAULT_TITLE  # not the CMIF placeholder
-    result = render_web(ctx.tei, ctx.staging / "site", title=title)
+    result = render_web(
+        ctx.tei, ctx.staging / "site", title=title, edition_metadata=ctx.edition,
+        when=ctx.edition_time,
+    )
     step = StepResult("render web", DONE, outputs=["site/index.html"], warnings=result.warnings)
     step.detail = f"{result.html_pages} pages"
     return step

@@ -574,11 +574,22 @@ def render() -> None:
     show_default=True,
     help="Folder for the site (replaced as a whole, only if teitool wrote it).",
 )
-@click.option("--title", default="The edition", show_default=True, help="The site's title.")
+@click.option(
+    "--title", default=None, help="The site's title (default: the [edition] title, else "
+    "'The edition')."
+)
 @click.option("--lang", default="en", show_default=True, help="Language of the site's own words.")
+@path_option(
+    "--metadata",
+    dir_okay=False,
+    help="The metadata file whose [edition] table gives the pages' citations, canonical URLs "
+    "(site_url) and licence (default: the configuration's, else sources/metadata.toml if there).",
+)
 @quiet_option
 @reports_errors
-def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet: bool) -> None:
+def render_web_command(
+    tei_dir: Path, output: Path, title: str | None, lang: str, metadata: Path | None, quiet: bool
+) -> None:
     """Render the TEI files in TEI_DIR as a static web site (open OUTPUT/index.html).
 
     \b
@@ -586,9 +597,13 @@ def render_web_command(tei_dir: Path, output: Path, title: str, lang: str, quiet
       teitool render web build/tei -o build/site
       teitool render web build/tei -o build/site --title "Letters, June 1932"
     """
-    from tei.render.web import render_web
+    from tei.export import read_edition_metadata
+    from tei.render.web import DEFAULT_TITLE, render_web
 
-    result = render_web(tei_dir, output, title=title, lang=lang)
+    # A metadata file only looked for (not named) may be missing: the pages then cite no URL.
+    edition = read_edition_metadata(metadata, named=metadata is not None)
+    title = title or edition.given("title") or DEFAULT_TITLE
+    result = render_web(tei_dir, output, title=title, lang=lang, edition_metadata=edition)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
@@ -741,8 +756,8 @@ def export_cmif_command(tei_dir: Path, output: Path, metadata: Path | None, quie
                 licence (https://creativecommons.org/licenses/by/4.0/: CMIF allows no other),
                 bibl (a citation of the edition)
       optional  editor_email, publisher_url, url, bibl_type (online|print|hybrid), bibl_id,
-                letter_url (with {id}), and for the bag source_organization, contact_name,
-                contact_email, description
+                letter_url (with {id}), site_url (where the web edition is published),
+                and for the bag source_organization, contact_name, contact_email, description
     Until it is filled in, the file is a draft: placeholders where CMIF requires a value,
     and a warning saying so.
 

@@ -96,7 +96,8 @@ class EditionMetadata:
     Optional: ``editor_email``, ``publisher_url``, ``url`` (the edition's home page),
     ``bibl_type`` (online | print | hybrid; default online), ``bibl_id``, ``letter_url``
     (a letter's page, ``{id}`` standing for its id; without it, CMIF takes a letter's URL
-    from its own TEI, see :func:`letter_url`), and for bag-info.txt
+    from its own TEI, see :func:`letter_url`), ``site_url`` (where the web edition is
+    published: the pages' canonical URLs and citations), and for bag-info.txt
     ``source_organization``, ``contact_name``, ``contact_email``, ``description``.
 
     A required key the table lacks holds a placeholder (:data:`PLACEHOLDERS`) and is named
@@ -115,6 +116,7 @@ class EditionMetadata:
     bibl_type: str = "online"
     bibl_id: str = ""
     letter_url: str = ""
+    site_url: str = ""
     source_organization: str = ""
     contact_name: str = ""
     contact_email: str = ""
@@ -137,7 +139,7 @@ class EditionMetadata:
 
 
 _REQUIRED = ("title", "editor", "publisher", "cmif_url", "licence", "bibl")
-_URL_KEYS = ("cmif_url", "publisher_url", "url")
+_URL_KEYS = ("cmif_url", "publisher_url", "url", "site_url")
 
 #: What the exports use for a required key the [edition] table lacks: all are values CMIF
 #: requires. Each says where the real one goes; the URL is in example.org, the domain kept

@@ -78,10 +78,10 @@ def test_index_letter_footnote_person(browser: object, site: Path) -> None:
     _shot(page, "fixture-index.png")
 
     # Follow a letter link from the chronological table.
-    page.get_by_role("link", name="Kaganovich to Stalin, 2 June 1932").click()
+    page.get_by_role("link", name="1. Kaganovich to Stalin, 2 June 1932").click()
     page.wait_for_load_state()
     assert page.url.endswith("letters/L1932-06-02-kaganovich-stalin.html")
-    assert page.locator("h1").inner_text() == "Kaganovich to Stalin, 2 June 1932"
+    assert page.locator("h1").inner_text() == "1. Kaganovich to Stalin, 2 June 1932"
     # The escaped source text is shown as text and never run.
     assert '<script>alert("pwned")</script>' in page.locator("main").inner_text()
     assert dialogs == []
@@ -112,23 +112,133 @@ def test_index_letter_footnote_person(browser: object, site: Path) -> None:
     assert page.external_requests == []
 
 
+def _search(page: object, site: Path, query: str) -> object:
+    """Search the site for ``query`` (a URL query string) and wait for the results."""
+    page.goto((site / "search.html").as_uri() + "?" + query)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.getElementById('status').textContent.startsWith('Searching')"
+        " && document.getElementById('status').textContent !== ''"
+    )
+    return page.locator("ol.results > li")  # type: ignore[attr-defined]
+
+
 def test_search_finds_passage(browser: object, site: Path) -> None:
     page = _page(browser)
-    page.goto((site / "search.html").as_uri() + "?q=grain+plan")
-    results = page.locator("ol.results li")
-    results.first.wait_for()
+    results = _search(page, site, "q=grain+plan")
     assert results.count() == 1
     assert "grain plan" in results.first.inner_text().lower()
-    results.first.locator("a").click()
+    results.first.locator("a.passage").first.click()
     page.wait_for_load_state()
-    assert "letters/L1932-06-12-stalin-kaganovich.html#b" in page.url
+    assert "letters/L1932-06-12-stalin-kaganovich.html?" in page.url and "#b" in page.url
     assert "grain plan" in page.locator(":target").inner_text()
     # A name from the register is found too (accent- and case-insensitive).
     page.goto((site / "search.html").as_uri())
     page.fill("#q", "ROSENGOLZ")
     page.press("#q", "Enter")
-    assert page.locator("ol.results li").count() >= 2
+    page.wait_for_function("() => document.querySelectorAll('ol.results > li').length >= 2")
+    assert page.external_requests == []
     _shot(page, "fixture-search.png")
+
+
+def test_search_results_are_letters_with_their_hits(browser: object, site: Path) -> None:
+    page = _page(browser)
+    results = _search(page, site, "q=plan")
+    # One result per letter, however many passages match; the count of its hits beside it.
+    titles = results.locator("p.where a").all_inner_texts()
+    assert len(titles) == len(set(titles))
+    letter = results.filter(has_text="3. Stalin to Kaganovich, not after 12 June 1932")
+    assert letter.count() == 1
+    assert "2 hits" in letter.locator(".hits").inner_text()
+    assert letter.locator("a.passage").count() == 2
+    # Every matched word is highlighted, not only the first.
+    marks = letter.locator("mark").all_inner_texts()
+    assert [m.lower() for m in marks] == ["plan", "plan"]
+
+
+def test_phrase_search(browser: object, site: Path) -> None:
+    page = _page(browser)
+    assert _search(page, site, "q=%22grain+plan%22").count() == 1
+    # The words apart are found; as a phrase in the other order, nothing.
+    assert _search(page, site, "q=plan+grain").count() == 1
+    assert _search(page, site, "q=%22plan+grain%22").count() == 0
+    assert page.locator("#status").inner_text() == "Nothing found."
+    results = _search(page, site, "q=%22the+grain+plan%22")
+    assert [m.lower() for m in results.first.locator("mark").all_inner_texts()] == ["the", "grain", "plan"]
+
+
+def test_variant_spelling_search(browser: object, site: Path) -> None:
+    """The register gives Kaganovich the variant "Kaganowitsch", which no text uses."""
+    page = _page(browser)
+    results = _search(page, site, "q=Kaganowitsch")
+    letters = results.filter(has_text="Kaganovich to Stalin, 2 June 1932")
+    assert letters.count() == 1
+    assert "Kaganovich" in letters.locator("mark").all_inner_texts()
+
+
+def test_prefix_search(browser: object, site: Path) -> None:
+    page = _page(browser)
+    assert _search(page, site, "q=procure").count() == 0
+    results = _search(page, site, "q=procure*")
+    assert results.count() >= 1
+    assert "procurement" in [m.lower() for m in results.locator("mark").all_inner_texts()]
+
+
+def test_search_filters_combine_with_the_query(browser: object, site: Path) -> None:
+    page = _page(browser)
+    everywhere = _search(page, site, "q=kaganovich").count()
+    filtered = _search(page, site, "q=kaganovich&from=1932-06-05&to=1932-06&corr=stalin")
+    assert 0 < filtered.count() < everywhere
+    assert set(filtered.locator("p.where a").all_inner_texts()) == {
+        "2. Stalin to Kaganovich, [10 June 1932]",
+        "3. Stalin to Kaganovich, not after 12 June 1932",
+    }
+    assert page.input_value("#from") == "1932-06-05"
+
+
+def test_highlight_on_the_page_reached(browser: object, site: Path) -> None:
+    page = _page(browser)
+    results = _search(page, site, "q=%22grain+plan%22+molotov")
+    results.first.locator("a.passage").first.click()
+    page.wait_for_load_state()
+    marks = page.locator("main mark.search-hit").all_inner_texts()
+    assert {"grain", "plan", "Molotov"} <= set(marks)
+    # The words are marked in the text itself, which stays what it was.
+    assert "Tell Molotov that the grain plan stands" in page.locator(":target").inner_text()
+
+
+def test_date_range_facet(browser: object, site: Path) -> None:
+    page = _page(browser)
+    page.goto((site / "index.html").as_uri())
+    rows = page.locator("table.letters tbody tr:visible")
+    assert rows.count() == 3
+    page.fill("#f-from", "1932-06-05")
+    page.fill("#f-to", "1932-06-11")
+    assert rows.count() == 1
+    assert "10 June 1932" in rows.first.inner_text()
+    # Combined with a correspondent, and kept in the URL to be linked to.
+    page.select_option("#f-corr", "kaganovich")
+    assert rows.count() == 1
+    page.select_option("#f-mentions", "rozengolts")
+    assert rows.count() == 0
+    assert "from=1932-06-05" in page.url and "mentions=rozengolts" in page.url
+    page.goto((site / "index.html").as_uri() + "?from=1932-06-11")
+    assert rows.count() == 1
+
+
+def test_facets_without_javascript(browser: object, site: Path) -> None:
+    page = _page(browser, java_script_enabled=False)
+    page.goto((site / "index.html").as_uri())
+    assert page.locator("form.facets").is_hidden()
+    page.locator("nav.facets a", has_text="Jun").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("years/1932.html#m1932-06")
+    assert page.locator("section:target table.letters tbody tr").count() == 3
+    page.goto((site / "index.html").as_uri())
+    page.locator("nav.facets summary", has_text="person mentioned").click()
+    page.locator("nav.facets a", has_text="Rozengolts").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("mentioning/rozengolts.html")
+    assert page.locator("table.letters tbody tr").count() == 1
 
 
 def test_usable_without_javascript(browser: object, site: Path) -> None:
@@ -202,3 +312,82 @@ def test_edition_index_letter_person(browser: object, encoded_edition: Path, tmp
     page.goto((site / "timeline.html").as_uri())
     _shot(page, "edition-timeline.png")
     assert page.external_requests == []
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def sample_site(encoded_edition: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample edition's site as `teitool build sources` renders it (its [edition] metadata)."""
+    from tei.export import read_edition_metadata
+    from tei.render.web import render_web
+
+    site = tmp_path_factory.mktemp("sample") / "site"
+    meta = read_edition_metadata(ROOT / "sources" / "metadata.toml")
+    render_web(encoded_edition, site, title=meta.title, edition_metadata=meta)
+    return site
+
+
+SAMPLE_LETTER = "letters/L1932-06-02-stalin-kaganovich.html"
+
+
+def test_citation_is_copied_with_the_access_date(browser: object, sample_site: Path) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto((sample_site / SAMPLE_LETTER).as_uri())
+    block = page.locator("section.cite")
+    shown = " ".join(block.locator("#citation").inner_text().split())
+    assert shown.startswith("Letter no. 1: “Stalin to Kaganovich, 2 June 1932”")
+    assert "https://example.org/teitool-demo/site/" + SAMPLE_LETTER in shown
+    block.get_by_role("button", name="Copy the citation").click()
+    block.locator(".copy-status", has_text="Copied").wait_for()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    today = page.evaluate("() => new Date().toISOString().slice(0, 10)")
+    assert copied == shown.replace("[date of access]", today)
+    context.close()
+
+
+def test_citation_without_javascript_is_text_and_the_tei_link_resolves(
+    browser: object, sample_site: Path
+) -> None:
+    from tei.xmlio import TEI_NS, parse_file
+
+    page = _page(browser, java_script_enabled=False)
+    page.goto((sample_site / SAMPLE_LETTER).as_uri())
+    assert page.locator("section.cite button").is_hidden()
+    assert "In: The teitool editors (ed.)" in page.locator("#citation").inner_text()
+    link = page.get_by_role("link", name="Download the TEI (XML)")
+    target = (sample_site / SAMPLE_LETTER).parent / str(link.get_attribute("href"))
+    assert parse_file(target.resolve()).getroot().tag == f"{{{TEI_NS}}}TEI"
+    # The editorial decisions beside the metadata, in the source's words.
+    decisions = page.locator("dl.meta dd.decision").all_inner_texts()
+    assert any("heading reads “Kaganovich to Stalin June 2 1932”" in d for d in decisions)
+    assert any("dateline reads “29/VI 32”" in d for d in decisions)
+
+
+@pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core is not installed: `npm ci` (make venv) puts it in node_modules/"
+)
+def test_every_page_has_no_axe_violations(browser: object, sample_site: Path) -> None:
+    """axe-core (WCAG 2.x A/AA rules and best practices) on every page of the sample site."""
+    page = _page(browser, viewport={"width": 1100, "height": 800})
+    axe = AXE.read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    pages = sorted(sample_site.rglob("*.html"))
+    assert len(pages) > 250
+    for path in pages:
+        page.goto(path.as_uri())  # type: ignore[attr-defined]
+        page.add_script_tag(content=axe)  # type: ignore[attr-defined]
+        violations = page.evaluate(  # type: ignore[attr-defined]
+            "async () => (await axe.run(document)).violations"
+            ".map(v => [v.id, v.nodes.map(n => n.target.join(' '))])"
+        )
+        for rule, targets in violations:
+            found.setdefault(rule, []).extend(
+                f"{path.relative_to(sample_site)}: {target}" for target in targets
+            )
+    summary = {rule: len(where) for rule, where in found.items()}
+    assert not found, f"axe violations by rule {summary}; first: " + "; ".join(
+        where[0] for where in found.values()
+    )

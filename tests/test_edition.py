@@ -364,7 +364,8 @@ def test_web_edition_of_a_real_folder(name: str, tmp_path: Path) -> None:
     assert len(pages) == len(letters)
     index = html.parse(str(tmp_path / "site" / "index.html"))
     links = index.xpath("//table[@class='letters']//td[@data-label='Letter']/a")
-    assert [a.text_content() for a in links] == [d.title for d in letters]
+    # Numbered as the model numbers them (date order, the same as print).
+    assert [a.text_content() for a in links] == [f"{d.number}. {d.title}" for d in letters]
     assert len(set(a.text_content() for a in links)) == len(letters)  # no series title
     senders = index.xpath("//table[@class='letters']//td[@data-label='From']")
     assert "unknown" not in [td.text_content() for td in senders]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -94,9 +95,13 @@ def test_pages_written(site: Path) -> None:
         "by/stalin.html",
         "timeline.html",
         "search.html",
-        "search-index.js",
+        "search/index.js",
         "assets/style.css",
         "assets/search.js",
+        "assets/highlight.js",
+        "assets/facets.js",
+        "years/1932.html",
+        "mentioning/rozengolts.html",
         MARKER,
     ]
     for name in expected:
@@ -111,8 +116,10 @@ def test_every_page_is_accessible_and_offline(site: Path) -> None:
         assert tree.get("lang"), name
         assert len(tree.xpath("//main")) == 1 and tree.xpath("//header//nav"), name
         assert tree.xpath("//meta[@name='viewport']"), name
-        # Nothing loaded from elsewhere: the site works offline.
-        for ref in tree.xpath("//link/@href | //script/@src | //img/@src"):
+        # Nothing loaded from elsewhere: the site works offline (rel=canonical, license and
+        # schema.DC name addresses, they load nothing).
+        loaded = "//link[@rel = 'stylesheet']/@href | //script/@src | //img/@src"
+        for ref in tree.xpath(loaded):
             assert not urlsplit(ref).scheme, (name, ref)
 
 
@@ -122,7 +129,8 @@ def test_foreign_language_text_keeps_its_lang(site: Path) -> None:
 
 def test_letter_page(site: Path) -> None:
     tree = _doc(site, LETTER)
-    assert _text(tree.xpath("//h1")[0]) == "Kaganovich to Stalin, 2 June 1932"
+    # The letter's number (the model's, as in print) before its title.
+    assert _text(tree.xpath("//h1")[0]) == "1. Kaganovich to Stalin, 2 June 1932"
     meta = _text(tree.xpath("//dl[@class='meta']")[0])
     for fact in ("Lazar Kaganovich", "Joseph Stalin", "Moscow", "RGASPI F. 558. Op. 11. D. 740",
                  "F. 81. Op. 3. D. 99", "Autograph."):
@@ -133,7 +141,7 @@ def test_letter_page(site: Path) -> None:
     assert tree.xpath("//div[@class='closer']/p[@class='dateline']")
     assert tree.xpath("//div[@class='postscript']")
     # Persons link to the register.
-    assert tree.xpath("//div[@class='text']//a[@class='persName'][@href='../persons/rozengolts.html']")
+    assert tree.xpath("//div[@class='text']//a[@class='persName name'][@href='../persons/rozengolts.html']")
 
 
 def test_footnotes_link_both_ways(site: Path) -> None:
@@ -252,7 +260,9 @@ def test_text_is_escaped(site: Path) -> None:
     assert "&lt;script&gt;alert(" in raw
     assert "<script>alert" not in raw and "<b>bold" not in raw
     tree = _doc(site, LETTER)
-    assert not tree.xpath("//script") and not tree.xpath("//b")
+    # The one script is the search highlighter, from the site's assets: none from the text.
+    assert tree.xpath("//script/@src") == ["../assets/highlight.js", "../assets/cite.js"]
+    assert not tree.xpath("//script[not(@src)]") and not tree.xpath("//b")
     assert '<script>alert("pwned")</script>' in _text(tree)
 
 
@@ -278,24 +288,53 @@ def test_unknown_elements_render_their_text(site: Path) -> None:
     assert tree.xpath("//span[@class='tei-lg']/span[@class='tei-l']")
 
 
+def _script_json(path: Path) -> object:
+    """The JSON value a search index script assigns."""
+    assignment = path.read_text(encoding="utf-8").strip().splitlines()[-1]
+    return json.loads(assignment.split(" = ", 1)[1].rstrip(";"))
+
+
+def _index(site: Path) -> tuple[list[list[object]], list[list[list[str]]]]:
+    """The search index's documents and every document's passages ([anchor, text])."""
+    data = _script_json(site / "search" / "index.js")
+    assert isinstance(data, dict)
+    passages: list[list[list[str]]] = []
+    for chunk in sorted((site / "search" / "x").glob("*.js"), key=lambda p: int(p.stem)):
+        passages += _script_json(chunk)  # type: ignore[operator]
+    return data["docs"], passages
+
+
 def test_search_index_points_at_passages(site: Path) -> None:
-    script = (site / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(script[script.index("=") + 1 :].strip().rstrip(";"))
-    docs, blocks = data["docs"], data["blocks"]
-    hits = [b for b in blocks if "grain plan" in b[2]]
+    docs, passages = _index(site)
+    assert len(docs) == len(passages)
+    hits = [(d, a) for d, blocks in enumerate(passages) for a, text in blocks if "grain plan" in text]
     assert len(hits) == 1
     href = docs[hits[0][0]][0]
     assert href == "letters/L1932-06-12-stalin-kaganovich.html"
     assert hits[0][1] in _doc(site, href).xpath("//@id")
     # Every anchor of the index exists on its page.
-    for doc_index, anchor, _ in blocks:
-        if anchor:
-            assert anchor in _doc(site, docs[doc_index][0]).xpath("//@id")
+    for doc, blocks in enumerate(passages):
+        for anchor, _ in blocks:
+            if anchor:
+                assert anchor in _doc(site, str(docs[doc][0])).xpath("//@id")
+    texts = [(str(docs[d][0]), a, t) for d, blocks in enumerate(passages) for a, t in blocks]
     # Note texts (of several paragraphs too), editorial notes and register names are
     # searchable; a paragraph holding a footnote of several paragraphs stays searchable.
-    assert any(b[2].startswith("Note 1: The plan was adopted") for b in blocks)
-    assert any("reply came by telegraph" in b[2] and b[1] for b in blocks)
-    assert any("Rosengolz" in b[2] and docs[b[0]][0] == "persons/rozengolts.html" for b in blocks)
+    assert any(t.startswith("Note 1: The plan was adopted") for _, _, t in texts)
+    assert any("reply came by telegraph" in t and a for _, a, t in texts)
+    assert any("Rosengolz" in t and href == "persons/rozengolts.html" for href, _, t in texts)
+    # Letters carry what the search filters by: number, kind, date, correspondents.
+    assert docs[hits[0][0]][2:6] == ["3", "letter", "1932-06-12", ["stalin", "kaganovich", "politburo"]]
+
+
+def test_search_index_terms_and_variants(site: Path) -> None:
+    index = _script_json(site / "search" / "index.js")
+    assert isinstance(index, dict)
+    assert ["kaganovich", "kaganowitsch"] in index["groups"]
+    terms = _script_json(site / "search" / "t" / "67-72.js")
+    assert isinstance(terms, dict) and "grain" in terms
+    # The stylesheet's intermediate file is not left in the site.
+    assert not (site / "search" / "source.json").exists()
 
 
 def test_timeline_svg(site: Path) -> None:
@@ -407,7 +446,7 @@ def test_encoded_edition_renders_with_sound_links(encoded_edition: Path, tmp_pat
         for p in letters
     )
     linked = sum(len(_doc(out, f"letters/{p.stem}.html").xpath(
-        "//div[@class='text']//a[@class='persName'] | //section[@class='notes']//a[@class='persName']"
+        "//div[@class='text']//a[@class='persName name'] | //section[@class='notes']//a[@class='persName name']"
         " | //div[@class='text']//span[contains(@class, 'unresolved')]"
         " | //section[@class='notes']//span[contains(@class, 'unresolved')]")) for p in letters)
     assert linked == refs
@@ -418,5 +457,152 @@ def test_encoded_edition_renders_with_sound_links(encoded_edition: Path, tmp_pat
     rows = page.xpath("//table[@class='figures']/tbody/tr")
     assert len(rows) == 22 and rows[0].xpath("string(th[@scope='row'])") == "Ukraine"
     assert rows[0].xpath("string(td)") == "5000" and rows[0].get("id")
-    assert '"Ukraine 5000"' in (out / "search-index.js").read_text(encoding="utf-8")
+    assert any('"Ukraine 5000"' in chunk.read_text(encoding="utf-8")
+               for chunk in (out / "search" / "x").glob("*.js"))
     etree.clear_error_log()
+
+
+# --- citing: meta tags, the "Cite this" block, the TEI, the edition's citation files ----------
+
+
+@pytest.fixture(scope="module")
+def cited_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture edition rendered with [edition] metadata, as `teitool build` does."""
+    import datetime as dt
+
+    from tei.export import EditionMetadata
+
+    meta = EditionMetadata(
+        title="Test edition", editor="Ann Editor and Bob Editor", publisher="Test Press",
+        cmif_url="https://example.org/ed/cmif.xml",
+        licence="https://creativecommons.org/licenses/by/4.0/", bibl="Test edition, 2026.",
+        site_url="https://example.org/ed/site",  # no final "/": added
+    )
+    out = tmp_path_factory.mktemp("cited") / "site"
+    render_web(WEB_TEI, out, title="Test edition", edition_metadata=meta,
+               when=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    return out
+
+
+def test_document_pages_carry_citation_meta_tags_and_a_canonical_url(cited_site: Path) -> None:
+    tree = _doc(cited_site, LETTER)
+
+    def meta(name: str) -> list[str]:
+        return tree.xpath(f"//head/meta[@name='{name}']/@content")
+
+    url = "https://example.org/ed/site/" + LETTER
+    assert tree.xpath("//head/link[@rel='canonical']/@href") == [url]
+    assert meta("citation_title") == meta("DC.title") == ["Kaganovich to Stalin, 2 June 1932"]
+    assert meta("citation_author") == meta("DC.creator") == ["Lazar Kaganovich"]
+    assert meta("citation_editor") == ["Ann Editor", "Bob Editor"]
+    assert meta("citation_date") == ["1932/06/02"] and meta("DC.date") == ["1932-06-02"]
+    assert meta("citation_public_url") == meta("DC.identifier") == [url]
+    assert meta("DC.rights") == ["https://creativecommons.org/licenses/by/4.0/"]
+    assert meta("citation_inbook_title") == ["Test edition"]
+    # Every document page has them, chapters too; the register pages do not.
+    for page in ("chapters/ch-900.html", "front/intro-900.html"):
+        assert _doc(cited_site, page).xpath("//meta[@name='citation_title']"), page
+    assert not _doc(cited_site, "persons/index.html").xpath("//meta[@name='citation_title']")
+
+
+def test_cite_block_names_edition_editors_number_title_date_url(cited_site: Path) -> None:
+    tree = _doc(cited_site, LETTER)
+    citation = _text(tree.xpath("//section[@class='cite']//p[@id='citation']")[0])
+    assert citation == (
+        "Letter no. 1: “Kaganovich to Stalin, 2 June 1932”, 2 June 1932. In: Ann Editor, "
+        "Bob Editor (eds.), Test edition. Test Press. https://example.org/ed/site/" + LETTER
+        + " (accessed [date of access])."
+    )
+    # The copy button is for cite.js to show; without a script the text is selectable.
+    button = tree.xpath("//button[@data-copy='citation']")[0]
+    assert button.get("hidden") is not None
+    assert tree.xpath("//section[@class='cite']//a[@rel='license']/@href") == [
+        "https://creativecommons.org/licenses/by/4.0/"
+    ]
+
+
+def test_tei_download_is_the_documents_own_file(cited_site: Path) -> None:
+    for page in (LETTER, "chapters/ch-900.html"):
+        tree = _doc(cited_site, page)
+        href = tree.xpath("//section[@class='cite']//a[@type='application/tei+xml']/@href")[0]
+        assert tree.xpath("//head/link[@rel='alternate'][@type='application/tei+xml']/@href") == [href]
+        source = (cited_site / page).parent / href
+        copied = parse_file(source).getroot()
+        assert copied.tag == f"{{{TEI_NS}}}TEI"
+    letter = cited_site / "tei" / "L1932-06-02-kaganovich-stalin.xml"
+    assert letter.read_bytes() == (WEB_TEI / "letters" / letter.name).read_bytes()
+
+
+def test_edition_citation_files_are_linked_from_the_home_page(cited_site: Path) -> None:
+    tree = _doc(cited_site, "index.html")
+    assert set(tree.xpath("//section[@class='cite']//a/@href")) >= {"citation.cff", "edition.bib"}
+    cff = (cited_site / "citation.cff").read_text(encoding="utf-8")
+    assert "cff-version: 1.2.0" in cff and 'title: "Test edition"' in cff
+    assert '  - name: "Ann Editor"\n  - name: "Bob Editor"' in cff
+    assert 'url: "https://example.org/ed/site/"' in cff and "date-released: 2026-05-01" in cff
+    bib = (cited_site / "edition.bib").read_text(encoding="utf-8")
+    assert "editor = {Ann Editor and Bob Editor}" in bib and "year = {2026}" in bib
+
+
+def test_citation_files_serialise_values_as_data() -> None:
+    import datetime as dt
+
+    import yaml
+
+    from tei.export import EditionMetadata
+    from tei.render.citation import bibtex, citation_cff
+
+    hostile = 'A "quoted" title: {braces} \\ 100% & #1\nnext: line'
+    meta = EditionMetadata(title=hostile, editor="X", publisher="P", cmif_url="https://e.org/c",
+                           licence="https://creativecommons.org/licenses/by/4.0/", bibl="b")
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert yaml.safe_load(citation_cff(meta, "https://e.org/{x}/", when))["title"] == hostile
+    bib = bibtex(meta, "https://e.org/{x}/", when)
+    assert r"\{braces\} \textbackslash{} 100\% \& \#1" in bib
+    assert "url = {https://e.org/%7Bx%7D/}" in bib
+    # Braces balance: the entry ends where it should.
+    assert bib.count("{") - bib.count(r"\{") == bib.count("}") - bib.count(r"\}")
+
+
+def test_without_metadata_pages_cite_no_url(site: Path) -> None:
+    tree = _doc(site, LETTER)
+    assert not tree.xpath("//link[@rel='canonical']") and not (site / "citation.cff").exists()
+    citation = _text(tree.xpath("//p[@id='citation']")[0])
+    assert "http" not in citation and "Test edition" in citation
+
+
+def test_person_page_has_life_dates_and_named_authority_links(site: Path) -> None:
+    meta = _doc(site, "persons/stalin.html").xpath("//dl[@class='meta']")[0]
+    assert "18 December 1878 – 5 March 1953" in _text(meta)
+    link = meta.xpath(".//a[@rel='external']")[0]
+    assert (link.get("href"), link.text) == ("https://www.wikidata.org/wiki/Q855", "Wikidata Q855")
+
+
+def test_registers_count_in_correct_plurals_and_sort_by_folded_names(site: Path) -> None:
+    items = _doc(site, "persons/index.html").xpath("//ul[@class='register']/li")
+    counts = [_text(li.xpath("span[@class='count']")[0]) for li in items]
+    assert all(not re.search(r"\b1 (mentions|letters)\b", c) for c in counts), counts
+    assert any(re.search(r"\b1 (mention|letter)\b", c) for c in counts), counts
+    names = [li.xpath("a")[0].text for li in items]
+    keys = [unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().casefold()
+            for n in names]
+    assert keys == sorted(keys)
+
+
+def test_cli_takes_citations_from_the_metadata(tmp_path: Path) -> None:
+    from conftest import SOURCES
+
+    from tei.cli import main
+
+    out = tmp_path / "site"
+    metadata = SOURCES / "metadata.toml"
+    result = CliRunner().invoke(
+        main, ["render", "web", str(WEB_TEI), "-o", str(out), "--metadata", str(metadata)]
+    )
+    assert result.exit_code == 0, result.output
+    tree = _doc(out, LETTER)
+    assert tree.xpath("//link[@rel='canonical']/@href") == [
+        "https://example.org/teitool-demo/site/" + LETTER
+    ]
+    assert "Stalin and Kaganovich: the correspondence of June 1932" in tree.findtext(".//title")
+    assert (out / "citation.cff").is_file() and (out / "edition.bib").is_file()

@@ -12,6 +12,8 @@ The site is built in a temporary folder and swapped into place only when complet
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -19,7 +21,10 @@ from pathlib import Path
 
 from tei.edition import Edition, read_edition
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
-from tei.render.xslt import WriteFailure, compile_stylesheet
+from tei.export import EditionMetadata, build_time
+from tei.render.citation import BIBTEX_NAME, CFF_NAME, bibtex, citation_cff
+from tei.render.search_index import write_search_index
+from tei.render.xslt import ParamValue, WriteFailure, compile_stylesheet
 from tei.resources import XSLT_DIR
 from tei.xmlio import (
     atomic_directory,
@@ -29,7 +34,7 @@ from tei.xmlio import (
 )
 
 WEB_XSLT = XSLT_DIR / "web" / "site.xsl"
-ASSETS = ("style.css", "search.js")
+ASSETS = ("style.css", "search.js", "highlight.js", "facets.js", "cite.js")
 #: A site folder carries this file; render_web only ever replaces folders that have it.
 MARKER = ".teitool-site"
 
@@ -84,6 +89,54 @@ def _check_out_dir(out_dir: Path, tei_dir: Path) -> None:
         )
 
 
+def _write_search_index(staging: Path) -> list[str]:
+    """The search index from the passages the stylesheet wrote (``search/source.json``),
+    which is then removed: the site needs only the index."""
+    source = staging / "search" / "source.json"
+    passages = json.loads(source.read_text(encoding="utf-8"))
+    source.unlink()
+    return write_search_index(staging, passages)
+
+
+def _site_url(edition: EditionMetadata | None) -> str:
+    """The address the site is published at, ending in "/", or "" when not given."""
+    url = edition.given("site_url") if edition else ""
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def _citation_params(edition: EditionMetadata | None) -> dict[str, ParamValue]:
+    """What the pages' citations and meta tags take from the ``[edition]`` metadata: only
+    values it gives, never the exports' placeholders."""
+    if edition is None:
+        return {}
+    return {
+        "site-url": _site_url(edition),
+        "editors": edition.given("editor"),
+        "publisher": edition.given("publisher"),
+        "licence": edition.given("licence"),
+        "edition-citation-files": True,
+    }
+
+
+def _write_sources(edition: Edition, staging: Path) -> list[str]:
+    """Each document's TEI as the reader downloads it from its page: ``tei/ID.xml``."""
+    written = []
+    (staging / "tei").mkdir()
+    for doc in edition.documents:
+        shutil.copyfile(doc.path, staging / "tei" / f"{doc.id}.xml")
+        written.append(f"tei/{doc.id}.xml")
+    return written
+
+
+def _write_edition_citation(
+    edition: EditionMetadata, site_url: str, when: dt.datetime, staging: Path
+) -> list[str]:
+    """``citation.cff`` and BibTeX for the whole edition, linked from the home page."""
+    write_atomic(staging / CFF_NAME, citation_cff(edition, site_url, when))
+    write_atomic(staging / BIBTEX_NAME, bibtex(edition, site_url, when))
+    return [CFF_NAME, BIBTEX_NAME]
+
+
 #: The site's title when none is given (no --title, no title in the [edition] metadata).
 DEFAULT_TITLE = "The edition"
 
@@ -94,15 +147,22 @@ def render_web(
     *,
     title: str = DEFAULT_TITLE,
     lang: str = "en",
+    edition_metadata: EditionMetadata | None = None,
+    when: dt.datetime | None = None,
 ) -> WebResult:
     """Render the TEI files under ``tei_dir`` as a static site in ``out_dir``.
 
-    Files that are not TEI are skipped with a warning each (``WebResult.warnings``).
+    ``edition_metadata`` (the ``[edition]`` table) gives the citations, canonical URLs and
+    licence of the pages, and ``citation.cff``/BibTeX for the edition, dated ``when`` (default:
+    the TEI's latest change, as the exports). Files that are not TEI are skipped with a
+    warning each (``WebResult.warnings``).
     Raises :class:`TeitoolError` (exit 1) when no file is TEI, and (exit 2) when there is no
     file, the stylesheets fail or ``out_dir`` is a folder this function did not write.
     """
     started = time.perf_counter()
     tei_dir, out_dir = Path(tei_dir), Path(out_dir)
+    if edition_metadata and not (edition_metadata.given("title") or edition_metadata.given("editor")):
+        edition_metadata = None  # no [edition] table: nothing to cite the edition by
     _check_out_dir(out_dir, tei_dir)
     edition = load_edition(tei_dir)
     sheet = compile_stylesheet(WEB_XSLT)
@@ -113,7 +173,9 @@ def render_web(
     with atomic_directory(out_dir) as staging:
         try:
             outcome = sheet.transform(
-                manifest, {"site-title": title, "site-lang": lang}, base_output_uri=staging
+                manifest,
+                {"site-title": title, "site-lang": lang, **_citation_params(edition_metadata)},
+                base_output_uri=staging,
             )
         except WriteFailure as failure:
             # Named by its place in the site, not in the temporary folder the site is made in.
@@ -124,6 +186,13 @@ def render_web(
         result.warnings.extend(outcome.messages)
         assets = staging / "assets"
         try:
+            result.pages += _write_search_index(staging)
+            result.pages += _write_sources(edition, staging)
+            if edition_metadata is not None:
+                dated = when or build_time(inputs=[tei_dir])
+                result.pages += _write_edition_citation(
+                    edition_metadata, _site_url(edition_metadata), dated, staging
+                )
             assets.mkdir(exist_ok=True)
             for name in ASSETS:
                 shutil.copyfile(XSLT_DIR / "web" / name, assets / name)

@@ -23,6 +23,8 @@
     <xsl:param name="content" as="node()*"/>
     <xsl:param name="scripts" as="xs:string*" select="()"/>
     <xsl:param name="current" as="xs:string" select="''"/>
+    <!-- More for the head: a document's citation meta tags. -->
+    <xsl:param name="head" as="node()*" select="()"/>
     <xsl:variable name="up" select="w:up($href)"/>
     <xsl:result-document href="{$href}" method="html" html-version="5" encoding="UTF-8" indent="no">
       <html lang="{$lang}">
@@ -31,6 +33,13 @@
           <meta name="viewport" content="width=device-width, initial-scale=1"/>
           <title>{$title} · {$site-title}</title>
           <link rel="stylesheet" href="{$up}assets/style.css"/>
+          <xsl:if test="$site-url">
+            <link rel="canonical" href="{w:canonical($href)}"/>
+          </xsl:if>
+          <xsl:if test="$licence">
+            <link rel="license" href="{$licence}"/>
+          </xsl:if>
+          <xsl:sequence select="$head"/>
         </head>
         <body>
           <a class="skip" href="#main">Skip to the text</a>
@@ -47,7 +56,7 @@
                 </xsl:for-each>
               </ul>
             </nav>
-            <form class="site-search" role="search" action="{$up}search.html" method="get">
+            <form class="site-search" role="search" aria-label="Site" action="{$up}search.html" method="get">
               <label for="site-q" class="visually-hidden">Search the edition</label>
               <input type="search" id="site-q" name="q" placeholder="Search"/>
               <button type="submit">Search</button>
@@ -58,7 +67,8 @@
           </main>
           <footer class="site">
             <p>A digital edition in TEI P5, rendered by teitool. Readable without JavaScript;
-              only the search uses a small script.</p>
+              only the search needs its small script.<xsl:if test="$licence"> Licence:
+              <a href="{$licence}">{w:licence-name($licence)}</a>.</xsl:if></p>
           </footer>
           <xsl:for-each select="$scripts">
             <script src="{$up}{.}"></script>
@@ -119,11 +129,12 @@
         <tbody>
           <xsl:for-each select="$letters">
             <tr>
+              <xsl:call-template name="w:row-facets"><xsl:with-param name="doc" select="."/></xsl:call-template>
               <td data-label="Date"><xsl:call-template name="w:date-cell"><xsl:with-param name="date" select="w:date(.)"/></xsl:call-template></td>
               <td data-label="From"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'sent')"/></xsl:call-template></td>
               <td data-label="To"><xsl:call-template name="w:names"><xsl:with-param name="names" select="w:corresp(., 'received')"/></xsl:call-template></td>
               <td data-label="Place">{string-join(t:meta/t:place[@role = 'sent'] ! normalize-space(), ', ')}</td>
-              <td data-label="Letter"><a href="{$up}{@href}">{w:title(.)}</a></td>
+              <td data-label="Letter"><a href="{$up}{@href}">{w:numbered-title(.)}</a></td>
             </tr>
           </xsl:for-each>
         </tbody>
@@ -155,6 +166,7 @@
     <xsl:call-template name="w:page">
       <xsl:with-param name="href" select="'index.html'"/>
       <xsl:with-param name="title" select="'Contents'"/>
+      <xsl:with-param name="scripts" select="'assets/facets.js', 'assets/cite.js'"/>
       <xsl:with-param name="current" select="'letters'"/>
       <xsl:with-param name="content">
         <h1>{$site-title}</h1>
@@ -184,12 +196,16 @@
             <xsl:call-template name="w:filter">
               <xsl:with-param name="up" select="''" tunnel="yes"/>
             </xsl:call-template>
+            <xsl:call-template name="w:facets"/>
             <xsl:call-template name="w:letter-table">
               <xsl:with-param name="letters" select="$w:letters"/>
               <xsl:with-param name="caption" select="'All letters'"/>
               <xsl:with-param name="up" select="''" tunnel="yes"/>
             </xsl:call-template>
           </section>
+        </xsl:if>
+        <xsl:if test="$edition-citation-files">
+          <xsl:call-template name="w:edition-cite"/>
         </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
@@ -223,28 +239,52 @@
 
   <!-- ===================================================================== documents -->
 
+  <xsl:template name="w:pages-in-sequence">
+    <xsl:param name="docs" as="element(t:doc)*"/>
+    <xsl:param name="sequence" as="xs:string"/>
+    <xsl:for-each select="$docs">
+      <xsl:variable name="i" select="position()"/>
+      <xsl:apply-templates select="." mode="w:page">
+        <xsl:with-param name="prev" select="$docs[$i - 1]"/>
+        <xsl:with-param name="next" select="$docs[$i + 1]"/>
+        <xsl:with-param name="sequence" select="$sequence"/>
+      </xsl:apply-templates>
+    </xsl:for-each>
+  </xsl:template>
+
   <xsl:template match="t:doc" mode="w:page">
     <xsl:param name="prev" as="element(t:doc)?" select="()"/>
     <xsl:param name="next" as="element(t:doc)?" select="()"/>
+    <xsl:param name="sequence" as="xs:string"/>
     <xsl:variable name="up" select="w:up(@href)"/>
     <xsl:call-template name="w:page">
       <xsl:with-param name="href" select="string(@href)"/>
-      <xsl:with-param name="title" select="w:title(.)"/>
+      <xsl:with-param name="title" select="w:numbered-title(.)"/>
       <xsl:with-param name="lang" select="w:lang(.)"/>
+      <xsl:with-param name="head">
+        <xsl:call-template name="w:citation-meta">
+          <xsl:with-param name="doc" select="."/>
+          <xsl:with-param name="up" select="$up"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <!-- highlight.js marks the words of the search that led here (?hl=…); cite.js copies the
+           citation. The page needs neither. -->
+      <xsl:with-param name="scripts" select="'assets/highlight.js', 'assets/cite.js'"/>
       <xsl:with-param name="current" select="if (@kind = 'letter') then 'letters' else ''"/>
       <xsl:with-param name="content">
         <article class="{@kind}">
           <header class="doc-head">
-            <h1>{w:title(.)}</h1>
+            <h1><xsl:if test="@n"><span class="number">{@n}.</span><xsl:text> </xsl:text></xsl:if>{w:title(.)}</h1>
             <xsl:apply-templates select="." mode="w:meta">
               <xsl:with-param name="up" select="$up" tunnel="yes"/>
             </xsl:apply-templates>
           </header>
-          <xsl:if test="@kind = 'letter'">
+          <xsl:if test="$prev or $next">
             <xsl:call-template name="w:prev-next">
               <xsl:with-param name="prev" select="$prev"/>
               <xsl:with-param name="next" select="$next"/>
               <xsl:with-param name="up" select="$up"/>
+              <xsl:with-param name="sequence" select="$sequence"/>
             </xsl:call-template>
           </xsl:if>
           <div class="text">
@@ -255,6 +295,10 @@
           <xsl:apply-templates select="tei:TEI/tei:text" mode="t:notes">
             <xsl:with-param name="up" select="$up" tunnel="yes"/>
           </xsl:apply-templates>
+          <xsl:call-template name="w:cite-block">
+            <xsl:with-param name="doc" select="."/>
+            <xsl:with-param name="up" select="$up"/>
+          </xsl:call-template>
         </article>
       </xsl:with-param>
     </xsl:call-template>
@@ -264,10 +308,11 @@
     <xsl:param name="prev" as="element(t:doc)?"/>
     <xsl:param name="next" as="element(t:doc)?"/>
     <xsl:param name="up" as="xs:string"/>
-    <nav class="prevnext" aria-label="Letters in date order">
+    <xsl:param name="sequence" as="xs:string"/>
+    <nav class="prevnext" aria-label="{$sequence}">
       <ul>
-        <li class="prev"><xsl:if test="$prev"><a rel="prev" href="{$up}{$prev/@href}">← {w:title($prev)}</a></xsl:if></li>
-        <li class="next"><xsl:if test="$next"><a rel="next" href="{$up}{$next/@href}">{w:title($next)} →</a></xsl:if></li>
+        <li class="prev"><xsl:if test="$prev"><a rel="prev" href="{$up}{$prev/@href}">← {w:numbered-title($prev)}</a></xsl:if></li>
+        <li class="next"><xsl:if test="$next"><a rel="next" href="{$up}{$next/@href}">{w:numbered-title($next)} →</a></xsl:if></li>
       </ul>
     </nav>
   </xsl:template>
@@ -295,6 +340,9 @@
           <xsl:otherwise>undated</xsl:otherwise>
         </xsl:choose>
       </dd>
+      <xsl:call-template name="w:editorial-decisions">
+        <xsl:with-param name="doc" select="."/>
+      </xsl:call-template>
       <xsl:for-each select="t:meta/t:place[@role = 'sent'][normalize-space()]">
         <dt>Place</dt><dd>{normalize-space(.)}</dd>
       </xsl:for-each>
@@ -367,14 +415,24 @@
           <xsl:for-each select="$entities">
             <li>
               <a href="{encode-for-uri(@key)}.html">{@name}</a>
-              <span class="count"> ({@mentions} mentions<xsl:if test="@kind != 'place'">,
-                {@letters} letters</xsl:if>)</span>
+              <span class="count"> ({w:number-of(xs:integer(@mentions), 'mention')}<xsl:if test="@kind != 'place'">,
+                {w:number-of(xs:integer(@letters), 'letter')}</xsl:if>)</span>
             </li>
           </xsl:for-each>
         </ul>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- An authority URI by the authority's name and the entry's id there ("Wikidata Q855"),
+       else as it is. -->
+  <xsl:function name="w:authority-label" as="xs:string">
+    <xsl:param name="uri" as="xs:string"/>
+    <xsl:variable name="known" select="[ 'wikidata\.org/(wiki|entity)/', 'Wikidata' ],
+      [ 'd-nb\.info/gnd/', 'GND' ], [ 'viaf\.org/viaf/', 'VIAF' ], [ 'geonames\.org/', 'GeoNames' ]"/>
+    <xsl:variable name="match" select="$known[matches($uri, ?1)][1]"/>
+    <xsl:sequence select="if (exists($match)) then $match?2 || ' ' || replace(replace($uri, '^.*' || $match?1, ''), '/.*$', '') else $uri"/>
+  </xsl:function>
 
   <xsl:template name="w:person-page">
     <xsl:param name="entry" as="element(t:entity)"/>
@@ -400,7 +458,7 @@
             </xsl:if>
             <xsl:for-each select="$entry/t:authority[matches(., '^https?://')]">
               <dt>Authority</dt>
-              <dd><a href="{.}" rel="external">{.}</a></dd>
+              <dd><a href="{.}" rel="external">{w:authority-label(.)}</a></dd>
             </xsl:for-each>
             <xsl:for-each select="$entry/t:note[normalize-space()]">
               <dt>Note</dt><dd>{.}</dd>
@@ -415,7 +473,7 @@
                 <h2 id="{?3}-heading">{?2} ({count(?1)})</h2>
                 <ul class="letters">
                   <xsl:for-each select="?1">
-                    <li><a href="../{@href}">{w:title(.)}</a></li>
+                    <li><a href="../{@href}">{w:numbered-title(.)}</a></li>
                   </xsl:for-each>
                 </ul>
               </section>
@@ -432,7 +490,7 @@
                   <xsl:for-each select="$w:documents[@id = $in-docs]">
                     <xsl:variable name="doc" select="."/>
                     <li>
-                      <a href="../{@href}">{w:title(.)}</a>:
+                      <a href="../{@href}">{w:numbered-title(.)}</a>:
                       <xsl:for-each select="$mentions[ancestor::t:doc is $doc]">
                         <a class="mention" href="../{$doc/@href}#{t:name-anchor(.)}" title="{normalize-space(.)}">{position()}</a>
                         <xsl:text> </xsl:text>

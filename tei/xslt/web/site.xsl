@@ -32,6 +32,8 @@
   <xsl:include href="pages.xsl"/>
   <xsl:include href="timeline.xsl"/>
   <xsl:include href="search.xsl"/>
+  <xsl:include href="cite.xsl"/>
+  <xsl:include href="facets.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
@@ -39,6 +41,14 @@
   <xsl:param name="register" as="document-node()?" select="/"/>
   <xsl:param name="site-title" as="xs:string" select="'The edition'"/>
   <xsl:param name="site-lang" as="xs:string" select="'en'"/>
+  <!-- From the [edition] metadata (render/web.py), '' when not given: where the site is
+       published (ending in "/"), the editors, publisher and licence of the edition, and
+       whether citation.cff and edition.bib were written. -->
+  <xsl:param name="site-url" as="xs:string" select="''"/>
+  <xsl:param name="editors" as="xs:string" select="''"/>
+  <xsl:param name="publisher" as="xs:string" select="''"/>
+  <xsl:param name="licence" as="xs:string" select="''"/>
+  <xsl:param name="edition-citation-files" as="xs:boolean" select="false()"/>
 
   <xsl:key name="w:doc" match="t:doc" use="@id"/>
 
@@ -64,8 +74,12 @@
       <xsl:sort select="@key"/>
     </xsl:perform-sort>
   </xsl:variable>
-  <xsl:variable name="w:places" as="element(t:entity)*"
-    select="/t:edition/t:registers/t:entity[@kind = 'place']"/>
+  <xsl:variable name="w:places" as="element(t:entity)*">
+    <xsl:perform-sort select="/t:edition/t:registers/t:entity[@kind = 'place']">
+      <xsl:sort select="@sort"/>
+      <xsl:sort select="@key"/>
+    </xsl:perform-sort>
+  </xsl:variable>
 
   <!-- Correspondents: the keyed senders and addressees of the letters, in register order. -->
   <xsl:variable name="w:correspondents" as="xs:string*"
@@ -116,7 +130,13 @@
   <xsl:function name="w:count" as="xs:string">
     <xsl:param name="items" as="item()*"/>
     <xsl:param name="noun" as="xs:string"/>
-    <xsl:sequence select="count($items) || ' ' || $noun || (if (count($items) = 1) then '' else 's')"/>
+    <xsl:sequence select="w:number-of(count($items), $noun)"/>
+  </xsl:function>
+
+  <xsl:function name="w:number-of" as="xs:string">
+    <xsl:param name="n" as="xs:integer"/>
+    <xsl:param name="noun" as="xs:string"/>
+    <xsl:sequence select="$n || ' ' || $noun || (if ($n = 1) then '' else 's')"/>
   </xsl:function>
 
   <xsl:function name="w:person-href" as="xs:string">
@@ -150,14 +170,19 @@
         <xsl:with-param name="id" select="."/>
       </xsl:call-template>
     </xsl:for-each>
-    <xsl:for-each select="$w:letters">
-      <xsl:variable name="i" select="position()"/>
-      <xsl:apply-templates select="." mode="w:page">
-        <xsl:with-param name="prev" select="$w:letters[$i - 1]"/>
-        <xsl:with-param name="next" select="$w:letters[$i + 1]"/>
-      </xsl:apply-templates>
-    </xsl:for-each>
-    <xsl:apply-templates select="$w:front, $w:chapters, $w:texts" mode="w:page"/>
+    <!-- Every document page links to its neighbours in its sequence. -->
+    <xsl:call-template name="w:pages-in-sequence">
+      <xsl:with-param name="docs" select="$w:letters"/>
+      <xsl:with-param name="sequence" select="'Letters in date order'"/>
+    </xsl:call-template>
+    <xsl:call-template name="w:pages-in-sequence">
+      <xsl:with-param name="docs" select="$w:front, $w:chapters"/>
+      <xsl:with-param name="sequence" select="'Introduction and chapters in reading order'"/>
+    </xsl:call-template>
+    <xsl:call-template name="w:pages-in-sequence">
+      <xsl:with-param name="docs" select="$w:texts"/>
+      <xsl:with-param name="sequence" select="'Other texts'"/>
+    </xsl:call-template>
     <xsl:call-template name="w:register"/>
     <xsl:for-each select="$w:entries">
       <xsl:call-template name="w:person-page">
@@ -171,6 +196,7 @@
       </xsl:call-template>
     </xsl:for-each>
     <xsl:call-template name="w:timeline-page"/>
+    <xsl:call-template name="w:facet-pages"/>
     <xsl:call-template name="w:search-page"/>
     <xsl:call-template name="w:search-index"/>
   </xsl:template>
@@ -181,7 +207,7 @@
   <xsl:template match="tei:*[@t:key]" priority="4">
     <xsl:param name="up" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="entity" select="t:entity-of(., @t:key)"/>
-    <a class="{local-name()}" href="{$up}{w:entity-href($entity)}" title="{$entity/@name}">
+    <a class="{local-name()} name" href="{$up}{w:entity-href($entity)}" title="{$entity/@name}">
       <xsl:if test="ancestor::tei:text"><xsl:attribute name="id" select="t:name-anchor(.)"/></xsl:if>
       <xsl:apply-templates/>
     </a>

@@ -63,7 +63,7 @@
         <xsl:if test="$undated">
           <h2 xmlns="">Letters without a calendar day</h2>
           <ul xmlns="">
-            <xsl:for-each select="$undated"><li><a href="{@href}">{w:title(.)}</a></li></xsl:for-each>
+            <xsl:for-each select="$undated"><li><a href="{@href}">{w:numbered-title(.)}</a></li></xsl:for-each>
           </ul>
         </xsl:if>
       </xsl:with-param>
@@ -94,7 +94,8 @@
     <xsl:variable name="axis" select="20 + $max-up * $unit"/>
     <xsl:variable name="width" select="$left + $span * $col + 20"/>
     <xsl:variable name="height" select="$axis + $max-down * $unit + 40"/>
-    <svg class="timeline" role="img" aria-labelledby="tl-title tl-desc"
+    <!-- A group, not an image: its blocks are links a keyboard and a screen reader reach. -->
+    <svg class="timeline" role="group" aria-labelledby="tl-title" aria-describedby="tl-desc"
          viewBox="0 0 {$width} {$height}" width="{$width}" height="{$height}">
       <title id="tl-title">Letters per day, {t:format-iso(string($start))} to {t:format-iso(string(max($days)))}</title>
       <desc id="tl-desc">{count($dated)} dated letters; above the axis those written by {$name}, below those to {$name} or between others.</desc>
@@ -142,9 +143,8 @@
     <xsl:param name="class" as="xs:string"/>
     <xsl:variable name="uncertain" select="t:date-uncertain(w:date(.))"/>
     <a href="{@href}">
-      <rect class="{$class}{if ($uncertain) then ' uncertain' else ''}" x="{$x}" y="{$y}" width="{$w}" height="{$w:tl-unit - 1}">
-        <title>{w:title(.)}{if ($uncertain) then ' (date uncertain: ' || t:date-value(w:date(.)) || ')' else ''}</title>
-      </rect>
+      <title>{w:numbered-title(.)}{if ($uncertain) then ' (date uncertain: ' || t:date-value(w:date(.)) || ')' else ''}</title>
+      <rect class="{$class}{if ($uncertain) then ' uncertain' else ''}" x="{$x}" y="{$y}" width="{$w}" height="{$w:tl-unit - 1}"/>
     </a>
   </xsl:template>
 
