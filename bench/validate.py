@@ -1,21 +1,25 @@
 """Validation speed: teitool validate against jing + tei_all.rng on the same corpus, in one run.
 
-Run: .venv/bin/python bench/validate.py [--letters 2000] [--repeat 3] [--lxml-tei-all]
+Run: .venv/bin/python bench/validate.py [--letters 2000] [--repeat 5] [--corpus DIR] [--lxml-tei-all]
 
 Builds a corpus of at least --letters TEI letters in a temporary folder (the real sources
 encoded once, then variants of every encoded letter: new ids, shifted dates, a changed
-sentence, so that no two files are alike), then times, each as a separate process as a user
-or a CI job would run it:
+sentence, so that no two files are alike), or takes the TEI files of --corpus, then times,
+each as a separate process as a user or a CI job would run it, --repeat rounds in turn (one
+round runs every command once, so that a busy machine slows them alike) and reports medians:
 
-* the corpus: `teitool validate` (well-formedness + teitool.xsd + teitool.sch, all cores,
-  cold cache) against `jing tei_all.rng` on all files in one JVM (the fast way to use jing);
-* a re-run of teitool on the unchanged corpus (every result from the cache);
-* `--no-builtin --schema tei_all.rng` on the corpus, grammar only and with the Schematron rules
-  tei_all.rng embeds (`--no-embedded-schematron` or not), against jing (grammar only);
-* one letter: `teitool validate` (no cache) against `jing tei_all.rng` on that letter;
-* one letter with `--schema tei_all.rng --no-builtin` (jing in the background, tuned JVM and
-  a class-data archive) against plain jing;
-* with --lxml-tei-all, lxml's compile time of tei_all.rng, the thing that route avoids.
+1. grammar only: `--no-builtin --schema tei_all.rng --no-embedded-schematron` against
+   `jing tei_all.rng` on all files in one JVM (the fast way to use jing); goal >= 2x;
+2. grammar + the Schematron rules tei_all.rng embeds (which jing does not run) against jing
+   alone; goal >= 1x;
+3. the cached re-run: `teitool validate` (well-formedness + teitool.xsd + teitool.sch, all
+   cores) on the corpus with an empty result cache, then again with every result cached;
+   goal >= 10x (and the tei_all.rng run of 2 re-run from the cache, for comparison);
+
+then one letter: `teitool validate` (no cache) against `jing tei_all.rng` on that letter, and
+with `--schema tei_all.rng --no-builtin` (jing in the background, tuned JVM and a class-data
+archive) against plain jing; with --lxml-tei-all, lxml's compile time of tei_all.rng, the thing
+that route avoids.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -86,75 +91,143 @@ def rate(files: int, size: int, seconds: float) -> str:
     return f"{seconds:7.2f} s  {files / seconds:8.0f} files/s  {size / 2**20 / seconds:6.2f} MB/s"
 
 
-def compare_embedded_rules(tei: Path, files: list[Path], size: int, jing_all: float,
-                           env: dict[str, str]) -> None:
-    """tei_all.rng in teitool: the grammar alone, then with its 83 embedded Schematron rules
-    (which jing does not run), against jing on the grammar alone."""
-    command = [*TEITOOL, "validate", str(tei), "--no-builtin", "--no-cache",
+def spread(times: list[float]) -> str:
+    return f"median of {len(times)}: " + " ".join(f"{t:.2f}" for t in sorted(times))
+
+
+def forget_results(cache: Path) -> None:
+    """An empty result cache; the JVM's class-data archive stays, as it does in CI."""
+    for stale in cache.glob("validate.sqlite*"):
+        stale.unlink()
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes and theirs (the JVMs)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def corpus_rounds(tei: Path, files: list[Path], repeat: int, env: dict[str, str],
+                  cache: Path) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Every corpus timing, ``repeat`` rounds in turn; the last line of each command's report.
+    Wall times under each name, CPU times under "name cpu" (less sensitive to a busy machine
+    than wall times; a run that uses two cores at once is faster than its CPU time says)."""
+    jing = jing_command()
+    rng = [*TEITOOL, "validate", str(tei), "--no-builtin", "--schema", str(TEI_ALL)]
+    times: dict[str, list[float]] = {}
+    said: dict[str, str] = {}
+
+    def run(name: str, command: list[str], with_env: dict[str, str] | None = env) -> None:
+        cpu = children_cpu()
+        elapsed, done = timed(command, with_env)
+        times.setdefault(name, []).append(elapsed)
+        times.setdefault(f"{name} cpu", []).append(children_cpu() - cpu)
+        if name == "jing":
+            said[name] = f"{len({line.split(':')[0] for line in done.stdout.splitlines()})} files invalid"
+        else:
+            said[name] = done.stdout.strip().splitlines()[-1]
+
+    timed([*rng, "--no-cache"], env)  # writes the JVM class-data archive, as any first run does
+    for _ in range(repeat):
+        run("jing", [*jing, str(TEI_ALL), *map(str, files)], None)
+        run("grammar", [*rng, "--no-cache", "--no-embedded-schematron"])
+        run("rules", [*rng, "--no-cache"])
+        forget_results(cache)
+        run("cold", [*TEITOOL, "validate", str(tei)])
+        run("warm", [*TEITOOL, "validate", str(tei)])
+        forget_results(cache)
+        run("rules cold", rng)
+        run("rules warm", rng)
+    return times, said
+
+
+def report_corpus(files: list[Path], size: int, times: dict[str, list[float]],
+                  said: dict[str, str]) -> None:
+    median = {name: statistics.median(values) for name, values in times.items()}
+    jing_all = median["jing"]
+    n = len(files)
+    print(f"jing + tei_all.rng, one JVM (plain java -jar)   {rate(n, size, jing_all)}"
+          f"  ({said['jing']}; {spread(times['jing'])})")
+    print("   wall times; CPU (user + system, every process of the run) in brackets\n")
+    print("1. grammar only: teitool --no-builtin --schema tei_all.rng --no-embedded-schematron"
+          " vs jing")
+    print(f"   jing                                         {rate(n, size, jing_all)}")
+    print(f"   teitool grammar only                         {rate(n, size, median['grammar'])}"
+          f"  ({spread(times['grammar'])})")
+    print(f"   => {jing_all / median['grammar']:.2f}x jing (goal >= 2x)"
+          f"  [CPU {median['jing cpu']:.2f} s vs {median['grammar cpu']:.2f} s ="
+          f" {median['jing cpu'] / median['grammar cpu']:.2f}x]")
+    print(f"      {said['grammar']}\n")
+    print("2. grammar + embedded Schematron (83 rules jing does not run) vs jing alone")
+    print(f"   jing (grammar only)                          {rate(n, size, jing_all)}")
+    print(f"   teitool grammar + embedded Schematron        {rate(n, size, median['rules'])}"
+          f"  ({spread(times['rules'])})")
+    print(f"   => {jing_all / median['rules']:.2f}x jing (goal >= 1x)"
+          f"  [CPU {median['jing cpu']:.2f} s vs {median['rules cpu']:.2f} s ="
+          f" {median['jing cpu'] / median['rules cpu']:.2f}x]")
+    print(f"      {said['rules']}\n")
+    print("3. cached re-run vs first run (same files, results from the cache)")
+    print(f"   teitool validate (xsd+sch), empty cache      {rate(n, size, median['cold'])}"
+          f"  ({spread(times['cold'])})")
+    print(f"      {said['cold']}")
+    print(f"   teitool validate (xsd+sch), re-run           {rate(n, size, median['warm'])}"
+          f"  ({spread(times['warm'])})")
+    print(f"      {said['warm']}")
+    print(f"   => re-run {median['cold'] / median['warm']:.1f}x faster than the first run"
+          f" (goal >= 10x)  [CPU {median['cold cpu']:.2f} s vs {median['warm cpu']:.2f} s]")
+    print(f"   tei_all.rng + rules, empty cache / re-run    {median['rules cold']:7.2f} s /"
+          f" {median['rules warm']:.2f} s  => {median['rules cold'] / median['rules warm']:.1f}x")
+    print(f"   throughput teitool (xsd+sch, empty cache) / jing: {jing_all / median['cold']:.1f}x\n")
+
+
+def one_letter(one: Path, repeat: int, env: dict[str, str]) -> None:
+    jing = jing_command()
+    jing_one = median_time([*jing, str(TEI_ALL), str(one)], repeat)
+    teitool_one = median_time([*TEITOOL, "validate", str(one), "--no-cache"], repeat, env)
+    rng_cmd = [*TEITOOL, "validate", str(one), "--no-cache", "--no-builtin",
                "--schema", str(TEI_ALL)]
-    grammar, _ = timed([*command, "--no-embedded-schematron"], env)
-    rules, done = timed(command, env)
-    print("tei_all.rng on the corpus (no cache)")
-    print(f"  jing (grammar only)                      {rate(len(files), size, jing_all)}")
-    print(f"  teitool grammar only                     {rate(len(files), size, grammar)}"
-          f"  = {jing_all / grammar:.1f}x jing")
-    print(f"  teitool grammar + embedded Schematron    {rate(len(files), size, rules)}"
-          f"  = {jing_all / rules:.1f}x jing (goal >= 1x)")
-    print(f"      {done.stdout.strip().splitlines()[-1]}\n")
+    rng_first, _ = timed(rng_cmd, env)
+    rng_one = median_time(rng_cmd, repeat, env)
+    both = median_time([*rng_cmd[:-3], "--schema", str(TEI_ALL)], repeat, env)
+    print(f"one letter ({one.stat().st_size / 1024:.1f} KB), median of {repeat}, wall")
+    print(f"  jing + tei_all.rng                          {jing_one:6.2f} s")
+    print(f"  teitool validate (xsd+sch)                  {teitool_one:6.2f} s"
+          f"  = {teitool_one / jing_one:.2f} of jing (goal <= 0.5)")
+    print(f"  teitool --no-builtin --schema tei_all.rng   {rng_one:6.2f} s"
+          f"  = {rng_one / jing_one:.2f} of jing (goal <= 1); first run {rng_first:.2f} s")
+    print(f"  teitool xsd+sch + --schema tei_all.rng      {both:6.2f} s"
+          f"  = {both / jing_one:.2f} of jing")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per single-file timing")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="rounds of the corpus timings, and runs per single-file timing")
+    parser.add_argument("--corpus", type=Path,
+                        help="a folder of TEI files to time instead of building one")
     parser.add_argument("--lxml-tei-all", action="store_true",
                         help="also time lxml's compilation of tei_all.rng (about 16 s)")
     args = parser.parse_args()
     if not TEI_ALL.is_file():
         sys.exit(f"{TEI_ALL} is missing")
-    jing = jing_command()
+    jing_command()
     with tempfile.TemporaryDirectory(prefix="teitool-bench-") as tmp:
         folder = Path(tmp)
-        env = {**os.environ, "TEITOOL_CACHE_DIR": str(folder / "cache")}
-        files = build_corpus(folder, args.letters)
-        tei = folder / "tei"
+        cache = folder / "cache"
+        env = {**os.environ, "TEITOOL_CACHE_DIR": str(cache)}
+        if args.corpus:
+            tei = args.corpus.resolve()
+            files = sorted(tei.rglob("*.xml"))
+        else:
+            files = build_corpus(folder, args.letters)
+            tei = folder / "tei"
         size = sum(f.stat().st_size for f in files)
-        letters = len(list((tei / "letters").glob("*.xml")))
-        print(f"corpus: {len(files)} TEI files ({letters} letters), {size / 2**20:.1f} MB, "
-              f"{os.cpu_count()} cores\n")
-
-        jing_all, done = timed([*jing, str(TEI_ALL), *map(str, files)])
-        jing_invalid = len({line.split(":")[0] for line in done.stdout.splitlines()})
-        cold, done = timed([*TEITOOL, "validate", str(tei)], env)
-        summary = done.stdout.strip().splitlines()[-1]
-        warm, done_warm = timed([*TEITOOL, "validate", str(tei)], env)
-        print("whole corpus")
-        print(f"  jing + tei_all.rng (one JVM)      {rate(len(files), size, jing_all)}"
-              f"  ({jing_invalid} files invalid)")
-        print(f"  teitool validate (xsd+sch, cold)  {rate(len(files), size, cold)}")
-        print(f"      {summary}")
-        print(f"  teitool validate (re-run, cached) {rate(len(files), size, warm)}")
-        print(f"      {done_warm.stdout.strip().splitlines()[-1]}")
-        print(f"  throughput teitool / jing: {jing_all / cold:.1f}x (goal >= 2x)")
-        print(f"  re-run speed-up: {cold / warm:.1f}x faster than the first run (goal >= 10x)\n")
-        compare_embedded_rules(tei, files, size, jing_all, env)
-
-        one = next(f for f in files if "/letters/" in str(f))
-        jing_one = median_time([*jing, str(TEI_ALL), str(one)], args.repeat)
-        teitool_one = median_time([*TEITOOL, "validate", str(one), "--no-cache"], args.repeat, env)
-        rng_cmd = [*TEITOOL, "validate", str(one), "--no-cache", "--no-builtin",
-                   "--schema", str(TEI_ALL)]
-        rng_first, _ = timed(rng_cmd, env)  # writes the JVM class-data archive if not there
-        rng_one = median_time(rng_cmd, args.repeat, env)
-        both = median_time([*rng_cmd[:-3], "--schema", str(TEI_ALL)], args.repeat, env)
-        print(f"one letter ({one.stat().st_size / 1024:.1f} KB), median of {args.repeat}, wall")
-        print(f"  jing + tei_all.rng                          {jing_one:6.2f} s")
-        print(f"  teitool validate (xsd+sch)                  {teitool_one:6.2f} s"
-              f"  = {teitool_one / jing_one:.2f} of jing (goal <= 0.5)")
-        print(f"  teitool --no-builtin --schema tei_all.rng   {rng_one:6.2f} s"
-              f"  = {rng_one / jing_one:.2f} of jing (goal <= 1); first run {rng_first:.2f} s")
-        print(f"  teitool xsd+sch + --schema tei_all.rng      {both:6.2f} s"
-              f"  = {both / jing_one:.2f} of jing")
+        print(f"corpus: {len(files)} TEI files, {size / 2**20:.1f} MB, {os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.2f}; {args.repeat} rounds\n")
+        times, said = corpus_rounds(tei, files, args.repeat, env, cache)
+        report_corpus(files, size, times, said)
+        one_letter(next(f for f in files if "/letters/" in str(f)), args.repeat, env)
 
         if args.lxml_tei_all:
             from lxml import etree

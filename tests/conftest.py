@@ -5,9 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from fuzzing import Listener
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -22,6 +27,16 @@ CLOSER_SCH = """<schema xmlns="http://purl.oclc.org/dsdl/schematron">
   </rule></pattern>
 </schema>
 """
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """The fuzz test's loopback listener: nothing may connect while a test runs."""
+    from fuzzing import Listener  # here: fuzzing imports this module's paths
+
+    with Listener() as server:
+        yield server
+        assert server.take() == [], "something reached the network"
 
 
 @pytest.fixture(scope="session")

@@ -170,13 +170,6 @@ def test_the_catalog_is_part_of_the_cache_key(tmp_path: Path) -> None:
 # --- hostile catalogs ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def listener() -> fuzzing.Listener:
-    with fuzzing.Listener() as server:
-        yield server
-        assert server.take() == [], "something was fetched"
-
-
 HOSTILE_ENTRIES = {
     "network target": '<uri name="https://example.org/schemas/letter.rng" '
                       'uri="http://127.0.0.1:{port}/letter.rng"/>',

@@ -7,7 +7,6 @@ one the document deserves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,14 +21,6 @@ from tei.validate.specs import SchemaSpec
 needs_jing = pytest.mark.skipif(not jing.available(), reason="needs Java (jing)")
 
 SECRET = "teitool-secret-7f3a9c"
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    """The fuzz test's loopback listener: nothing may connect while a case runs."""
-    with Listener() as server:
-        yield server
-        assert server.take() == [], "something reached the network"
 
 
 @pytest.fixture

