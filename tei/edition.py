@@ -666,11 +666,20 @@ def authority_uri(value: str, scheme: str = "") -> str | None:
     return value.rstrip("/") if _URL.match(value) else None
 
 
-def _authority_slug(uri: str) -> str:
+def authority_id(uri: str) -> tuple[str, str] | None:
+    """(gnd, viaf, wikidata or geonames; the id) of an authority URI in any form
+    :data:`AUTHORITIES` reads, or None."""
     for name, pattern, _ in AUTHORITIES:
         found = pattern.match(uri)
         if found and found.group(1):
-            return f"{name}-{found.group(1)}"
+            return name, found.group(1)
+    return None
+
+
+def _authority_slug(uri: str) -> str:
+    known = authority_id(uri)
+    if known:
+        return "-".join(known)
     return page_id(re.sub(r"^https?://(www\.)?", "", uri))
 
 

@@ -35,11 +35,12 @@ from lxml import etree
 
 from tei import __version__
 from tei.edition import (
-    AUTHORITIES,
     KEY_ATTRIBUTE,
+    ROLE_BY_ACTION,
     Document,
     Edition,
     Registers,
+    authority_id,
     correspondence,
     letter_date,
     name_kind,
@@ -591,8 +592,6 @@ DATE_EXCLUSIONS: dict[str, tuple[str, ...]] = {
 ISO_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T\S+$")
 #: A letter's own URL in its publicationStmt: idno types (lower-cased) that hold one.
 LETTER_URL_IDNOS = ("url", "uri", "handle")
-#: The roles of the model and the correspAction each becomes in CMIF.
-ACTIONS = (("sent", "sender"), ("received", "addressee"))
 
 
 def _tei(parent: etree._Element | None, tag: str, text: str = "", /, **attrs: str | None
@@ -619,16 +618,6 @@ CMIF_URI_FORMS = {
     "wikidata": "http://www.wikidata.org/entity/{}",
     "geonames": "http://www.geonames.org/{}",
 }
-
-
-def authority_id(uri: str) -> tuple[str, str] | None:
-    """(gnd, viaf, wikidata or geonames; the id) of a canonical authority URI (tei.edition's
-    form), or None."""
-    for name, pattern, _ in AUTHORITIES:
-        found = pattern.match(uri)
-        if found and found.group(1):
-            return name, found.group(1)
-    return None
 
 
 def authority_refs(registers: Registers, key: str | None, element: etree._Element | None,
@@ -729,7 +718,7 @@ def _action_dates(doc: Document) -> dict[str, etree._Element | None]:
     found = {
         action: desc.find(f"{_t('correspAction')}[@type='{action}']/{_t('date')}")
         if desc is not None else None
-        for action, _ in ACTIONS
+        for action in ROLE_BY_ACTION
     }
     if all(date is None for date in found.values()):
         found["sent"] = letter_date(doc.root)
@@ -774,7 +763,7 @@ def correspondence_desc(doc: Document, model: Edition, meta: EditionMetadata,
     cmif = _tei(None, "correspDesc", key=doc.id, ref=letter_url(doc, meta),
                 source=f"#{meta.bibl_xml_id}")
     dates = _action_dates(doc)
-    for action_type, role in ACTIONS:
+    for action_type, role in ROLE_BY_ACTION.items():
         action = _tei(cmif, "correspAction", type=action_type)
         parties = [party for party in doc.parties if party.role == role]
         for party in parties:

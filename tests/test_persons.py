@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from tei.encode.conventions import load_profile
+from tei.encode.personcues import transliteration_folder
 from tei.encode.persons import Entry, Register
-from tei.encode.provisional import ProvisionalRegister, transliteration_folder
+from tei.encode.provisional import ProvisionalRegister
 
 
 def register() -> Register:

@@ -19,7 +19,8 @@ A key given replaces the profile's list; tables not given keep the profile's.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class Conventions:
     """The conventions of one source, read from a profile and its overrides.
 
     Each field is a tuple of the words or marks of one kind; the recognisers build their
-    patterns from them (``functools.cached_property`` on the recogniser side, or here).
+    patterns from them (once per profile: ``functools.cache`` on the recogniser side).
     """
 
     name: str
@@ -82,6 +83,14 @@ class Conventions:
     not_initials: tuple[str, ...]
     verbs_before: tuple[str, ...]
     topic_words: tuple[str, ...]
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of a profile's ``words``, longest first (so "Comrades" before
+    "Comrade", "In. No." before "No."); spaces inside a word match any run of white space;
+    with no words, a pattern that matches nothing."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, word.split())) for word in ordered) or r"(?!x)x"
 
 
 #: Each field of :class:`Conventions` after name and description, and its table in the TOML.

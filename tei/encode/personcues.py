@@ -1,18 +1,19 @@
 """What tells a person's name from other capitalised words, built from the conventions profile.
 
 The words are data (the ``[persons]`` table of a profile, see
-``tei/encode/profiles/*.toml``); this module only turns them into patterns, once per profile.
+``tei/encode/profiles/*.toml``); this module only turns them into patterns and the fold
+that matches names across spellings (its ``transliteration``), once per profile.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tei.encode.conventions import Conventions
-from tei.encode.provisional import transliteration_folder
+from tei.encode.conventions import Conventions, alternation
 
 #: Capital and small letters of the Latin alphabets ("Exupéry", "Łukasiewicz").
 UPPER = "A-ZÀ-ÖØ-Þ"
@@ -21,11 +22,24 @@ LOWER = "a-zß-öø-ÿĀ-ž"
 INITIALS = r"(?:(?:[A-Z][a-z]?\.\s?){1,3})"
 
 
-def _alternatives(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` (longest first, so "Comrades" before "Comrade");
-    spaces inside a word match any run of white space."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(r"\s+".join(map(re.escape, word.split())) for word in ordered) or r"(?!x)x"
+def transliteration_folder(equivalences: Iterable[str]) -> Callable[[str], str]:
+    """A function folding a name to its matching key: lower case, no diacritics, and each
+    ``"a=b"`` of ``equivalences`` (the profile's transliteration table) applied in order."""
+    pairs = [tuple(pair.lower().split("=", 1)) for pair in equivalences if "=" in pair]
+
+    def fold(name: str) -> str:
+        # The table's own left sides may carry diacritics ("ë=e"): apply it before and after.
+        folded = name.lower()
+        for written, read in pairs:
+            folded = folded.replace(written, read)
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+        for written, read in pairs:
+            folded = folded.replace(written, read)
+        return folded
+
+    # A run folds the same words again and again (every capitalised word it meets).
+    return functools.cache(fold)
 
 
 @dataclass(frozen=True)
@@ -85,13 +99,13 @@ class PersonCues:
 def person_cues(conventions: Conventions) -> PersonCues:
     """The patterns of ``conventions`` (computed once per profile and overrides)."""
     fold = transliteration_folder(conventions.transliteration)
-    address = rf"(?:{_alternatives(conventions.forms_of_address)})"
-    titles = _alternatives(
+    address = rf"(?:{alternation(conventions.forms_of_address)})"
+    titles = alternation(
         (*conventions.titles, *conventions.salutation_words, *conventions.kinship_words)
     )
-    roles = _alternatives(conventions.roles)
+    roles = alternation(conventions.roles)
     # Initials are no abbreviation of the profile's ("P.S.", "St.") nor a title ("Mr.").
-    not_initials = _alternatives(
+    not_initials = alternation(
         (*conventions.not_initials, *conventions.titles, *conventions.forms_of_address)
     )
     initials = rf"(?<![\w.])(?!(?:{not_initials})(?:\s|$)){INITIALS}"
@@ -105,52 +119,52 @@ def person_cues(conventions: Conventions) -> PersonCues:
     # "Rudakov reported", an author's works ("Gogol's comedy"), an office in apposition
     # ("Medved, the head of the NKVD").
     verb_after = re.compile(
-        rf"(?:['’]s)?,?\s+(?:{_alternatives(conventions.person_verbs)})\b|"
-        rf"['’]s\s+(?:\w+\s+)?(?i:{_alternatives(conventions.work_nouns)})s?\b|"
+        rf"(?:['’]s)?,?\s+(?:{alternation(conventions.person_verbs)})\b|"
+        rf"['’]s\s+(?:\w+\s+)?(?i:{alternation(conventions.work_nouns)})s?\b|"
         rf",\s+(?:the|a|an|his|her)\s+(?:\w+\s+)?(?:{roles})\b"
     )
-    nouns = _alternatives(conventions.named_after_nouns)
-    modifiers = _alternatives(conventions.named_after_modifiers)
+    nouns = alternation(conventions.named_after_nouns)
+    modifiers = alternation(conventions.named_after_modifiers)
     # Up to three more names between, in a list too: "the Omsk, Kuibyshev and Ussuri railways".
     named_after = re.compile(
         rf"(?:(?:,\s*|\s+and\s+|[\s–-]+)[{UPPER}][{LOWER}]+(?:[-–][{UPPER}]?[{LOWER}]+)*){{0,3}}"
         rf"(?:\s+(?i:{modifiers}))?\s+(?i:(?:{nouns})s?)\b"
     )
     named_thing_before = re.compile(
-        rf"(?:\b(?:{_alternatives(conventions.named_after_before)}))\s+$"
+        rf"(?:\b(?:{alternation(conventions.named_after_before)}))\s+$"
     )
     work_before_quote = re.compile(
-        rf"\b(?i:{_alternatives(conventions.work_nouns)})\s*,?\s*[\"“‘«][^\"”’»]*$"
+        rf"\b(?i:{alternation(conventions.work_nouns)})\s*,?\s*[\"“‘«][^\"”’»]*$"
     )
-    place_before = re.compile(rf"\b(?i:{_alternatives(conventions.place_prepositions)})\s+$")
+    place_before = re.compile(rf"\b(?i:{alternation(conventions.place_prepositions)})\s+$")
     # "the Germans", but also "Trotsky's Bulletin": a thing of someone's, no person.
     article_before = re.compile(
-        rf"(?:\b(?i:{_alternatives(conventions.articles)})|\w['’]s)\s+$"
+        rf"(?:\b(?i:{alternation(conventions.articles)})|\w['’]s)\s+$"
     )
-    endings = _alternatives(ending.lower() for ending in conventions.surname_endings)
+    endings = alternation(ending.lower() for ending in conventions.surname_endings)
     # A stem of three letters at least: "Kiev" and "Lvov" are no surnames' shapes.
     surname_shape = re.compile(rf"[{UPPER}][{LOWER}]{{2,}}(?P<ending>{endings})")
-    patronymic_endings = _alternatives(ending.lower() for ending in conventions.patronymic_endings)
+    patronymic_endings = alternation(ending.lower() for ending in conventions.patronymic_endings)
     patronymic = re.compile(rf"[{UPPER}][{LOWER}]+(?:{patronymic_endings})")
     return PersonCues(
         forms_of_address=address,
         cue_before=cue_before,
         not_a_name=not_a_name,
         initials=re.compile(initials),
-        verb_before=re.compile(rf"\b(?i:{_alternatives(conventions.verbs_before)})\s+$"),
+        verb_before=re.compile(rf"\b(?i:{alternation(conventions.verbs_before)})\s+$"),
         topic_before=re.compile(
-            rf"(?:^|[.!?:;]\s+|\n\s*)(?:{_alternatives(conventions.topic_words)}),?\s+$"
+            rf"(?:^|[.!?:;]\s+|\n\s*)(?:{alternation(conventions.topic_words)}),?\s+$"
         ),
         verb_after=verb_after,
         named_after=named_after,
         named_thing_before=named_thing_before,
         work_before_quote=work_before_quote,
         work_before=re.compile(
-            rf"(?:\w['’]s|\b(?i:{_alternatives(conventions.work_nouns)}))\s+$"
+            rf"(?:\w['’]s|\b(?i:{alternation(conventions.work_nouns)}))\s+$"
         ),
         place_before=place_before,
         article_before=article_before,
-        led_after=re.compile(rf"\s+(?i:{_alternatives(conventions.led_nouns)})\b"),
+        led_after=re.compile(rf"\s+(?i:{alternation(conventions.led_nouns)})\b"),
         surname_shape=surname_shape,
         patronymic=patronymic,
         patronymic_endings=tuple(ending.lower() for ending in conventions.patronymic_endings),

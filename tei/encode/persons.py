@@ -57,8 +57,9 @@ from rapidfuzz.distance import JaroWinkler
 from tei.encode.conventions import DEFAULT_PROFILE, Conventions, load_profile
 from tei.encode.personcues import INITIALS, LOWER, UPPER, PersonCues, person_cues
 from tei.encode.provisional import NAME_PARTICLES, ProvisionalEntry, ProvisionalRegister
+from tei.encode.teidoc import XML_ID
 from tei.errors import TeitoolError
-from tei.xmlio import NSMAP, TEI_NS, XML_NS, XmlProblem, parse_file
+from tei.xmlio import NSMAP, TEI_NS, XmlProblem, parse_file
 
 #: Similarity at or above which a misspelt word is taken for a person's name (provisional,
 #: with the register person it resembles as the candidate to review).
@@ -69,16 +70,12 @@ CANDIDATE_THRESHOLD = 0.88
 FUZZY_MIN_LENGTH = 6
 
 _CAPITALISED = re.compile(rf"(?<![\w.-])[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?(?![\w])")
-_XML_ID = f"{{{XML_NS}}}id"
-_CALENDAR_WORDS = set(calendar.month_name[1:]) | set(calendar.day_name)
-_CALENDAR_WORDS = {word.lower() for word in _CALENDAR_WORDS}
+_CALENDAR_WORDS = {word.lower() for word in (*calendar.month_name[1:], *calendar.day_name)}
 _LOWER_CASE_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 _LINE = re.compile(r"[^\n]+")
 _LAST_WORD = re.compile(rf"(?<![\w.-])[{UPPER}][{LOWER}]+$")
 
-#: Forms of address of the default profile, as a pattern ("Comrade", "Tov.", "T.").
-FORMS_OF_ADDRESS = person_cues(load_profile(DEFAULT_PROFILE)).forms_of_address
 #: A note's number or a list item's ("1)", "a)") opening a line, before its first word.
 _NOTE_NUMBER_AT_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:\d{1,3}|(?:\d{1,2}|[a-z])[.)])$")
 #: How far before a word the recognisers look for what precedes it (a title, "the cruiser").
@@ -252,7 +249,7 @@ class Register:
         entries: list[Entry] = []
         for kind, tag in (("person", "persName"), ("org", "orgName"), ("place", "placeName")):
             for node in tree.iterfind(f".//tei:{kind}", NSMAP):
-                xml_id = node.get(_XML_ID)
+                xml_id = node.get(XML_ID)
                 names = [
                     (name.get("type"), " ".join("".join(name.itertext()).split()))
                     for name in node.iterfind(f"tei:{tag}", NSMAP)

@@ -15,7 +15,6 @@ provisional entry) already has gets the first forename, then a number.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import unicodedata
@@ -29,26 +28,6 @@ from rapidfuzz.distance import JaroWinkler
 SAME_SPELLING = 0.85
 #: Lower-case particles that go with the surname ("von Papen", "de Gaulle").
 NAME_PARTICLES = frozenset({"von", "van", "de", "del", "della", "da", "di", "du", "la", "le"})
-
-
-def transliteration_folder(equivalences: Iterable[str]) -> Callable[[str], str]:
-    """A function folding a name to its matching key: lower case, no diacritics, and each
-    ``"a=b"`` of ``equivalences`` (the profile's transliteration table) applied in order."""
-    pairs = [tuple(pair.lower().split("=", 1)) for pair in equivalences if "=" in pair]
-
-    def fold(name: str) -> str:
-        # The table's own left sides may carry diacritics ("ë=e"): apply it before and after.
-        folded = name.lower()
-        for written, read in pairs:
-            folded = folded.replace(written, read)
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(char for char in decomposed if not unicodedata.combining(char))
-        for written, read in pairs:
-            folded = folded.replace(written, read)
-        return folded
-
-    # A run folds the same words again and again (every capitalised word it meets).
-    return functools.cache(fold)
 
 
 @dataclass(frozen=True)

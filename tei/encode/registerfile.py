@@ -19,12 +19,12 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from tei.encode.provisional import ProvisionalEntry
+from tei.encode.teidoc import XML_ID
 from tei.errors import EXIT_PROBLEMS, TeitoolError
-from tei.xmlio import NSMAP, TEI_NS, XML_NS, XmlProblem, parse_bytes, parse_file, write_atomic
+from tei.xmlio import NSMAP, TEI_NS, XmlProblem, parse_bytes, parse_file, write_atomic
 
 #: The note type that marks an entry as provisional (with ``@cert="low"`` on the entry).
 PROVISIONAL_NOTE = "provisional"
-_XML_ID = f"{{{XML_NS}}}id"
 #: The list of the register each kind of entry goes into, by the name tag of the entry.
 _LIST_OF = {"persName": ("listPerson", "person"), "orgName": ("listOrg", "org")}
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -68,7 +68,7 @@ def _where(document: etree._Element) -> str:
     found = _LINES.search(statement.strip())
     source = found.group("source") if found else "?"
     lines = f", lines {found.group('lines')}" if found and found.group("lines") else ""
-    return f"{source}{lines} ({document.get(_XML_ID)})"
+    return f"{source}{lines} ({document.get(XML_ID)})"
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def provisional_entries(path: Path) -> list[Reviewed]:
         name_tag = "persName" if element.tag == f"{{{TEI_NS}}}person" else "orgName"
         name = element.findtext(f"tei:{name_tag}[@type='reg']", namespaces=NSMAP) or ""
         if note is not None:
-            found.append(Reviewed(element.get(_XML_ID) or "", name_tag, name,
+            found.append(Reviewed(element.get(XML_ID) or "", name_tag, name,
                                   " ".join("".join(note.itertext()).split()), element))
     return found
 
@@ -212,7 +212,7 @@ def merge(source: Path, into: Path, accept: list[str] | None) -> list[str]:
     target = into.read_bytes()
     try:
         existing = {
-            node.get(_XML_ID) for node in parse_bytes(target, str(into)).iter() if node.get(_XML_ID)
+            node.get(XML_ID) for node in parse_bytes(target, str(into)).iter() if node.get(XML_ID)
         }
     except XmlProblem as problem:
         raise TeitoolError(f"register of persons: {problem}", EXIT_PROBLEMS) from None
@@ -239,7 +239,7 @@ def _accepted_xml(element: etree._Element, indent: str) -> str:
         accepted.remove(note)
     tag = etree.QName(accepted).localname
     attributes = "".join(
-        f" {'xml:id' if name == _XML_ID else name}={quoteattr(value)}"
+        f" {'xml:id' if name == XML_ID else name}={quoteattr(value)}"
         for name, value in accepted.attrib.items()
     )
     children = [

@@ -356,7 +356,7 @@ def _opener(items: list[Block], reader: LineReader) -> list[tuple[str, Block]]:
         register, conventions = reader.register, reader.conventions
         if is_dateline_only(block.text, reader.year, register):
             kind = "dateline"
-        elif is_salutation(block.text, register, conventions=conventions):
+        elif is_salutation(block.text, conventions=conventions):
             opener.append(("salute", block))
             break
         elif is_address(block.text, register, conventions=conventions):

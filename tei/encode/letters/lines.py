@@ -17,9 +17,6 @@ _PLACE_BEFORE_DATELINE = re.compile(r"\s*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+
 _PLACE_AFTER_DATELINE = re.compile(
     r"[\s,.]*(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\.?(?:\s+\d{1,2}\s*\.?)?\s*$"
 )
-#: A signature of initials only ("V. M.", "K.V."); "P.S." and "N.B." are no one's.
-_INITIALS_SIGNATURE = re.compile(r"^(?!P\.\s?S\.|N\.\s?B\.)(?:[A-Z][a-z]?\.\s?){1,3}$")
-
 # A quoted list opens with its quotation mark: '"1) Allocate …'.
 _LIST_ITEM = re.compile(
     r"^[\"“]?(?:(?P<n>\d{1,2}|[a-z])\s?\)\s*(?=\S)|(?P<m>\d{1,2})\.\s+(?=[A-Z\"“]))"
@@ -74,7 +71,7 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w’'-]+", text)
 
 
-def is_salutation(text: str, register: Register, *, conventions: Conventions | None = None) -> bool:
+def is_salutation(text: str, *, conventions: Conventions | None = None) -> bool:
     """ "Hello, Comrade Kaganovich!", "Tov. Stalin.", "Hello Comrade Stalin." (but not a sentence)."""
     rules = patterns_of(conventions)
     words = _words(text)
@@ -195,7 +192,7 @@ def closer_kind(
             return "signed+dateline"
     if (
         is_signature(stripped, register, conventions=conventions)
-        or _INITIALS_SIGNATURE.match(stripped)
+        or rules.initials_signature.match(stripped)
         or rules.signature_word.match(stripped)
         or signer_by_shape(stripped, conventions=conventions) is not None
     ):

@@ -1,18 +1,17 @@
 """The letters' recognisers' patterns, built once per conventions profile.
 
 The words and marks come from the profile (:mod:`tei.encode.conventions`, the ``[header]``
-and ``[letters]`` tables); the shapes around them (a name is capitalised words, a number
-line is short) are the code's.
+and ``[letters]`` tables and ``[persons] not_initials``); the shapes around them (a name is
+capitalised words, a number line is short) are the code's.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tei.encode.conventions import DEFAULT_PROFILE, Conventions, load_profile
+from tei.encode.conventions import DEFAULT_PROFILE, Conventions, alternation, load_profile
 
 
 @dataclass(frozen=True)
@@ -34,16 +33,10 @@ class Patterns:
     number_line: re.Pattern[str]
     cipher_mark: re.Pattern[str]
     postscript: re.Pattern[str]
+    initials_signature: re.Pattern[str]
     address_words: frozenset[str]
     navigation_separators: tuple[str, ...]
     document_forms: tuple[tuple[str, str], ...]
-
-
-def _either(words: Iterable[str]) -> str:
-    """An alternation of ``words``, longest first (so "In. No." wins over "No."); spaces
-    match any run of spaces."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered) or "(?!x)x"
 
 
 #: The patterns of each profile met, by the profile object's identity (a run asks ~70,000
@@ -65,12 +58,12 @@ def patterns_of(conventions: Conventions | None = None) -> Patterns:
 @functools.cache
 def _compiled(c: Conventions) -> Patterns:
     """The patterns of profile ``c`` (equal profiles share them)."""
-    group = rf"(?:{_either(c.group_phrases)})\s+"
+    group = rf"(?:{alternation(c.group_phrases)})\s+"
     name_word = r"[A-Z][\w.’'\-]*"
-    archive = _either(c.archive_labels)
+    archive = alternation(c.archive_labels)
     return Patterns(
-        connector=re.compile(rf"\s+(?:{_either(c.connectors)})\s+"),
-        lead=re.compile(rf"^(?:{_either(c.lead_words)})\s+"),
+        connector=re.compile(rf"\s+(?:{alternation(c.connectors)})\s+"),
+        lead=re.compile(rf"^(?:{alternation(c.lead_words)})\s+"),
         group=re.compile(rf"^{group}"),
         correspondent=re.compile(rf"^(?:{group})?[A-Z][\w.’'\- ]*$|^{group}\w+$"),
         unknown_name=re.compile(rf"^(?:{group})?{name_word}(?:\s+{name_word}){{0,3}}$"),
@@ -78,20 +71,26 @@ def _compiled(c: Conventions) -> Patterns:
         # A header glued to its archive line ("… May 4, 1934Archive: RGASPI …", "[1934]Archive:
         # …"): right after the date's digit or bracket, not after "(" of a citation.
         archive_inside=re.compile(rf"(?<=[\d\]])(?={archive})"),
-        salutation=re.compile(rf"^(?:{_either(c.salutations)})\b"),
-        greeting=re.compile(rf"^(?:{_either(c.greetings)})\b", re.IGNORECASE),
-        form_of_address=re.compile(rf"^(?:{_either(c.forms_of_address)})\s+[A-Z]"),
+        salutation=re.compile(rf"^(?:{alternation(c.salutations)})\b"),
+        greeting=re.compile(rf"^(?:{alternation(c.greetings)})\b", re.IGNORECASE),
+        form_of_address=re.compile(rf"^(?:{alternation(c.forms_of_address)})\s+[A-Z]"),
         # The words a salutation calls with before the name ("Dear", "Hello,", "Comrade").
         calling=re.compile(
-            rf"(?:{_either((*c.salutations, *c.greetings, *c.forms_of_address))})(?=[\s,!]|$)[\s,]*"
+            rf"(?:{alternation((*c.salutations, *c.greetings, *c.forms_of_address))})"
+            r"(?=[\s,!]|$)[\s,]*"
         ),
         signature_word=re.compile(
-            rf"^(?:{_either(c.signature_words)}),?\s+"
+            rf"^(?:{alternation(c.signature_words)}),?\s+"
             r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)?)\.?$"
         ),
-        number_line=re.compile(rf"^(?:{_either(c.number_marks)})\s*[\w/.,\- –]*\.?$"),
-        cipher_mark=re.compile(rf"\b(?:{_either(c.cipher_marks)})\b"),
-        postscript=re.compile(rf"^(?:{_either(c.postscript_marks)})(?=[\s.])"),
+        number_line=re.compile(rf"^(?:{alternation(c.number_marks)})\s*[\w/.,\- –]*\.?$"),
+        cipher_mark=re.compile(rf"\b(?:{alternation(c.cipher_marks)})\b"),
+        postscript=re.compile(rf"^(?:{alternation(c.postscript_marks)})(?=[\s.])"),
+        # A signature of initials only ("V. M.", "K.V."); the profile's abbreviations that
+        # are no initials ("P.S.", "N.B.", "St.") are no one's.
+        initials_signature=re.compile(
+            rf"^(?!{alternation(c.not_initials)})(?:[A-Z][a-z]?\.\s?){{1,3}}$"
+        ),
         address_words=frozenset(word.lower() for word in c.address_words),
         navigation_separators=c.navigation_separators,
         document_forms=tuple(
