@@ -112,6 +112,46 @@ def test_index_letter_footnote_person(browser: object, site: Path) -> None:
     assert page.external_requests == []
 
 
+@pytest.fixture(scope="module")
+def orgs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two letters in the Schnitzler edition's style, from and to organisations (listOrg)."""
+    from tei.render.web import render_web
+
+    out = tmp_path_factory.mktemp("browser-orgs") / "site"
+    render_web(FIXTURES / "orgs", out, title="Organisations")
+    return out
+
+
+def test_organisation_register_and_page(browser: object, orgs_site: Path) -> None:
+    page = _page(browser, viewport={"width": 1100, "height": 800})
+    page.goto((orgs_site / "index.html").as_uri())
+    # The menu leads to the register of organisations, and it to each organisation.
+    page.locator("header nav").get_by_role("link", name="Organisations").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("organisations/index.html")
+    assert page.locator("h1").inner_text() == "Register of organisations"
+    assert page.locator("header nav a[aria-current=page]").inner_text() == "Organisations"
+    page.locator("ul.register a", has_text="Burgtheater").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("organisations/pmb30.html")
+    assert page.locator("h1").inner_text() == "Burgtheater"
+    assert "k. k. Hofburgtheater" in page.locator("dl.meta").inner_text()
+    _shot(page, "fixture-organisation.png")
+    # Its mention links into the letter at the name, and the name back to the page.
+    page.locator("a.mention").first.click()
+    page.wait_for_load_state()
+    target = page.locator(":target")
+    assert target.inner_text() == "k. k. Hofburgtheaters"
+    target.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("organisations/pmb30.html")
+    # The letter it sent.
+    page.locator("section", has_text="Letters sent").get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("letters/L00101.html")
+    assert page.external_requests == []
+
+
 def _search(page: object, site: Path, query: str) -> object:
     """Search the site for ``query`` (a URL query string) and wait for the results."""
     page.goto((site / "search.html").as_uri() + "?" + query)  # type: ignore[attr-defined]
@@ -366,16 +406,11 @@ def test_citation_without_javascript_is_text_and_the_tei_link_resolves(
     assert any("dateline reads “29/VI 32”" in d for d in decisions)
 
 
-@pytest.mark.skipif(
-    not AXE.exists(), reason="axe-core is not installed: `npm ci` (make venv) puts it in node_modules/"
-)
-def test_every_page_has_no_axe_violations(browser: object, sample_site: Path) -> None:
-    """axe-core (WCAG 2.x A/AA rules and best practices) on every page of the sample site."""
+def _axe_violations(browser: object, site: Path, pages: list[Path]) -> dict[str, list[str]]:
+    """axe-core's violations on ``pages``, by rule: where each was found."""
     page = _page(browser, viewport={"width": 1100, "height": 800})
     axe = AXE.read_text(encoding="utf-8")
     found: dict[str, list[str]] = {}
-    pages = sorted(sample_site.rglob("*.html"))
-    assert len(pages) > 250
     for path in pages:
         page.goto(path.as_uri())  # type: ignore[attr-defined]
         page.add_script_tag(content=axe)  # type: ignore[attr-defined]
@@ -385,9 +420,32 @@ def test_every_page_has_no_axe_violations(browser: object, sample_site: Path) ->
         )
         for rule, targets in violations:
             found.setdefault(rule, []).extend(
-                f"{path.relative_to(sample_site)}: {target}" for target in targets
+                f"{path.relative_to(site)}: {target}" for target in targets
             )
+    return found
+
+
+def _no_violations(found: dict[str, list[str]]) -> None:
     summary = {rule: len(where) for rule, where in found.items()}
     assert not found, f"axe violations by rule {summary}; first: " + "; ".join(
         where[0] for where in found.values()
     )
+
+
+@pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core is not installed: `npm ci` (make venv) puts it in node_modules/"
+)
+def test_every_page_has_no_axe_violations(browser: object, sample_site: Path) -> None:
+    """axe-core (WCAG 2.x A/AA rules and best practices) on every page of the sample site."""
+    pages = sorted(sample_site.rglob("*.html"))
+    assert len(pages) > 250
+    assert any(p.parent.name == "organisations" for p in pages)
+    _no_violations(_axe_violations(browser, sample_site, pages))
+
+
+@pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core is not installed: `npm ci` (make venv) puts it in node_modules/"
+)
+def test_organisation_pages_have_no_axe_violations(browser: object, orgs_site: Path) -> None:
+    """The organisations of an edition in another style: the register, sender and addressee."""
+    _no_violations(_axe_violations(browser, orgs_site, sorted(orgs_site.rglob("*.html"))))

@@ -368,6 +368,21 @@ def test_index_sorted_as_a_reader_expects(tmp_path: Path) -> None:
     assert found == sorted(found), index
 
 
+def test_organisations_have_an_index_of_their_own(tmp_path: Path) -> None:
+    """Organisations (listOrg, orgName; the Schnitzler edition's style) in an index of their
+    own, each with the pages that name it. The texts name no person and no place, so those
+    indexes (of mentions) are left out, and no organisation is listed among the persons."""
+    out = tmp_path / "orgs.pdf"
+    render_print(FIXTURES / "orgs", out)
+    marks = [(level, title) for level, title, _ in _bookmarks(pypdf.PdfReader(str(out)))]
+    assert marks[-1] == (1, "Index of organisations")
+    assert not {"Index of persons", "Index of places"} & {title for _, title in marks}
+    index = _page_texts(out)[-1]
+    # In order, each with the page of its mentions (both letters are on page 3).
+    assert re.match(r"Index of organisations Burgtheater 3 Neue Freie Presse 3 S\. Fischer Verlag 3\b",
+                    index), index
+
+
 def _letter(doc_id: str, body: str, when: str = "1932-06-05") -> str:
     return (
         f"<TEI xmlns='{TEI_NS}' type='letter' xml:id='{doc_id}'><teiHeader><fileDesc>"

@@ -91,7 +91,8 @@ def test_pages_written(site: Path) -> None:
         "texts/foreign-poem.html",
         "persons/index.html",
         "persons/stalin.html",
-        "persons/politburo.html",
+        "organisations/index.html",
+        "organisations/politburo.html",
         "by/stalin.html",
         "timeline.html",
         "search.html",
@@ -239,9 +240,8 @@ def test_person_page(site: Path) -> None:
     assert len(mentions[1].xpath("a[@class='mention']")) == 2
     register = _doc(site, "persons/index.html")
     assert [_text(a) for a in register.xpath("//ul[@class='register']/li/a")] == [
-        "Kaganovich, Lazar", "Molotov, Vyacheslav", "Politburo", "Rozengolts, Arkady",
-        "Stalin, Joseph",
-    ]
+        "Kaganovich, Lazar", "Molotov, Vyacheslav", "Rozengolts, Arkady", "Stalin, Joseph",
+    ]  # the Politburo is in the register of organisations
 
 
 def test_chapter_sections_and_endnote_markers(site: Path) -> None:
@@ -606,3 +606,113 @@ def test_cli_takes_citations_from_the_metadata(tmp_path: Path) -> None:
     ]
     assert "Stalin and Kaganovich: the correspondence of June 1932" in tree.findtext(".//title")
     assert (out / "citation.cff").is_file() and (out / "edition.bib").is_file()
+
+
+# --- organisations: their own register, like places -------------------------------------------
+
+ORGS_TEI = FIXTURES / "orgs"  # two letters in the Schnitzler edition's style, with listOrg
+
+
+@pytest.fixture(scope="module")
+def orgs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("orgs") / "site"
+    render_web(ORGS_TEI, out, title="Organisations")
+    return out
+
+
+def _menu(tree: html.HtmlElement) -> list[tuple[str, str]]:
+    return [(_text(a), a.get("href")) for a in tree.xpath("//header//nav//a")]
+
+
+def test_organisations_have_a_register_of_their_own(orgs_site: Path) -> None:
+    assert check_links(orgs_site) == []
+    register = _doc(orgs_site, "organisations/index.html")
+    assert _text(register.xpath("//h1")[0]) == "Register of organisations"
+    items = register.xpath("//ul[@class='register']/li")
+    # In register order; an orgName whose GND URI no list claims is an organisation too.
+    assert [(a.text, a.get("href")) for li in items for a in li.xpath("a")] == [
+        ("Burgtheater", "pmb30.html"), ("Neue Freie Presse", "gnd-4075236-7.html"),
+        ("S. Fischer Verlag", "pmb29639.html"),
+    ]
+    assert _text(items[0].xpath("span[@class='count']")[0]) == "(2 mentions, 1 letter)"
+    # Persons and places keep their registers, without the organisations.
+    persons = _doc(orgs_site, "persons/index.html")
+    assert [_text(a) for a in persons.xpath("//ul[@class='register']/li/a")] == ["Schnitzler, Arthur"]
+    assert not list((orgs_site / "persons").glob("pmb30*"))
+    lead = _text(_doc(orgs_site, "index.html").xpath("//p[@class='lead']")[0])
+    assert "1 person in the register, 1 place, 3 organisations." in lead
+
+
+def test_organisation_page(orgs_site: Path) -> None:
+    tree = _doc(orgs_site, "organisations/pmb30.html")
+    assert _text(tree.xpath("//h1")[0]) == "Burgtheater"
+    assert tree.xpath("//article[@class='org']")
+    meta = tree.xpath("//dl[@class='meta']")[0]
+    terms = [_text(dt) for dt in meta.xpath("dt")]
+    values = [_text(dd) for dd in meta.xpath("dd")]
+    assert dict(zip(terms, values, strict=True))["Also written"] == "k. k. Hofburgtheater"
+    link = meta.xpath(".//a[@rel='external']")[0]
+    assert (link.get("href"), link.text) == ("https://d-nb.info/gnd/4068448-9", "GND 4068448-9")
+    # The letter it sent; it received none.
+    assert [_text(h) for h in tree.xpath("//section/h2")] == ["Letters sent (1)", "Mentions (2)"]
+    assert tree.xpath("//section[@aria-labelledby='sent-heading']//a/@href") == [
+        "../letters/L00101.html"]
+    assert tree.xpath("//a[@href='../by/pmb30.html']")
+    # Every mention, in either spelling, links to the name in its letter.
+    mentions = tree.xpath("//a[@class='mention']")
+    assert [(m.get("href"), m.get("title")) for m in mentions] == [
+        ("../letters/L00101.html#m1", "k. k. Hofburgtheaters"),
+        ("../letters/L00102.html#m1", "Burgtheater"),
+    ]
+    letter = _doc(orgs_site, "letters/L00102.html")
+    name = letter.get_element_by_id("m1")
+    assert (name.get("class"), name.get("href"), _text(name)) == (
+        "orgName name", "../organisations/pmb30.html", "Burgtheater")
+    # An organisation that received a letter: the page says so, with its variant spelling
+    # and its Wikidata link.
+    fischer = _doc(orgs_site, "organisations/pmb29639.html")
+    assert "Letters received (1)" in _text(fischer) and "Letters sent" not in _text(fischer)
+    assert "Verlag S. Fischer" in _text(fischer.xpath("//dl[@class='meta']")[0])
+    assert fischer.xpath("//a[@href='https://www.wikidata.org/wiki/Q1350185']")
+
+
+def test_organisations_as_correspondents_link_to_their_pages(orgs_site: Path) -> None:
+    index = _doc(orgs_site, "index.html")
+    assert index.xpath("//td[@data-label='From']/a/@href") == [
+        "organisations/pmb30.html", "persons/pmb2121.html"]
+    assert index.xpath("//td[@data-label='To']/a/@href") == [
+        "persons/pmb2121.html", "organisations/pmb29639.html"]
+    letter = _doc(orgs_site, "letters/L00101.html")
+    assert letter.xpath("//dl[@class='meta']//a[@href='../organisations/pmb30.html']")
+    by = _doc(orgs_site, "by/pmb30.html")
+    assert by.xpath("//p[@class='lead']/a/@href") == ["../organisations/pmb30.html"]
+    # The search finds an organisation by its names, on its page.
+    docs, passages = _index(orgs_site)
+    found = [str(d[0]) for d, blocks in zip(docs, passages, strict=True)
+             if any("Hofburgtheater" in text for _, text in blocks)]
+    assert "organisations/pmb30.html" in found
+
+
+def test_menu_links_the_organisations_only_when_there_are_some(
+    orgs_site: Path, site: Path, tmp_path: Path
+) -> None:
+    for page in sorted(orgs_site.rglob("*.html")):
+        name = str(page.relative_to(orgs_site))
+        tree = _doc(orgs_site, name)
+        assert len(tree.xpath("//h1")) == 1, name
+        up = "../" if "/" in name else ""
+        assert _menu(tree) == [
+            ("Letters", f"{up}index.html"), ("Persons", f"{up}persons/index.html"),
+            ("Places", f"{up}places/index.html"), ("Organisations", f"{up}organisations/index.html"),
+            ("Timeline", f"{up}timeline.html"), ("Search", f"{up}search.html"),
+        ], name
+        current = tree.xpath("//header//nav//a[@aria-current='page']/@href")
+        if name.startswith("organisations/"):
+            assert current == ["../organisations/index.html"], name
+    assert ("Organisations", "organisations/index.html") in _menu(_doc(site, "index.html"))
+    # An edition without organisations: no menu entry and no empty register.
+    out = render_web(FIXTURES / "edition", tmp_path / "none").out_dir
+    assert not (out / "organisations").exists()
+    for page in out.rglob("*.html"):
+        assert "Organisations" not in [label for label, _ in _menu(_doc(out, str(page.relative_to(out))))]
+    assert check_links(out) == []

@@ -1,9 +1,10 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   pages.xsl (included by site.xsl): the page frame and every kind of page: the index, the
-  per-correspondent indexes, letters, chapters, the introduction, the register and a page
-  per person. Every page has one h1, the landmarks header/nav/main/footer, a lang, and links
-  relative to itself so the site works from the file system and from any server.
+  per-correspondent indexes, letters, chapters, the introduction, and each register
+  (persons, places, organisations): its index and a page per entity. Every page has one h1,
+  the landmarks header/nav/main/footer, a lang, and links relative to itself so the site
+  works from the file system and from any server.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -47,9 +48,10 @@
             <a class="site-title" href="{$up}index.html">{$site-title}</a>
             <nav aria-label="Site">
               <ul>
+                <!-- [href, label, the page's $current]; a register only when it has pages. -->
                 <xsl:for-each select="(['index.html', 'Letters', 'letters'],
-                                       ['persons/index.html', 'Persons', 'persons'],
-                                       ['places/index.html', 'Places', 'places'],
+                                       $w:shown-registers ! (let $r := $w:registers(.)
+                                         return [$r?folder || '/index.html', $r?menu, $r?folder]),
                                        ['timeline.html', 'Timeline', 'timeline'],
                                        ['search.html', 'Search', 'search'])">
                   <li><a href="{$up}{?1}"><xsl:if test="?3 = $current"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>{?2}</a></li>
@@ -170,7 +172,7 @@
       <xsl:with-param name="current" select="'letters'"/>
       <xsl:with-param name="content">
         <h1>{$site-title}</h1>
-        <p class="lead">{w:count($w:letters, 'letter')}, {w:count($w:chapters, 'chapter')}, {w:count($w:entries, 'person')} in the register, {w:count($w:places, 'place')}.<xsl:if test="$w:letters">
+        <p class="lead">{w:count($w:letters, 'letter')}, {w:count($w:chapters, 'chapter')}, {w:count($w:persons, 'person')} in the register, {w:count($w:places, 'place')}<xsl:if test="$w:orgs">, {w:count($w:orgs, 'organisation')}</xsl:if>.<xsl:if test="$w:letters">
           See also the <a href="timeline.html">timeline of the correspondence</a>.</xsl:if></p>
         <xsl:if test="$w:front">
           <section aria-labelledby="intro-heading">
@@ -223,7 +225,7 @@
       <xsl:with-param name="content">
         <h1>Letters of {$name}</h1>
         <p class="lead">Letters {$name} wrote or received, in date order.
-          See also <a href="../{w:person-href($id)}">the register entry</a>.</p>
+          See also <a href="../{w:entity-href($entry)}">the register entry</a>.</p>
         <xsl:call-template name="w:filter">
           <xsl:with-param name="current" select="$id"/>
           <xsl:with-param name="up" select="'../'" tunnel="yes"/>
@@ -375,32 +377,19 @@
 
   <!-- ===================================================================== registers -->
 
+  <!-- The index page of a register ($kind: person, place, org; see $w:registers). -->
   <xsl:template name="w:register">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:variable name="r" select="$w:registers($kind)"/>
     <xsl:call-template name="w:page">
-      <xsl:with-param name="href" select="'persons/index.html'"/>
-      <xsl:with-param name="title" select="'Register of persons'"/>
-      <xsl:with-param name="current" select="'persons'"/>
+      <xsl:with-param name="href" select="$r?folder || '/index.html'"/>
+      <xsl:with-param name="title" select="$r?title"/>
+      <xsl:with-param name="current" select="$r?folder"/>
       <xsl:with-param name="content">
-        <h1>Register of persons</h1>
-        <p class="lead">Everybody the edition names, with the spellings met in the sources.
-          Each entry lists the letters sent and received and every mention.</p>
+        <h1>{$r?title}</h1>
+        <p class="lead">{$r?lead}</p>
         <xsl:call-template name="w:entity-list">
-          <xsl:with-param name="entities" select="$w:entries"/>
-        </xsl:call-template>
-      </xsl:with-param>
-    </xsl:call-template>
-  </xsl:template>
-
-  <xsl:template name="w:place-register">
-    <xsl:call-template name="w:page">
-      <xsl:with-param name="href" select="'places/index.html'"/>
-      <xsl:with-param name="title" select="'Register of places'"/>
-      <xsl:with-param name="current" select="'places'"/>
-      <xsl:with-param name="content">
-        <h1>Register of places</h1>
-        <p class="lead">Every place the edition names; each entry lists every mention.</p>
-        <xsl:call-template name="w:entity-list">
-          <xsl:with-param name="entities" select="$w:places"/>
+          <xsl:with-param name="entities" select="w:entities-of($kind)"/>
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
@@ -434,7 +423,9 @@
     <xsl:sequence select="if (exists($match)) then $match?2 || ' ' || replace(replace($uri, '^.*' || $match?1, ''), '/.*$', '') else $uri"/>
   </xsl:function>
 
-  <xsl:template name="w:person-page">
+  <!-- The page of a register entity, whatever its kind: its names, life, authority links and
+       notes; the letters it sent and received; every mention, by document. -->
+  <xsl:template name="w:entity-page">
     <xsl:param name="entry" as="element(t:entity)"/>
     <xsl:variable name="id" select="string($entry/@key)"/>
     <xsl:variable name="letters" select="w:in-date-order(key('t:letters-of', $id, $register))"/>
@@ -444,7 +435,7 @@
     <xsl:call-template name="w:page">
       <xsl:with-param name="href" select="w:entity-href($entry)"/>
       <xsl:with-param name="title" select="string($entry/@name)"/>
-      <xsl:with-param name="current" select="if ($entry/@kind = 'place') then 'places' else 'persons'"/>
+      <xsl:with-param name="current" select="w:register-folder($entry/@kind)"/>
       <xsl:with-param name="content">
         <article class="{$entry/@kind}">
           <h1>{$entry/@display}</h1>

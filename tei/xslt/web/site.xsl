@@ -67,19 +67,39 @@
   <!-- Every page-worthy document in reading order: introduction, letters, chapters, others. -->
   <xsl:variable name="w:documents" select="($w:front, $w:letters, $w:chapters, $w:texts)" as="element(t:doc)*"/>
 
-  <!-- The register of persons (and groups): the model's entities, already in sort order. -->
-  <xsl:variable name="w:entries" as="element(t:entity)*">
-    <xsl:perform-sort select="/t:edition/t:registers/t:entity[@kind = ('person', 'org')]">
+  <!-- The registers, one per kind of entity (the model's t:entity/@kind): each has its folder,
+       with an index page and a page per entity, and its entry in the site's menu. Persons
+       (and groups) and places always have theirs; organisations only when the edition has
+       some. -->
+  <xsl:variable name="w:registers" as="map(xs:string, map(xs:string, xs:string))" select="map{
+    'person': map{'folder': 'persons', 'menu': 'Persons', 'title': 'Register of persons',
+      'lead': 'Everybody the edition names, with the spellings met in the sources. Each entry lists the letters sent and received and every mention.'},
+    'place': map{'folder': 'places', 'menu': 'Places', 'title': 'Register of places',
+      'lead': 'Every place the edition names; each entry lists every mention.'},
+    'org': map{'folder': 'organisations', 'menu': 'Organisations', 'title': 'Register of organisations',
+      'lead': 'Every organisation the edition names (institutions, publishers, journals, groups), with the spellings met in the sources. Each entry lists the letters sent and received and every mention.'}
+  }"/>
+  <xsl:variable name="w:register-kinds" as="xs:string+" select="'person', 'place', 'org'"/>
+
+  <!-- The entities of a kind, in register order (the model's sort keys). -->
+  <xsl:function name="w:entities-of" as="element(t:entity)*" cache="yes">
+    <xsl:param name="kind" as="xs:string+"/>
+    <xsl:perform-sort select="$register/t:edition/t:registers/t:entity[@kind = $kind]">
       <xsl:sort select="@sort"/>
       <xsl:sort select="@key"/>
     </xsl:perform-sort>
-  </xsl:variable>
-  <xsl:variable name="w:places" as="element(t:entity)*">
-    <xsl:perform-sort select="/t:edition/t:registers/t:entity[@kind = 'place']">
-      <xsl:sort select="@sort"/>
-      <xsl:sort select="@key"/>
-    </xsl:perform-sort>
-  </xsl:variable>
+  </xsl:function>
+
+  <xsl:variable name="w:persons" as="element(t:entity)*" select="w:entities-of('person')"/>
+  <xsl:variable name="w:places" as="element(t:entity)*" select="w:entities-of('place')"/>
+  <xsl:variable name="w:orgs" as="element(t:entity)*" select="w:entities-of('org')"/>
+  <!-- Persons and organisations together, who write, receive and are mentioned: the
+       correspondents and the "mentioned" facet. -->
+  <xsl:variable name="w:entries" as="element(t:entity)*" select="w:entities-of(('person', 'org'))"/>
+
+  <!-- The kinds whose register has pages and a menu entry. -->
+  <xsl:variable name="w:shown-registers" as="xs:string*"
+    select="$w:register-kinds[. = ('person', 'place') or exists(w:entities-of(.))]"/>
 
   <!-- Correspondents: the keyed senders and addressees of the letters, in register order. -->
   <xsl:variable name="w:correspondents" as="xs:string*"
@@ -139,16 +159,15 @@
     <xsl:sequence select="$n || ' ' || $noun || (if ($n = 1) then '' else 's')"/>
   </xsl:function>
 
-  <xsl:function name="w:person-href" as="xs:string">
-    <xsl:param name="id" as="xs:string"/>
-    <xsl:sequence select="'persons/' || encode-for-uri($id) || '.html'"/>
-  </xsl:function>
-
-  <!-- The page of an entity: persons and groups in persons/, places in places/. -->
+  <!-- The page of an entity, in its register's folder: persons/, places/, organisations/. -->
   <xsl:function name="w:entity-href" as="xs:string">
     <xsl:param name="entity" as="element(t:entity)"/>
-    <xsl:sequence select="(if ($entity/@kind = 'place') then 'places/' else 'persons/')
-      || encode-for-uri($entity/@key) || '.html'"/>
+    <xsl:sequence select="w:register-folder($entity/@kind) || '/' || encode-for-uri($entity/@key) || '.html'"/>
+  </xsl:function>
+
+  <xsl:function name="w:register-folder" as="xs:string">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:sequence select="($w:registers($kind)?folder, $w:registers('person')?folder)[1]"/>
   </xsl:function>
 
   <xsl:function name="w:by-href" as="xs:string">
@@ -183,17 +202,17 @@
       <xsl:with-param name="docs" select="$w:texts"/>
       <xsl:with-param name="sequence" select="'Other texts'"/>
     </xsl:call-template>
-    <xsl:call-template name="w:register"/>
-    <xsl:for-each select="$w:entries">
-      <xsl:call-template name="w:person-page">
-        <xsl:with-param name="entry" select="."/>
+    <!-- Each register: its index page and a page per entity. -->
+    <xsl:for-each select="$w:shown-registers">
+      <xsl:variable name="kind" select="."/>
+      <xsl:call-template name="w:register">
+        <xsl:with-param name="kind" select="$kind"/>
       </xsl:call-template>
-    </xsl:for-each>
-    <xsl:call-template name="w:place-register"/>
-    <xsl:for-each select="$w:places">
-      <xsl:call-template name="w:person-page">
-        <xsl:with-param name="entry" select="."/>
-      </xsl:call-template>
+      <xsl:for-each select="w:entities-of($kind)">
+        <xsl:call-template name="w:entity-page">
+          <xsl:with-param name="entry" select="."/>
+        </xsl:call-template>
+      </xsl:for-each>
     </xsl:for-each>
     <xsl:call-template name="w:timeline-page"/>
     <xsl:call-template name="w:facet-pages"/>
