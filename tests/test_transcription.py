@@ -40,30 +40,24 @@ HARNESS = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL
 """
 
 
+def _harness(tmp_path_factory: pytest.TempPathFactory, sheet: str, method: str,
+             wrap: str) -> Stylesheet:
+    """An output's stylesheet applied to a snippet's text only, compiled once per module."""
+    path = tmp_path_factory.mktemp("harness") / "harness.xsl"
+    path.write_text(HARNESS.format(sheet=(XSLT_DIR / sheet).as_uri(), method=method, wrap=wrap))
+    return compile_stylesheet(path)
+
+
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Stylesheet:
-    path = tmp_path_factory.mktemp("harness") / "web.xsl"
-    path.write_text(
-        HARNESS.format(
-            sheet=(XSLT_DIR / "web" / "site.xsl").as_uri(),
-            method="html",
-            wrap="<div><xsl:apply-templates select='//tei:text'/></div>",
-        )
-    )
-    return compile_stylesheet(path)
+    return _harness(tmp_path_factory, "web/site.xsl", "html",
+                    "<div><xsl:apply-templates select='//tei:text'/></div>")
 
 
 @pytest.fixture(scope="module")
 def typst(tmp_path_factory: pytest.TempPathFactory) -> Stylesheet:
-    path = tmp_path_factory.mktemp("harness") / "print.xsl"
-    path.write_text(
-        HARNESS.format(
-            sheet=(XSLT_DIR / "print" / "edition.xsl").as_uri(),
-            method="text",
-            wrap="<xsl:apply-templates select='//tei:text'/>",
-        )
-    )
-    return compile_stylesheet(path)
+    return _harness(tmp_path_factory, "print/edition.xsl", "text",
+                    "<xsl:apply-templates select='//tei:text'/>")
 
 
 def tei(body: str, back: str = "") -> str:
