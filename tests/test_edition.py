@@ -147,7 +147,7 @@ def test_escher_style_letter(edition: Edition) -> None:
 def test_roles_that_contradict_the_title_follow_the_title(edition: Edition) -> None:
     doc = _doc(edition, "K_0101")
     assert [(p.role, p.name) for p in doc.parties] == [
-        ("sender", "Rudolf Benz"), ("addressee", "Alfred Escher")]
+        ("sender", "Rudolf Berner"), ("addressee", "Alfred Escher")]
     assert any("K_0101" in w and "contradict the title" in w for w in edition.warnings)
     assert not any("K_0100" in w for w in edition.warnings if "contradict" in w)
 

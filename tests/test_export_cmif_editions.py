@@ -245,7 +245,7 @@ def test_schnitzler_style_ids_from_back_lists_prefixes_and_a_standoff_register(s
     ("key", "sender", "addressee", "place"),
     [
         ("K_0100", "Jakob Dubs", "Alfred Escher", "Bern"),
-        ("K_0101", "Rudolf Benz", "Alfred Escher", "Zürich"),  # @type against the title
+        ("K_0101", "Rudolf Berner", "Alfred Escher", "Zürich"),  # @type against the title
     ],
 )
 def test_escher_style_roles_from_one_action(styles, key, sender, addressee, place) -> None:
