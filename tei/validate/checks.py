@@ -433,13 +433,17 @@ def _relax_ng(spec: SchemaSpec) -> etree.RelaxNG:
 
 
 class GrammarLayer(Layer):
-    """An XSD or a RELAX NG schema run by libxml2."""
+    """An XSD or a RELAX NG schema run by libxml2 (``schema_tree``: the XSD's tree, if
+    :func:`make_layer` has it already)."""
 
-    def __init__(self, spec: SchemaSpec) -> None:
+    def __init__(self, spec: SchemaSpec, schema_tree: etree._ElementTree | None = None) -> None:
         self.spec = spec
         try:
-            self._schema = (etree.XMLSchema(_load_schema_tree(spec)) if spec.kind == "xsd"
-                            else _relax_ng(spec))
+            if spec.kind == "xsd":
+                self._schema: etree.XMLSchema | etree.RelaxNG = etree.XMLSchema(
+                    _load_schema_tree(spec) if schema_tree is None else schema_tree)
+            else:
+                self._schema = _relax_ng(spec)
         except (etree.XMLSchemaParseError, etree.RelaxNGParseError) as exc:
             raise TeitoolError(f"{spec.path}: the schema does not compile: {exc}") from None
         except RefusedReference as refused:
@@ -524,8 +528,12 @@ def make_layer(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> Layer:
     if spec.kind == "xsd":
         from tei.validate.xsd11 import Xsd11Layer, asks_for_xsd11
 
-        if asks_for_xsd11(_load_schema_tree(spec).getroot()):
-            return Xsd11Layer(spec)
+        files = schema_files(spec.path, catalog=spec.catalog())  # read once, for either layer
+        tree = files[0].tree
+        assert tree is not None  # an XML schema's files are parsed
+        if asks_for_xsd11(tree.getroot()):
+            return Xsd11Layer(spec, files)
+        return GrammarLayer(spec, tree)
     if spec.kind == "rnc":
         raise TeitoolError(f"{spec.path}: RELAX NG compact syntax needs jing (Java)")
     return GrammarLayer(spec)

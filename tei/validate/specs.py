@@ -72,19 +72,21 @@ class SchemaSpec:
 
     def catalog(self) -> Catalog:
         """The catalogs its references are looked up in (read once per process)."""
-        from tei.validate.catalog import catalog_chain
+        return read_catalogs(self.catalogs)
 
-        return catalog_chain(self.catalogs, _catalog_version(self.catalogs))
+
+def read_catalogs(catalogs: tuple[str, ...]) -> Catalog:
+    """``catalogs`` then the built-in one, read once per process (again once one is edited):
+    the one reading that the specs and the runner's look-ups share."""
+    from tei.validate.catalog import catalog_chain
+
+    return catalog_chain(catalogs, _catalog_version(catalogs))
 
 
 def _catalog_lookup(catalogs: tuple[str, ...]) -> Callable[[str], str | None] | None:
     """The user's catalogs' lookup, for hashing what they map; None without any, so that a
     run with the built-in catalog only (package data) reads no catalog and loads no lxml."""
-    if not catalogs:
-        return None
-    from tei.validate.catalog import catalog_chain
-
-    return catalog_chain(catalogs, _catalog_version(catalogs)).resolve
+    return read_catalogs(catalogs).resolve if catalogs else None
 
 
 def _catalog_version(catalogs: tuple[str, ...]) -> str:

@@ -24,7 +24,7 @@ from lxml import etree
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.validate.checks import Layer, Locator, prefixed
 from tei.validate.model import ERROR, Issue
-from tei.validate.schemarefs import sandbox_copy, schema_files
+from tei.validate.schemarefs import SchemaFile, sandbox_copy, schema_files
 from tei.validate.specs import Register, SchemaSpec
 
 VERSIONING_NS = "http://www.w3.org/2007/XMLSchema-versioning"
@@ -42,11 +42,12 @@ def asks_for_xsd11(schema_root: etree._Element) -> bool:
 class Xsd11Layer(Layer):
     """An XSD 1.1 schema, built once by xmlschema from sandboxed copies."""
 
-    def __init__(self, spec: SchemaSpec) -> None:
+    def __init__(self, spec: SchemaSpec, files: list[SchemaFile] | None = None) -> None:
+        """``files``: the schema's, as :func:`schema_files` gives them, if read already."""
         import xmlschema  # only when a schema asks for 1.1: a second or so to import
 
         self.spec = spec
-        files = schema_files(spec.path, catalog=spec.catalog())
+        files = files or schema_files(spec.path, catalog=spec.catalog())
         with tempfile.TemporaryDirectory(prefix="teitool-xsd11-") as folder:
             top = sandbox_copy(files, Path(folder), ".xsd")
             try:
