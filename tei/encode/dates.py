@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -341,11 +342,18 @@ _WORD_START = (
     r"or|through|this|last|next|that|the|for|now|early|late|mid|middle|end|beginning|start|"
     r"spring|summer|fall|autumn|winter|first|second|third|fourth|turn|b\.|c\.|ca\.)(?![a-z]))"
 )
-_SCANNER = re.compile(_WORD_START + "(?:" + "|".join(f"(?:{f.pattern})" for f in FORMS) + ")")
 
 
+# Compiled on first use, as are the readers by group below: it is most of what importing
+# this module would cost, and an importer that reads no date need not pay it.
+@functools.cache
+def _scanner() -> re.Pattern[str]:
+    return re.compile(_WORD_START + "(?:" + "|".join(f"(?:{f.pattern})" for f in FORMS) + ")")
+
+
+@functools.cache
 def _readers_by_group() -> dict[int, Reader]:
-    """The reader of the form each group number of :data:`_SCANNER` belongs to. A match's
+    """The reader of the form each group number of :func:`_scanner` belongs to. A match's
     ``lastindex`` (the last group it closed) is one of its form's groups: dispatch without a
     group per form, which would cost the scanner a third of its speed on short texts (every
     group is state the regular expression engine keeps at every position it tries)."""
@@ -479,9 +487,10 @@ def find_dates(
     """
     found: list[tuple[DateMatch, ...]] = []
     context = year
-    for match in _SCANNER.finditer(text):
+    readers = _readers_by_group()
+    for match in _scanner().finditer(text):
         # The letter's day only means something while the letter's year is the context.
-        read = _READERS[match.lastindex or 0]
+        read = readers[match.lastindex or 0]
         produced = read(match, context, month, day if context == year else None)
         if not produced:
             continue
@@ -741,9 +750,6 @@ def _interpret(
         anchor = int(g["y_year"]) if opens else None
         return (DateMatch(m.start("y_year"), m.end("y_year"), value, anchor),)
     return ()  # pragma: no cover - every alternative has a branch above
-
-
-_READERS = _readers_by_group()  # here: after the readers it names
 
 
 def _nearest(dates: Iterable[datetime.date], reference: datetime.date) -> datetime.date | None:
