@@ -135,7 +135,8 @@ AUTHORITIES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 _URL = re.compile(r"^https?://\S+$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: A calendar date in ISO form, as precise as it is known: YYYY, YYYY-MM or YYYY-MM-DD.
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SOURCE_LINES = re.compile(r"(\S+\.txt)\D*?(\d+)")
 #: prefixDef patterns are regular expressions the TEI brings: only short ones without a
 #: quantified group that holds a quantifier (the shape of catastrophic backtracking).
@@ -515,7 +516,7 @@ def date_info(date: etree._Element | None) -> DateInfo | None:
     low = when or values["from"] or values["notBefore"] or values["notAfter"]
     high = when or values["to"] or values["notAfter"] or values["notBefore"]
     low, high = (low or high), (high or low)
-    iso = bool(low and high and _ISO_DATE.match(low) and _ISO_DATE.match(high))
+    iso = bool(low and high and ISO_DATE.match(low) and ISO_DATE.match(high))
     sort_key = next((values[n] for n in SORT_ATTRIBUTES if values[n]), UNDATED)
     return DateInfo(
         tuple((name, value) for name, value in values.items() if value),

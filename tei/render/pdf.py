@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Final
 from lxml import etree
 
 from tei.config import READINGS
-from tei.edition import Document, Edition, day_bound, read_edition
+from tei.edition import ISO_DATE, Document, Edition, day_bound, read_edition
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
 from tei.render.xslt import ParamValue, compile_stylesheet
@@ -55,7 +55,6 @@ _PLURALS = {
     "introduction": "introductions",
     "text": "texts",
 }
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 # ------------------------------------------------------------------------------ selection
@@ -99,7 +98,7 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
                     f"--select: '{term}' has neither a start nor an end", EXIT_CANNOT_RUN
                 )
             for bound in (low, high):
-                if bound and not _ISO_DATE.match(bound):
+                if bound and not ISO_DATE.match(bound):
                     raise TeitoolError(
                         f"--select: '{bound}' in '{term}' is not a date (YYYY, YYYY-MM or "
                         "YYYY-MM-DD)",
@@ -114,7 +113,7 @@ def parse_select(spec: str | Sequence[str]) -> Selection:
                     f"--select: the range '{term}' ends before it begins", EXIT_CANNOT_RUN
                 )
             ranges.append((low_day, high_day))
-        elif _ISO_DATE.match(term):
+        elif ISO_DATE.match(term):
             _check_calendar(term)
             ranges.append((day_bound(term, end=False), day_bound(term, end=True)))
         else:

@@ -82,7 +82,7 @@ def _check_out_dir(out_dir: Path, tei_dir: Path) -> None:
         raise TeitoolError(
             f"{out_dir}: the output folder would contain the TEI input", EXIT_CANNOT_RUN
         )
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise TeitoolError(
             f"{out_dir}: exists and is not a site written by teitool; choose a new or empty folder",
             EXIT_CANNOT_RUN,

@@ -3,8 +3,8 @@
   common.xsl: what the web and the print edition share. Imported (xsl:import) by every page
   stylesheet, so an importer overrides any template here simply by matching the same pattern.
 
-  * Functions (namespace t = urn:teitool): register look-ups, dates (normalised value, sort
-    key, human label), ids for notes and mentions.
+  * Functions (namespace t = urn:teitool): dates (normalised value, sort key, human label),
+    ids for notes. Register look-ups are model.xsl's (the model's t:key on every name).
   * One template per TEI element of the body in the default mode, producing HTML5 elements
     (no namespace). Unknown elements fall back to a span with their text: nothing is dropped.
     Transcription markup (choice, del/add, lb, pb, hi, ref, gap, back lists, labelled divs)
@@ -25,25 +25,12 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
-  <!-- The register of persons (persons.xml). The importer passes it, or a document that
-       contains it; every look-up goes through key('t:person', ...) on it. -->
-  <xsl:param name="register" as="document-node()?" select="()"/>
-
   <!-- The reading shown: 'normalised' (the editors' forms, no deletions, words joined across
        line ends) or 'diplomatic' (the source's forms, deletions, its lines). -->
   <xsl:param name="reading" as="xs:string" select="'normalised'"/>
 
   <!-- Accumulators (mention and block numbers) must apply to the document being rendered. -->
   <xsl:mode use-accumulators="#all"/>
-
-  <xsl:key name="t:person" match="tei:person | tei:org" use="@xml:id"/>
-
-  <!-- Mentions are numbered per TEI document in document order, in one pass (an accumulator
-       is linear; counting preceding:: nodes would be quadratic on long chapters). -->
-  <xsl:accumulator name="t:mention" as="xs:integer" initial-value="0">
-    <xsl:accumulator-rule match="tei:TEI" select="0"/>
-    <xsl:accumulator-rule match="tei:persName[@ref] | tei:orgName[@ref]" select="$value + 1"/>
-  </xsl:accumulator>
 
   <!-- Footnotes are numbered per TEI document, for those without a number of their own. -->
   <xsl:accumulator name="t:footnote" as="xs:integer" initial-value="0">
@@ -56,32 +43,6 @@
              'September', 'October', 'November', 'December')"/>
 
   <!-- ===================================================================== functions -->
-
-  <!-- "persons.xml#stalin" → "stalin"; a bare id stays as it is. -->
-  <xsl:function name="t:ref-id" as="xs:string">
-    <xsl:param name="ref" as="xs:string?"/>
-    <xsl:sequence select="if (contains($ref, '#')) then substring-after($ref, '#') else string($ref)"/>
-  </xsl:function>
-
-  <!-- The register entry (person or org) for a @ref, or the empty sequence. -->
-  <xsl:function name="t:entry" as="element()?">
-    <xsl:param name="ref" as="xs:string?"/>
-    <xsl:sequence select="if (exists($register) and $ref) then key('t:person', t:ref-id($ref), $register)[1] else ()"/>
-  </xsl:function>
-
-  <!-- The regularised name as the register writes it ("Stalin, Joseph"). -->
-  <xsl:function name="t:reg-name" as="xs:string?">
-    <xsl:param name="entry" as="element()?"/>
-    <xsl:sequence select="normalize-space(($entry/tei:persName[@type = 'reg'], $entry/tei:orgName[@type = 'reg'],
-                          $entry/tei:persName, $entry/tei:orgName)[1])[. ne '']"/>
-  </xsl:function>
-
-  <!-- The name in reading order ("Joseph Stalin") for running text and headings. -->
-  <xsl:function name="t:display-name" as="xs:string?">
-    <xsl:param name="entry" as="element()?"/>
-    <xsl:variable name="reg" select="t:reg-name($entry)"/>
-    <xsl:sequence select="if (contains($reg, ', ')) then substring-after($reg, ', ') || ' ' || substring-before($reg, ', ') else $reg"/>
-  </xsl:function>
 
   <!-- "1932-06-05" → "5 June 1932"; "1932-06" → "June 1932"; "1932" → "1932". -->
   <xsl:function name="t:format-iso" as="xs:string">
@@ -151,12 +112,6 @@
     <xsl:param name="ref" as="element(tei:ref)"/>
     <xsl:sequence select="'ref-' || substring-after($ref/@target, '#') || '-'
       || count($ref/preceding::tei:ref[@type = 'noteAnchor'][@target = $ref/@target]) + 2"/>
-  </xsl:function>
-
-  <!-- The anchor id of a name in the text, so a register can link to each mention. -->
-  <xsl:function name="t:mention-id" as="xs:string">
-    <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="'m' || $name/accumulator-before('t:mention')"/>
   </xsl:function>
 
   <!-- Footnotes: every note of the text wherever it stands (foot, margin, end of a lemma, no
@@ -444,14 +399,10 @@
     </i>
   </xsl:template>
 
-  <!-- Persons and groups: a plain span with the register's name on hover. Importers that
-       can link (the web edition) override these two templates. -->
+  <!-- Persons and groups: a plain span. Importers that can link (the web edition, by the
+       model's t:key) override this for names that resolve. -->
   <xsl:template match="tei:persName | tei:orgName">
-    <span class="{local-name()}">
-      <xsl:variable name="name" select="t:reg-name(t:entry(@ref))"/>
-      <xsl:if test="$name"><xsl:attribute name="title" select="$name"/></xsl:if>
-      <xsl:apply-templates/>
-    </span>
+    <span class="{local-name()}"><xsl:apply-templates/></span>
   </xsl:template>
 
   <xsl:template match="tei:placeName">
