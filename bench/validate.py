@@ -17,9 +17,10 @@ round runs every command once, so that a busy machine slows them alike) and repo
    goal >= 10x (and the tei_all.rng run of 2 re-run from the cache, for comparison);
 
 teitool runs with its bytecode compiled (as installed from a wheel: see PYTHONPYCACHEPREFIX in
-main), whatever PYTHONDONTWRITEBYTECODE says; then one letter: `teitool validate` (no cache) against `jing tei_all.rng` on that letter, and
-with `--schema tei_all.rng --no-builtin` (jing in the background, tuned JVM and a class-data
-archive) against plain jing; with --lxml-tei-all, lxml's compile time of tei_all.rng, the thing
+main), whatever PYTHONDONTWRITEBYTECODE says; then one letter: `teitool validate` (no cache)
+against `jing tei_all.rng` on that letter, and with `--schema tei_all.rng --no-builtin`
+(teitool's driver of jing: one JVM, the schema compiled once, a thread per core, a tuned JVM
+and a class-data archive) against plain jing; with --lxml-tei-all, lxml's compile time of tei_all.rng, the thing
 that route avoids.
 """
 

@@ -31,18 +31,32 @@ def test_slices_are_even_and_never_over_the_batch(monkeypatch: pytest.MonkeyPatc
     assert jing.slices(10, 1) == [range(0, 4), range(4, 7), range(7, 10)]
 
 
-@pytest.mark.parametrize(("files", "schemas", "workers", "python_work", "expected"), [
-    (2007, 1, 2, True, 1),   # two cores and Schematron to run: one JVM, one core for Python
-    (2007, 1, 2, False, 1),  # grammar only, but a second JVM would not pay for its start-up
-    (6000, 1, 2, False, 2),  # one per core at most
-    (6000, 1, 8, True, 4),
-    (6000, 2, 8, True, 3),   # two schemas share the cores
-    (10, 1, 8, False, 1),
-    (6000, 1, 1, True, 1),   # --jobs 1
+@pytest.mark.parametrize(("schemas", "workers", "python_work", "expected"), [
+    (1, 2, True, 1),   # two cores and Schematron to run: one core for Python
+    (1, 2, False, 2),  # grammar only: both
+    (1, 8, True, 7),
+    (2, 8, True, 3),   # two schemas share the cores
+    (1, 1, True, 1),   # --jobs 1
 ])
-def test_one_jvm_per_core_at_most(files: int, schemas: int, workers: int, python_work: bool,
-                                  expected: int) -> None:
-    assert runner._jing_processes(files, schemas, workers, python_work) == expected
+def test_jing_gets_the_cores_the_python_layers_leave(schemas: int, workers: int,
+                                                     python_work: bool, expected: int) -> None:
+    assert runner._jing_cores(schemas, workers, python_work) == expected
+
+
+@pytest.mark.parametrize(("files", "cores", "driver", "expected"), [
+    (2007, 2, False, 1),  # a second JVM would not pay for its start-up
+    (6000, 2, False, 2),  # one per core at most
+    (6000, 7, False, 4),
+    (10, 8, False, 1),
+    (2007, 2, True, 2),   # a thread costs little
+    (60, 8, True, 1),
+    (6000, 7, True, 7),
+])
+def test_how_many_files_jing_checks_at_once(files: int, cores: int, driver: bool,
+                                            expected: int, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    monkeypatch.setattr(jing, "driver_jar", lambda _cache: Path("driver.jar") if driver else None)
+    assert jing.parallelism(files, cores, Path("cache")) == expected
 
 
 @needs_jing
@@ -56,7 +70,7 @@ def test_slices_in_turn_give_the_same_findings(tmp_path: Path,
     files[4] = ("broken.xml", b"<a>")
     expected = jing.start(SchemaSpec.from_path(schema), files, None).results()
     monkeypatch.setattr(jing, "BATCH", 2)
-    run = jing.start(SchemaSpec.from_path(schema), files, None, processes=2)
+    run = jing.start(SchemaSpec.from_path(schema), files, None, parallel=2)
     assert len(run.processes) == 2 and len(run.waiting) == 3
     assert run.results() == expected
     assert [bool(expected[name]) for name, _ in files] == [

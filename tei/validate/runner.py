@@ -537,8 +537,8 @@ def _check_group(
     accepted: well-formed, no entity, any encoding; the rest already has its verdict). For
     many files jing starts before the gate (its JVM and schema take as long as the gate),
     each copy written as the gate accepts its file; the Python layers run while it works, on
-    the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one JVM); see
-    :func:`_jing_processes`.
+    the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one
+    thread of the driver, or one JVM); see :func:`_jing_cores` and :func:`jing.parallelism`.
     """
     jing_specs: list[SchemaSpec] = []
     if any(spec.kind in ("rng", "rnc") for spec in specs):
@@ -556,8 +556,9 @@ def _check_group(
     from tei.validate.checks import parse_document
 
     workers = _workers(jobs)
-    processes = _jing_processes(len(items), len(jing_specs), workers, bool(python_specs))
-    python_jobs = max(1, workers - processes * len(jing_specs))
+    parallel = jing.parallelism(
+        len(items), _jing_cores(len(jing_specs), workers, bool(python_specs)), jing_dir)
+    python_jobs = max(1, workers - parallel * len(jing_specs))
     here = python_jobs == 1 or len(items) < PARALLEL_THRESHOLD
     # The gate's trees are kept for the layers when they run here, and not for a huge group.
     keep = bool(python_specs) and here and sum(len(data) for _, data, _ in items) <= TREE_BUDGET
@@ -565,15 +566,16 @@ def _check_group(
     gated: list[bool] = []
     runs: list[jing.JingRun] = []
     try:
-        # Many files: jing first, its JVM starting and compiling the schema while the gate
-        # works; each file's copy is written as soon as the gate accepted it. A few files:
-        # the gate first, and no JVM at all if it refuses them all.
-        early = len(items) >= PARALLEL_THRESHOLD
+        # jing first, its JVM starting and compiling the schema while the gate works; each
+        # file's copy is written as soon as the gate accepted it. A few files, and jing's
+        # command line (it takes its files when it starts): the gate first, and no JVM at all
+        # if it refuses them all.
+        early = len(items) >= PARALLEL_THRESHOLD or jing.driver_jar(jing_dir) is not None
         if early:
             displays = [display for display, _, _ in items]
             size = sum(len(data) for _, data, _ in items)
             for spec in jing_specs:
-                runs.append(jing.begin(spec, displays, jing_dir, processes, size))
+                runs.append(jing.begin(spec, displays, jing_dir, parallel, size))
         for index, (display, data, _register) in enumerate(items):
             tree, issues = parse_document(display, data)
             parsed.append((tree if keep else None, issues))
@@ -587,7 +589,7 @@ def _check_group(
             well_formed = [(display, data) for (display, data, _), refused
                            in zip(items, gated, strict=True) if not refused]
             for spec in jing_specs:
-                runs.append(jing.start(spec, well_formed, jing_dir, processes))
+                runs.append(jing.start(spec, well_formed, jing_dir, parallel))
         if not python_specs:
             checked = [issues for _tree, issues in parsed]
             if progress is not None and len(items) >= PARALLEL_THRESHOLD:
@@ -613,21 +615,16 @@ def _check_group(
 #: above it, each file is parsed again when its turn comes (a tree takes several times the
 #: memory of its text).
 TREE_BUDGET = 64 * 1024 * 1024
-#: Files a jing process should get before another one is worth its start-up (about half a
-#: second of CPU for the JVM and tei_all.rng; a file takes well under a millisecond).
-JING_FILES_PER_PROCESS = 1500
 
 
 def _workers(jobs: int | None) -> int:
     return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
 
 
-def _jing_processes(files: int, schemas: int, workers: int, python_work: bool) -> int:
-    """How many jing processes run at once per schema: one per core at most, one core left
-    to the Python layers if they have work, and one process per
-    :data:`JING_FILES_PER_PROCESS` files at most (a start-up costs as much as that)."""
-    cores = max(1, (workers - 1 if python_work else workers) // max(1, schemas))
-    return max(1, min(cores, files // JING_FILES_PER_PROCESS))
+def _jing_cores(schemas: int, workers: int, python_work: bool) -> int:
+    """The cores each schema's jing may use: all of them, but one left to the Python layers
+    if they have work; :func:`jing.parallelism` decides how many it does use."""
+    return max(1, (workers - 1 if python_work else workers) // max(1, schemas))
 
 
 def _check_trees(
