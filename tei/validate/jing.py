@@ -175,6 +175,13 @@ class JingRun:
     unnamed: list[int] = field(default_factory=list)
     named: int = 0
 
+    def take(self, displays: list[str]) -> JingRun:
+        """The files of a driver started before they were known (``begin`` with none): the
+        copies are then given with :meth:`add` as for any run."""
+        self.displays = list(displays)
+        self.processes = [(process, range(0, len(displays))) for process, _ in self.processes]
+        return self
+
     def add(self, index: int, data: bytes | None) -> None:
         """The copy of file ``index``: ``data`` passed the secure parser (None: it did not,
         and jing gets a placeholder). Written beside and renamed into place, so jing reads
@@ -202,13 +209,13 @@ class JingRun:
     def added(self) -> None:
         """Every copy is written: start the slices that waited for them (the driver: name
         the last copies to it, and tell it there are no more)."""
+        if self.threaded and not (self.unnamed or self.named):
+            self.stop()  # no file, or the gate refused them all: nothing for jing to check
+            return
         while self.later:
             indexes = self.later.pop(0)
             self.processes.append((self._spawn(indexes), indexes))
         if self.threaded and self.processes:
-            if not self.unnamed and not self.named:
-                self.stop()  # the gate refused every file: nothing for jing to check
-                return
             self._name_copies()
             stdin = self.processes[0][0].stdin
             if stdin is not None:
@@ -226,8 +233,9 @@ class JingRun:
         try:
             stdin.write(names.encode("utf-8"))
             stdin.flush()
-        except OSError:
-            stdin.close()  # it ended (a schema it cannot use): its report says why
+        except OSError:  # it ended (a schema it cannot use): its report says why
+            with contextlib.suppress(OSError):
+                stdin.close()
 
     def results(self) -> dict[str, list[Issue]]:
         """Wait for jing; issues per display path (files jing found valid map to [])."""
@@ -496,9 +504,9 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, paralle
         command.append(str(top))
         run = JingRun(spec, command, documents, list(displays), [], sandbox,
                       threaded=driver is not None)
-        # The driver takes every file, however many (their names go to its standard input).
-        parts = slices(len(displays), parallel) if driver is None else [
-            range(0, len(displays))] if displays else []
+        # The driver takes every file, however many (their names go to its standard input),
+        # and may start before they are known (see JingRun.take).
+        parts = slices(len(displays), parallel) if driver is None else [range(0, len(displays))]
         run.waiting = parts[max(1, parallel):]
         first = 1 if at_once else 0
         run.later = parts[first:max(1, parallel)]

@@ -30,7 +30,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.parsers.SAXParserFactory;
 import org.xml.sax.DTDHandler;
+import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 
 public final class TeitoolJing {
@@ -41,6 +43,9 @@ public final class TeitoolJing {
   private static final PrintStream OUT = new PrintStream(System.out, false, StandardCharsets.UTF_8);
   /** 0 valid so far, 1 a file invalid, 2 a failure (the highest wins). */
   private static final AtomicInteger STATUS = new AtomicInteger(0);
+  /** The stack of the threads that compile and validate: jing recurses as deep as a schema's
+   *  patterns and a document's elements nest (a JVM's default stack is 1 MB at most). */
+  private static final long STACK = 64L << 20;
 
   public static void main(String[] args) throws Exception {
     int threads = Integer.parseInt(args[0]);
@@ -51,13 +56,18 @@ public final class TeitoolJing {
     Thread reader = new Thread(() -> read(names));
     reader.setDaemon(true);
     reader.start();
-    Schema schema = compile(args[compact ? 2 : 1], compact);
+    Schema[] compiled = new Schema[1];
+    Thread compiler = new Thread(null, () -> compiled[0] = compile(args[compact ? 2 : 1], compact),
+                                 "compile", STACK);
+    compiler.start();
+    compiler.join();
+    Schema schema = compiled[0];
     if (schema == null) {
       System.exit(1);
     }
     Thread[] workers = new Thread[threads];
     for (int i = 0; i < threads; i++) {
-      workers[i] = new Thread(() -> work(schema, names));
+      workers[i] = new Thread(null, () -> work(schema, names), "validate-" + i, STACK);
       workers[i].start();
     }
     for (Thread worker : workers) {
@@ -99,6 +109,8 @@ public final class TeitoolJing {
       // its errors are reported already
     } catch (IOException | SAXException | RuntimeException e) {
       handler.printException(e);
+    } catch (StackOverflowError e) {
+      handler.print("fatal: the schema nests too deeply to compile");
     }
     OUT.print(problems);
     OUT.flush();
@@ -135,10 +147,14 @@ public final class TeitoolJing {
     if (dtd != null) {
       parser.setDTDHandler(dtd);
     }
+    InputSource source = ValidationDriver.fileInputSource(name);
     try {
-      parser.parse(ValidationDriver.fileInputSource(name));
+      parser.parse(source);
     } catch (IOException | SAXException e) {
       handler.printException(e);
+    } catch (StackOverflowError e) {
+      handler.printException(new SAXParseException(
+          "the document nests too deeply to validate", null, source.getSystemId(), 1, 1));
     } catch (RuntimeException e) {
       System.err.println(e);  // a file the security manager did not let it read, say
       STATUS.set(2);
