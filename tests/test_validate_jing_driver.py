@@ -160,36 +160,7 @@ def test_a_java_runtime_without_a_compiler_runs_jings_command_line(
     assert not list((tmp_path / "cache").glob("jing-driver-*"))
 
 
-def test_with_no_cache_the_driver_starts_before_the_files_are_read(
-        tmp_path: Path, fresh_driver: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file will be checked: the JVM compiles the schema while teitool reads and gates
-    them, and is told their names afterwards; the findings are those of a cached run."""
-    schema = tmp_path / "items.rng"
-    schema.write_text(RNG, encoding="utf-8")
-    folder = tmp_path / "tei"
-    folder.mkdir()
-    for name, data in corpus(2):
-        (folder / name).write_bytes(data)
-    begun: list[list[str]] = []
-    begin = jing.begin
-
-    def recorded(spec: SchemaSpec, displays: list[str], *args: object, **kwargs: object
-                 ) -> jing.JingRun:
-        begun.append(list(displays))
-        return begin(spec, displays, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jing, "begin", recorded)
-    options = dict(schemas=[schema], builtin=False, cache_directory=tmp_path / "cache")
-    uncached = validate_paths([folder], use_cache=False, **options)  # type: ignore[arg-type]
-    assert begun == [[]]  # once, before any file was known
-    cached = validate_paths([folder], use_cache=True, **options)  # type: ignore[arg-type]
-    assert begun[1] and len(begun) == 2  # with a cache: after the files are known
-    assert [(f.path, f.issues) for f in uncached.files] == [
-        (f.path, f.issues) for f in cached.files]
-    assert uncached.errors == cached.errors > 0
-
-
-def test_a_driver_started_early_for_files_that_cannot_be_read_is_stopped(
+def test_no_driver_is_left_running_for_files_that_cannot_be_read(
         tmp_path: Path, fresh_driver: None, monkeypatch: pytest.MonkeyPatch) -> None:
     memory = tmp_path / "shm"
     memory.mkdir()

@@ -175,13 +175,6 @@ class JingRun:
     unnamed: list[int] = field(default_factory=list)
     named: int = 0
 
-    def take(self, displays: list[str]) -> JingRun:
-        """The files of a driver started before they were known (``begin`` with none): the
-        copies are then given with :meth:`add` as for any run."""
-        self.displays = list(displays)
-        self.processes = [(process, range(0, len(displays))) for process, _ in self.processes]
-        return self
-
     def add(self, index: int, data: bytes | None) -> None:
         """The copy of file ``index``: ``data`` passed the secure parser (None: it did not,
         and jing gets a placeholder). Written beside and renamed into place, so jing reads
@@ -504,8 +497,7 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, paralle
         command.append(str(top))
         run = JingRun(spec, command, documents, list(displays), [], sandbox,
                       threaded=driver is not None)
-        # The driver takes every file, however many (their names go to its standard input),
-        # and may start before they are known (see JingRun.take).
+        # The driver takes every file, however many (their names go to its standard input).
         parts = slices(len(displays), parallel) if driver is None else [range(0, len(displays))]
         run.waiting = parts[max(1, parallel):]
         first = 1 if at_once else 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
 import functools
 import glob
@@ -14,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import lxml  # the package only (its version); lxml.etree is imported when a file is checked
 
@@ -48,9 +47,6 @@ from tei.validate.specs import (
     read_catalogs,
     with_embedded_rules,
 )
-
-if TYPE_CHECKING:
-    from tei.validate import jing
 
 REGISTER_NAME = "persons.xml"
 #: A TEI file bigger than this is refused unread: parsing it would need several times its
@@ -298,12 +294,8 @@ def validate_paths(
         return key
 
     cache = ResultCache(cache_dir(cache_directory)) if use_cache else None
-    # The JVM class-data archive and jing's driver are not results: kept under --no-cache too.
-    jing_dir = cache.directory if cache is not None else cache_dir(cache_directory)
     results: dict[str, FileResult] = {}
     pending: list[_Pending] = []
-    # No cache: every file is checked, so jing can start before they are read.
-    jing_started = _start_jing(choice, files, rng_engine, jobs, jing_dir) if cache is None else {}
     try:
         # os.path.abspath, with the working folder asked once (not once per file)
         here = os.getcwd()
@@ -372,6 +364,8 @@ def validate_paths(
 
             registers = {key: load_register(path, register_digests[key])
                          for key, path in register_paths.items()}
+            # The JVM class-data archive is not a result: keep using it under --no-cache too.
+            jing_dir = cache.directory if cache is not None else cache_dir(cache_directory)
             readable = _readable_folders(files, register_paths.values())
             fresh = []
             done = 0
@@ -381,7 +375,7 @@ def validate_paths(
                         progress(before + checked, len(pending))
 
                 checked = _check_group(group, specs, rng_engine, registers, jobs,
-                                       heard, readable, jing_dir, jing_started)
+                                       heard, readable, jing_dir)
                 done += len(group)
                 for item, issues in zip(group, checked, strict=True):
                     results[item.display] = FileResult(
@@ -396,8 +390,6 @@ def validate_paths(
                              for item in pending
                              if item.signature != memo.get(absolute[item.display], (None,))[0]])
     finally:
-        for unused in jing_started.values():
-            unused.stop()
         if cache is not None:
             cache.close()
 
@@ -536,10 +528,10 @@ def _groups(pending: list[_Pending]) -> dict[tuple[SchemaSpec, ...], list[_Pendi
 def _check_group(
     group: list[_Pending], specs: tuple[SchemaSpec, ...], rng_engine: str,
     registers: dict[str, Register], jobs: int | None, progress: Progress,
-    readable: tuple[str, ...], jing_dir: Path, jing_started: dict[SchemaSpec, jing.JingRun],
+    readable: tuple[str, ...], jing_dir: Path,
 ) -> list[list[Issue]]:
     """Issues per file of ``group``, all checked against ``specs``: in Python, and with jing
-    for RELAX NG when it can run (the runs of ``jing_started`` taken, not started again).
+    for RELAX NG when it can run.
 
     With jing, the files go through the secure parser here first (jing gets only what it
     accepted: well-formed, no entity, any encoding; the rest already has its verdict). For
@@ -548,7 +540,13 @@ def _check_group(
     the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one
     thread of the driver, or one JVM); see :func:`_jing_cores` and :func:`jing.parallelism`.
     """
-    jing_specs, python_specs = _engines(specs, rng_engine)
+    jing_specs: list[SchemaSpec] = []
+    if any(spec.kind in ("rng", "rnc") for spec in specs):
+        from tei.validate import jing
+
+        use_jing = rng_engine == "jing" or (rng_engine == "auto" and jing.available())
+        jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
+    python_specs = tuple(s for s in specs if s not in jing_specs)
     check_register = _checks_register(specs)
     items = [(item.display, item.data or b"", item.register) for item in group]
     if not jing_specs:
@@ -558,7 +556,8 @@ def _check_group(
     from tei.validate.checks import parse_document
 
     workers = _workers(jobs)
-    parallel = _jing_parallelism(len(items), jing_specs, python_specs, workers, jing_dir)
+    parallel = jing.parallelism(
+        len(items), _jing_cores(len(jing_specs), workers, bool(python_specs)), jing_dir)
     python_jobs = max(1, workers - parallel * len(jing_specs))
     here = python_jobs == 1 or len(items) < PARALLEL_THRESHOLD
     # The gate's trees are kept for the layers when they run here, and not for a huge group.
@@ -576,9 +575,7 @@ def _check_group(
             displays = [display for display, _, _ in items]
             size = sum(len(data) for _, data, _ in items)
             for spec in jing_specs:
-                started = jing_started.pop(spec, None)
-                runs.append(started.take(displays) if started is not None else
-                            jing.begin(spec, displays, jing_dir, parallel, size))
+                runs.append(jing.begin(spec, displays, jing_dir, parallel, size))
         for index, (display, data, _register) in enumerate(items):
             tree, issues = parse_document(display, data)
             parsed.append((tree if keep else None, issues))
@@ -622,57 +619,6 @@ TREE_BUDGET = 64 * 1024 * 1024
 
 def _workers(jobs: int | None) -> int:
     return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-
-
-def _engines(specs: Sequence[SchemaSpec], rng_engine: str
-             ) -> tuple[list[SchemaSpec], tuple[SchemaSpec, ...]]:
-    """The schemas jing checks (RELAX NG, when it can run; the compact syntax always), and
-    the ones checked in Python."""
-    jing_specs: list[SchemaSpec] = []
-    if any(spec.kind in ("rng", "rnc") for spec in specs):
-        from tei.validate import jing
-
-        use_jing = rng_engine == "jing" or (rng_engine == "auto" and jing.available())
-        jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
-    return jing_specs, tuple(s for s in specs if s not in jing_specs)
-
-
-def _jing_parallelism(files: int, jing_specs: Sequence[SchemaSpec],
-                      python_specs: Sequence[SchemaSpec], workers: int, jing_dir: Path) -> int:
-    from tei.validate import jing
-
-    cores = _jing_cores(len(jing_specs), workers, bool(python_specs))
-    return jing.parallelism(files, cores, jing_dir)
-
-
-def _start_jing(choice: _SchemaChoice, files: list[str], rng_engine: str, jobs: int | None,
-                jing_dir: Path) -> dict[SchemaSpec, jing.JingRun]:
-    """jing's driver for each RELAX NG schema of the run, started now, before the files are
-    read: it compiles the schema meanwhile, and is told the files when they are gated
-    (:meth:`jing.JingRun.take`). Only when every file will be checked with the same schemas
-    (no cache, no schemas named by the documents) and the driver can run."""
-    from tei.validate import jing
-
-    if choice.from_documents or jing.driver_jar(jing_dir) is None:
-        return {}
-    specs = choice.for_file(files[0], (), ())
-    jing_specs, python_specs = _engines(specs, rng_engine)
-    if not jing_specs:
-        return {}
-    parallel = _jing_parallelism(len(files), jing_specs, python_specs, _workers(jobs), jing_dir)
-    size = 0
-    for display in files:
-        with contextlib.suppress(OSError):  # its turn will say why it cannot be read
-            size += os.stat(display).st_size
-    started: dict[SchemaSpec, jing.JingRun] = {}
-    try:
-        for spec in jing_specs:
-            started[spec] = jing.begin(spec, [], jing_dir, parallel, size)
-    except BaseException:
-        for run in started.values():
-            run.stop()
-        raise
-    return started
 
 
 def _jing_cores(schemas: int, workers: int, python_work: bool) -> int:
