@@ -289,7 +289,8 @@ class JingRun:
             missing = None if match else not_yet.match(raw)
             if missing and int(missing["index"]) in indexes:
                 index = int(missing["index"])
-                if not (self.documents / f"{index}.xml").is_file():
+                # The driver is named a copy only once it is written: never too early.
+                if self.threaded or not (self.documents / f"{index}.xml").is_file():
                     raise TeitoolError(f"{self.spec.path}: jing could not check the files: "
                                        f"the copy of {self.displays[index]} is missing")
                 resume_at = index  # jing was faster than the gate: this one and the rest again
