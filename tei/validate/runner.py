@@ -536,9 +536,8 @@ def _check_group(
     With jing, the files go through the secure parser here first (jing gets only what it
     accepted: well-formed, no entity, any encoding; the rest already has its verdict). With
     jing's driver, or for many files, jing starts before the gate (its JVM and schema take as
-    long as the gate),
-    each copy written as the gate accepts its file; the Python layers run while it works, on
-    the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one
+    long as the gate), each copy written as the gate accepts its file; the Python layers run
+    while it works, on the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one
     thread of the driver, or one JVM); see :func:`_jing_cores` and :func:`jing.parallelism`.
     """
     jing_specs: list[SchemaSpec] = []
