@@ -70,6 +70,23 @@ def test_the_engine_copy_keeps_lines_and_columns_without_the_doctype() -> None:
     assert b"DOCTYPE" not in masked and b"192.0.2.1" not in masked
 
 
+@pytest.mark.parametrize("data", [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<a>é</a>'.encode(),
+    "<a>é</a>".encode(),  # no declaration: UTF-8
+    '<?xml version="1.0" encoding="ISO-8859-1"?>\n<a>é</a>'.encode("latin-1"),
+    '<?xml version="1.0" encoding="UTF-16"?>\n<a>é</a>'.encode("utf-16"),
+    "\ufeff<a>é</a>".encode(),  # a byte order mark: dropped
+    '<?xml version="1.0" encoding="utf8"?>\n<a>é</a>'.encode(),  # named as every engine knows it
+])
+def test_the_engine_copy_is_utf_8_with_the_same_lines(data: bytes) -> None:
+    copy = engine_copy(data)
+    text = copy.decode("utf-8")
+    assert text.endswith("<a>é</a>") and not text.startswith("\ufeff")
+    assert text.count("\n") == data.count(b"\n" if b"\x00" not in data else "\n".encode("utf-16-le"))
+    if text.startswith("<?xml"):
+        assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+
+
 @pytest.mark.parametrize(
     ("name", "data", "rule", "words"),
     [
