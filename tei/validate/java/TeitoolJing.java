@@ -3,10 +3,10 @@
 // validators are not). The file names come on standard input, one per line, as teitool
 // writes the copies; the findings are printed as jing's own command line prints them
 // ("file:line:column: error: message"), one file's lines together. Built by teitool
-// (tei/validate/jing.py) from this source into its cache folder; without a Java compiler,
-// teitool runs jing's own command line instead.
+// (tei/validate/jing.py) from this source into a jar in its cache folder; without a Java
+// compiler, teitool runs jing's own command line instead.
 //
-// Usage: java -cp jing.jar:CLASSES TeitoolJing THREADS [-c] SCHEMA < FILE-NAMES
+// Usage: java -cp jing.jar:DRIVER.jar TeitoolJing THREADS [-c] SCHEMA < FILE-NAMES
 // Exit status: 0 every file valid, 1 a file invalid or the schema unusable, 2 a failure.
 
 import com.thaiopensource.util.PropertyMapBuilder;
