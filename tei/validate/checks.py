@@ -334,10 +334,18 @@ def compile_schematron(spec: SchemaSpec, readable: tuple[str, ...] = (),
     """
     from lxml import isoschematron  # its import compiles the ISO skeleton: only when needed
 
+    from tei.validate.schematron import expanded_includes
+
     positions = positions or SiblingPositions()
-    tree = _load_schema_tree(spec, readable)
+    # Includes expanded here, each found through the catalogs as the XSLT 2/3 bindings find
+    # theirs: the skeleton's own include step reads them with no resolver, and fails on a URL.
+    files = schema_files(spec.path, readable=readable, catalog=spec.catalog())
+    expanded_includes(files)
+    tree = files[0].tree
+    assert tree is not None  # an XML schema's files are parsed
     try:
-        schematron = isoschematron.Schematron(tree, store_xslt=True, phase=spec.phase or None)
+        schematron = isoschematron.Schematron(tree, include=False, store_xslt=True,
+                                              phase=spec.phase or None)
     except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
         raise TeitoolError(f"{spec.path}: not a usable ISO Schematron schema: {exc}") from None
     except RefusedReference as refused:

@@ -138,7 +138,7 @@ def _no_such_phase(spec: SchemaSpec, phase: str, phases: list[str]) -> TeitoolEr
                    + (", ".join(sorted(filter(None, phases))) or "none") + ")")
 
 
-def _expanded_includes(files: list[SchemaFile]) -> etree._Element:
+def expanded_includes(files: list[SchemaFile]) -> etree._Element:
     """The top file's root with every ``include`` (and ``extends href``) replaced by what it
     names, recursively; the files were checked and parsed by :func:`schema_files`."""
     trees = {schema.path: schema.tree for schema in files}
@@ -272,7 +272,7 @@ def load_schema(spec: SchemaSpec, readable: tuple[str, ...] = ()) -> etree._Elem
             return None
     else:
         files = schema_files(spec.path, readable=readable, catalog=spec.catalog())
-        schema = _expanded_includes(files)
+        schema = expanded_includes(files)
         if schema.tag != _sch("schema"):
             raise _refuse(spec, None, "not an ISO Schematron schema (its root is not "
                           f"<schema xmlns=\"{SCH_NS}\">)")
