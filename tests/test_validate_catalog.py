@@ -72,6 +72,35 @@ def test_an_exact_entry_wins_over_a_rewrite_and_the_longest_rewrite_wins(tmp_pat
     assert catalog.resolve("https://e.org/a.xsd") == str(tmp_path / "short" / "a.xsd")
 
 
+def test_delegates_answer_for_their_prefix_the_longest_first_and_alone(tmp_path: Path) -> None:
+    """OASIS: a reference that starts with a delegated prefix is looked up in the delegates'
+    catalogs only (the longest prefix first); when they do not map it, its lookup ends,
+    though a next catalog would have mapped it."""
+    for name in ("short", "long", "next"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.xsd").write_text("<x/>")
+    catalog_file(tmp_path / "short", '<rewriteURI uriStartString="https://e.org/" '
+                                     'rewritePrefix="./"/>')
+    catalog_file(tmp_path / "long", '<uri name="https://e.org/deep/a.xsd" uri="a.xsd"/>'
+                                    '<system systemId="https://s.org/a.xsd" uri="a.xsd"/>')
+    catalog_file(tmp_path / "next", '<rewriteURI uriStartString="https://x.org/" '
+                                    'rewritePrefix="./"/>')
+    path = catalog_file(tmp_path, """
+        <delegateURI uriStartString="https://e.org/" catalog="short/catalog.xml"/>
+        <delegateURI uriStartString="https://e.org/deep/" catalog="long/catalog.xml"/>
+        <delegateSystem systemIdStartString="https://s.org/" catalog="long/catalog.xml"/>
+        <delegateURI uriStartString="https://x.org/only/" catalog="long/catalog.xml"/>
+        <delegatePublic publicIdStartString="-//teitool//" catalog="long/catalog.xml"/>
+        <nextCatalog catalog="next/catalog.xml"/>""", "main.xml")
+    catalog = load_catalogs([path])
+    assert catalog.resolve("https://e.org/deep/a.xsd") == str(tmp_path / "long" / "a.xsd")
+    assert catalog.resolve("https://e.org/a.xsd") == str(tmp_path / "short" / "a.xsd")
+    assert catalog.resolve("https://s.org/a.xsd") == str(tmp_path / "long" / "a.xsd")
+    assert catalog.resolve("https://x.org/a.xsd") == str(tmp_path / "next" / "a.xsd")
+    assert catalog.resolve("https://x.org/only/a.xsd") is None  # delegated, not in "long"
+    assert str(tmp_path / "long") in catalog.roots
+
+
 def test_a_users_catalog_comes_before_the_built_in_one(tmp_path: Path) -> None:
     (tmp_path / "my-xml.xsd").write_text("<x/>")
     path = catalog_file(tmp_path, '<uri name="http://www.w3.org/2001/xml.xsd" uri="my-xml.xsd"/>')
@@ -197,6 +226,10 @@ HOSTILE_ENTRIES = {
                     'uri="passwd"/></group>',
     "next catalog on the network": '<nextCatalog catalog="http://127.0.0.1:{port}/c.xml"/>',
     "next catalog outside": '<nextCatalog catalog="{outside}"/>',
+    "delegate on the network": '<delegateURI uriStartString="https://example.org/" '
+                               'catalog="http://127.0.0.1:{port}/c.xml"/>',
+    "delegate outside": '<delegateSystem systemIdStartString="https://example.org/" '
+                        'catalog="{outside}"/>',
 }
 
 
@@ -236,8 +269,12 @@ def test_an_import_by_url_with_no_catalog_entry_fetches_nothing(
         validate_paths([tmp_path / "a.xml"], schemas=[schema], builtin=False, use_cache=False)
 
 
-def test_a_catalog_that_chains_back_to_itself_is_refused(tmp_path: Path) -> None:
-    path = catalog_file(tmp_path, '<nextCatalog catalog="catalog.xml"/>')
+@pytest.mark.parametrize("entry", [
+    '<nextCatalog catalog="catalog.xml"/>',
+    '<delegateURI uriStartString="https://e.org/" catalog="catalog.xml"/>',
+])
+def test_a_catalog_that_chains_back_to_itself_is_refused(tmp_path: Path, entry: str) -> None:
+    path = catalog_file(tmp_path, entry)
     with pytest.raises(TeitoolError, match="chains back"):
         load_catalogs([path])
 

@@ -3,7 +3,8 @@
 A catalog maps URLs and identifiers to files (``uri``, ``system``, ``public``), prefixes to
 folders (``rewriteURI``, ``rewriteSystem``) and endings to files (``uriSuffix``,
 ``systemSuffix``); ``group`` and ``xml:base`` scope entries, ``nextCatalog`` chains another
-catalog. Catalogs come from ``--catalog`` (first), ``$XML_CATALOG_FILES`` (space-separated,
+catalog, ``delegateURI`` and ``delegateSystem`` hand the references that start with a prefix
+to catalogs of their own. Catalogs come from ``--catalog`` (first), ``$XML_CATALOG_FILES`` (space-separated,
 as libxml2 reads it; :func:`tei.validate.specs.named_catalogs`), and last teitool's own (``tei/schema/w3c/catalog.xml``: the W3C
 ``xml.xsd`` and ``xlink.xsd``).
 
@@ -13,11 +14,12 @@ A catalog that names the network or a file elsewhere is refused when it is read 
 so a lookup can only ever answer with a local file the user put there.
 
 Lookups follow the OASIS resolution order within each catalog file: an exact match, else the
-longest matching rewrite prefix, else the longest matching suffix, else the next catalogs.
-A schema reference is looked up as a URI (``uri`` entries) through the whole chain, then as a
-system identifier (``system`` entries), since catalogs written for XSDs often use those.
-``delegate*`` entries are not supported; ``public`` entries are read (and checked) but teitool
-loads no DTD, the only thing public identifiers name.
+longest matching rewrite prefix, else the longest matching suffix, else the delegates whose
+prefix matches (longest first; when they have none, the lookup ends there, as OASIS
+specifies), else the next catalogs. A schema reference is looked up as a URI (``uri``
+entries) through the whole chain, then as a system identifier (``system`` entries), since
+catalogs written for XSDs often use those. ``public`` entries (and ``delegatePublic``) are
+read and checked, but teitool loads no DTD, the only thing public identifiers name.
 """
 
 from __future__ import annotations
@@ -55,6 +57,16 @@ LOOKUPS = {
     "uri": ("uri", "rewriteURI", "uriSuffix"),
     "system": ("system", "rewriteSystem", "systemSuffix"),
 }
+#: element -> (the attribute with the prefix it delegates, the lookup kind)
+DELEGATES = {
+    "delegateURI": ("uriStartString", "uri"),
+    "delegateSystem": ("systemIdStartString", "system"),
+    "delegatePublic": ("publicIdStartString", "public"),
+}
+
+
+class NotDelegated(Exception):
+    """The catalogs a reference was delegated to do not map it: its lookup ends (OASIS)."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +78,18 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Delegate:
+    kind: str  # a lookup kind: uri, system or public
+    prefix: str
+    catalog: CatalogFile
+
+
+@dataclass(frozen=True)
 class CatalogFile:
     path: str
     entries: tuple[Entry, ...]
     next_catalogs: tuple[CatalogFile, ...] = ()
+    delegates: tuple[Delegate, ...] = ()
 
     @property
     def folder(self) -> str:
@@ -90,6 +110,15 @@ class CatalogFile:
         endings = [e for e in suffix if reference.endswith(e.match)]
         if endings:
             return max(endings, key=lambda e: len(e.match)).target
+        delegated = sorted((d for d in self.delegates
+                            if d.kind == kind and reference.startswith(d.prefix)),
+                           key=lambda d: len(d.prefix), reverse=True)
+        if delegated:
+            for delegate in delegated:
+                found = delegate.catalog.lookup(kind, reference)
+                if found is not None:
+                    return found
+            raise NotDelegated(reference)
         for catalog in self.next_catalogs:
             found = catalog.lookup(kind, reference)
             if found is not None:
@@ -117,10 +146,13 @@ class Catalog:
         """The local file for a schema reference (a URL), or None when no catalog maps it."""
         reference = reference.strip()
         for kind in ("uri", "system"):
-            for catalog in self.files:
-                found = catalog.lookup(kind, reference)
-                if found is not None:
-                    return found
+            try:
+                for catalog in self.files:
+                    found = catalog.lookup(kind, reference)
+                    if found is not None:
+                        return found
+            except NotDelegated:
+                continue
         return None
 
     @property
@@ -133,6 +165,7 @@ class Catalog:
             catalog = waiting.pop(0)
             folders.append(catalog.folder)
             waiting.extend(catalog.next_catalogs)
+            waiting.extend(delegate.catalog for delegate in catalog.delegates)
         return tuple(dict.fromkeys(folders))
 
     def describe(self) -> list[str]:
@@ -164,7 +197,7 @@ def builtin_catalog() -> Catalog:
 def _read_catalog(path: str, chain: tuple[str, ...]) -> CatalogFile:
     real = os.path.realpath(path)
     if real in chain:
-        raise TeitoolError(f"{path}: the catalog chains back to itself (nextCatalog loop)",
+        raise TeitoolError(f"{path}: the catalog chains back to itself (a nextCatalog or delegate loop)",
                            EXIT_CANNOT_RUN)
     try:
         tree = parse_file(real)
@@ -177,12 +210,20 @@ def _read_catalog(path: str, chain: tuple[str, ...]) -> CatalogFile:
     folder = LocalFilesOnly([os.path.dirname(real)])
     entries: list[Entry] = []
     next_catalogs: list[CatalogFile] = []
+    delegates: list[Delegate] = []
     for element in root.iter(f"{{{CATALOG_NS}}}*"):
         name = etree.QName(element).localname
         line = element.sourceline or 0
         if name == "nextCatalog":
             target = _local_target(real, element, element.get("catalog"), folder)
             next_catalogs.append(_read_catalog(target, (*chain, real)))
+        elif name in DELEGATES:
+            matched, kind = DELEGATES[name]
+            prefix = element.get(matched)
+            if prefix is None:
+                raise TeitoolError(f"{path}:{line}: <{name}> lacks @{matched}", EXIT_CANNOT_RUN)
+            target = _local_target(real, element, element.get("catalog"), folder)
+            delegates.append(Delegate(kind, prefix.strip(), _read_catalog(target, (*chain, real))))
         elif name in ENTRIES:
             matched, named, how = ENTRIES[name]
             match = element.get(matched)
@@ -192,7 +233,7 @@ def _read_catalog(path: str, chain: tuple[str, ...]) -> CatalogFile:
             if how == "prefix":
                 target = target.rstrip(os.sep) + os.sep
             entries.append(Entry(name, match.strip(), target, line))
-    return CatalogFile(real, tuple(entries), tuple(next_catalogs))
+    return CatalogFile(real, tuple(entries), tuple(next_catalogs), tuple(delegates))
 
 
 def _local_target(catalog: str, element: etree._Element, value: str | None,
