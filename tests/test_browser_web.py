@@ -131,20 +131,20 @@ def test_organisation_register_and_page(browser: object, orgs_site: Path) -> Non
     assert page.url.endswith("organisations/index.html")
     assert page.locator("h1").inner_text() == "Register of organisations"
     assert page.locator("header nav a[aria-current=page]").inner_text() == "Organisations"
-    page.locator("ul.register a", has_text="Burgtheater").click()
+    page.locator("ul.register a", has_text="Stadttheater").click()
     page.wait_for_load_state()
-    assert page.url.endswith("organisations/pmb30.html")
-    assert page.locator("h1").inner_text() == "Burgtheater"
-    assert "k. k. Hofburgtheater" in page.locator("dl.meta").inner_text()
+    assert page.url.endswith("organisations/pmb7030.html")
+    assert page.locator("h1").inner_text() == "Stadttheater"
+    assert "k. k. Hofbühne" in page.locator("dl.meta").inner_text()
     _shot(page, "fixture-organisation.png")
     # Its mention links into the letter at the name, and the name back to the page.
     page.locator("a.mention").first.click()
     page.wait_for_load_state()
     target = page.locator(":target")
-    assert target.inner_text() == "k. k. Hofburgtheaters"
+    assert target.inner_text() == "k. k. Hofbühne"
     target.click()
     page.wait_for_load_state()
-    assert page.url.endswith("organisations/pmb30.html")
+    assert page.url.endswith("organisations/pmb7030.html")
     # The letter it sent.
     page.locator("section", has_text="Letters sent").get_by_role("link").click()
     page.wait_for_load_state()

@@ -129,25 +129,25 @@ def test_document_title(titles: str, expected: str) -> None:
 
 def test_schnitzler_style_letter(edition: Edition) -> None:
     doc = _doc(edition, "L00042")
-    assert doc.title == "Hermann Bahr an Arthur Schnitzler, 4. 3. 1890"
+    assert doc.title == "Emil Roth an Anton Halder, 4. 3. 1890"
     assert [(p.role, p.name, p.key) for p in doc.parties] == [
-        ("sender", "Hermann Bahr", "pmb10815"), ("addressee", "Arthur Schnitzler", "schnitzler")]
+        ("sender", "Emil Roth", "pmb7002"), ("addressee", "Anton Halder", "halder")]
     assert [(p.role, p.key) for p in doc.places] == [("sent", "vienna"), ("received", "vienna")]
     assert doc.date is not None and doc.date.get("when") == "1890-03-04"
-    assert doc.archive == "University Library Schnitzler, B 5"
+    assert doc.archive == "Stadtarchiv Nachlass Halder, B 5"
 
 
 def test_escher_style_letter(edition: Edition) -> None:
     doc = _doc(edition, "K_0100")
     assert [(p.role, p.name) for p in doc.parties] == [
-        ("sender", "Jakob Dubs"), ("addressee", "Alfred Escher")]
-    assert doc.archive == "BAR CH-BAR#J1.67#1000/1363#9*; J I.67"
+        ("sender", "Kaspar Imhof"), ("addressee", "Konrad Hofer")]
+    assert doc.archive == "StA CH-XA#K2.3#100/17#4*; K II.3"
 
 
 def test_roles_that_contradict_the_title_follow_the_title(edition: Edition) -> None:
     doc = _doc(edition, "K_0101")
     assert [(p.role, p.name) for p in doc.parties] == [
-        ("sender", "Rudolf Berner"), ("addressee", "Alfred Escher")]
+        ("sender", "Rudolf Berner"), ("addressee", "Konrad Hofer")]
     assert any("K_0101" in w and "contradict the title" in w for w in edition.warnings)
     assert not any("K_0100" in w for w in edition.warnings if "contradict" in w)
 
@@ -224,16 +224,16 @@ def test_reading_order_and_letter_numbers() -> None:
 @pytest.mark.parametrize(
     ("value", "scheme", "uri"),
     [
-        ("https://d-nb.info/gnd/118609807/", "", "https://d-nb.info/gnd/118609807"),
-        ("http://d-nb.info/gnd/118609807", "", "https://d-nb.info/gnd/118609807"),
-        ("118609807", "GND", "https://d-nb.info/gnd/118609807"),
+        ("https://d-nb.info/gnd/100000010/", "", "https://d-nb.info/gnd/100000010"),
+        ("http://d-nb.info/gnd/100000010", "", "https://d-nb.info/gnd/100000010"),
+        ("100000010", "GND", "https://d-nb.info/gnd/100000010"),
         ("Q855", "wikidata", "https://www.wikidata.org/wiki/Q855"),
         ("http://www.wikidata.org/entity/Q855", "", "https://www.wikidata.org/wiki/Q855"),
         ("http://viaf.org/viaf/12345/", "", "https://viaf.org/viaf/12345"),
-        ("http://sws.geonames.org/2761369/", "URI", "https://www.geonames.org/2761369"),
+        ("http://sws.geonames.org/9000001/", "URI", "https://www.geonames.org/9000001"),
         ("https://pmb.acdh.oeaw.ac.at/entity/50/", "", "https://pmb.acdh.oeaw.ac.at/entity/50"),
-        ("118609807", "", None),
-        ("pmb50", "pmb", None),
+        ("100000010", "", None),
+        ("pmb7050", "pmb", None),
     ],
 )
 def test_authority_uri(value: str, scheme: str, uri: str | None) -> None:
@@ -242,14 +242,14 @@ def test_authority_uri(value: str, scheme: str, uri: str | None) -> None:
 
 def test_entries_sharing_an_authority_are_one_entity(edition: Edition) -> None:
     entities = edition.registers.entities
-    schnitzler = entities["schnitzler"]
-    assert "pmb2121" not in entities  # the per-letter copy, merged by its GND id
-    assert schnitzler.name == "Schnitzler, Arthur" and schnitzler.kind == "person"
-    assert schnitzler.authorities == [
-        "https://www.wikidata.org/wiki/Q44331", "https://d-nb.info/gnd/118609807"]
-    assert (schnitzler.born, schnitzler.died) == (None, None)  # the first entry has none
+    halder = entities["halder"]
+    assert "pmb7001" not in entities  # the per-letter copy, merged by its GND id
+    assert halder.name == "Halder, Anton" and halder.kind == "person"
+    assert halder.authorities == [
+        "https://www.wikidata.org/wiki/Q99000010", "https://d-nb.info/gnd/100000010"]
+    assert (halder.born, halder.died) == (None, None)  # the first entry has none
     vienna = entities["vienna"]
-    assert vienna.kind == "place" and "Wien" in vienna.variants and "pmb50" not in entities
+    assert vienna.kind == "place" and "Wien" in vienna.variants and "pmb7050" not in entities
 
 
 def test_references_resolve_every_way(edition: Edition) -> None:
@@ -259,28 +259,28 @@ def test_references_resolve_every_way(edition: Edition) -> None:
         for el in doc.root.iter()
         if isinstance(el.tag, str) and (el.get("ref") or el.get("key"))
     }
-    assert ("#pmb2121", "schnitzler") in keys  # #id, merged by authority
-    assert ("pmb:50", "vienna") in keys  # a declared prefix
-    assert ("https://d-nb.info/gnd/118637649", "pmb11740") in keys  # a GND URI of an entry
-    assert ("http://www.wikidata.org/entity/Q44331", "schnitzler") in keys  # Wikidata, other form
-    assert ("Escher (vom Glas) Alfred", "Escher-vom-Glas-Alfred") in keys  # @key as identity
-    assert ("#pmb30257", None) in keys  # a work: not a person, place or organisation
+    assert ("#pmb7001", "halder") in keys  # #id, merged by authority
+    assert ("pmb:7050", "vienna") in keys  # a declared prefix
+    assert ("https://d-nb.info/gnd/100000037", "pmb7003") in keys  # a GND URI of an entry
+    assert ("http://www.wikidata.org/entity/Q99000010", "halder") in keys  # Wikidata, other form
+    assert ("Hofer (vom Berg) Konrad", "Hofer-vom-Berg-Konrad") in keys  # @key as identity
+    assert ("#pmb7257", None) in keys  # a work: not a person, place or organisation
     assert ("#nobody", None) in keys  # dangling: reported, not invented
     assert any("'#nobody'" in w for w in edition.warnings)
 
 
 def test_entities_named_only_by_keys_take_the_headers_names(edition: Edition) -> None:
-    escher = edition.registers.entities["Escher-vom-Glas-Alfred"]
-    assert escher.name == "Escher (vom Glas) Alfred" and escher.display == "Alfred Escher"
+    escher = edition.registers.entities["Hofer-vom-Berg-Konrad"]
+    assert escher.name == "Hofer (vom Berg) Konrad" and escher.display == "Konrad Hofer"
     assert escher.letters == 2 and escher.mentions == 1
-    gotthard = edition.registers.entities["St.-Gotthard-Pass"]
+    gotthard = edition.registers.entities["Grimsel-Pass"]
     assert gotthard.kind == "place"
 
 
 def test_mentions_count_names_in_the_texts_only(edition: Edition) -> None:
     entities = edition.registers.entities
-    assert entities["schnitzler"].mentions == 2  # rs type=person, and the Wikidata mention
-    assert entities["pmb10815"].mentions == 0 and entities["pmb10815"].letters == 1
+    assert entities["halder"].mentions == 2  # rs type=person, and the Wikidata mention
+    assert entities["pmb7002"].mentions == 0 and entities["pmb7002"].letters == 1
 
 
 # ------------------------------------------------------------------------------ the manifest
@@ -296,16 +296,16 @@ def test_manifest(edition: Edition) -> None:
         "3", "letters/L00042.html", "schnitzler-style.xml")
     meta = letter.find(f"{M}meta")
     assert meta is not None
-    assert meta.findtext(f"{M}title") == "Hermann Bahr an Arthur Schnitzler, 4. 3. 1890"
+    assert meta.findtext(f"{M}title") == "Emil Roth an Anton Halder, 4. 3. 1890"
     sender = meta.find(f"{M}sender")
-    assert sender is not None and (sender.get("key"), sender.text) == ("pmb10815", "Hermann Bahr")
+    assert sender is not None and (sender.get("key"), sender.text) == ("pmb7002", "Emil Roth")
     date = meta.find(f"{M}date")
     assert date is not None and date.get("when") == "1890-03-04" and date.get("sort") == "1890-03-04"
     assert letter.find(f"{T}TEI") is not None
     assert manifest.find(f"{M}doc[@kind='persons']").get("href") is None  # type: ignore[union-attr]
-    entity = manifest.find(f"{M}registers/{M}entity[@key='schnitzler']")
-    assert entity is not None and entity.get("sort") == "schnitzler, arthur"
-    assert [a.text for a in entity.findall(f"{M}authority")][1] == "https://d-nb.info/gnd/118609807"
+    entity = manifest.find(f"{M}registers/{M}entity[@key='halder']")
+    assert entity is not None and entity.get("sort") == "halder, anton"
+    assert [a.text for a in entity.findall(f"{M}authority")][1] == "https://d-nb.info/gnd/100000010"
 
 
 def test_the_projects_fixtures_keep_their_registers() -> None:
@@ -389,13 +389,13 @@ def test_web_and_print_skip_what_is_not_tei(tmp_path: Path) -> None:
     assert sum(w.endswith("skipped") for w in site.warnings) == 2
     escher = html.parse(str(tmp_path / "site" / "letters" / "K_0100.html"))
     meta = [" ".join(el.text_content().split()) for el in escher.xpath("//dl[@class='meta']/*")]
-    assert meta[:6] == ["Letter", "No. 2", "From", "Jakob Dubs", "To", "Alfred Escher"]
+    assert meta[:6] == ["Letter", "No. 2", "From", "Kaspar Imhof", "To", "Konrad Hofer"]
     assert (tmp_path / "site" / "places" / "vienna.html").is_file()
-    assert (tmp_path / "site" / "persons" / "schnitzler.html").is_file()
+    assert (tmp_path / "site" / "persons" / "halder.html").is_file()
     book = render_print(EDITION, tmp_path / "edition.pdf")
     assert book.documents == {"letter": 3, "text": 1}
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "edition.pdf").pages)
-    assert "Dubs → Alfred Escher" in text or "Jakob Dubs → Alfred Escher" in text
+    assert "Imhof → Konrad Hofer" in text or "Kaspar Imhof → Konrad Hofer" in text
     assert "Index of places" in text and "Vienna" in text
 
 

@@ -231,21 +231,21 @@ def styles(tmp_path_factory: pytest.TempPathFactory) -> tuple[etree._ElementTree
 def test_schnitzler_style_ids_from_back_lists_prefixes_and_a_standoff_register(styles) -> None:
     tree, _ = styles
     sent, received = action(tree, "L00042", "sent"), action(tree, "L00042", "received")
-    assert sent.find("tei:persName", NSMAP).attrib == {"ref": "http://d-nb.info/gnd/118505602"}
-    assert sent.findtext("tei:persName", namespaces=NSMAP) == "Bahr, Hermann"
+    assert sent.find("tei:persName", NSMAP).attrib == {"ref": "http://d-nb.info/gnd/100000029"}
+    assert sent.findtext("tei:persName", namespaces=NSMAP) == "Roth, Emil"
     # The letter's back list gives the GND id, the edition's standOff the Wikidata id (the
     # same GND id makes them one person).
     assert received.find("tei:persName", NSMAP).get("ref") == (
-        "http://d-nb.info/gnd/118609807 http://www.wikidata.org/entity/Q44331")
-    # "pmb:50" through prefixDef; one GeoNames id, however written.
-    assert received.find("tei:placeName", NSMAP).get("ref") == "http://www.geonames.org/2761369"
+        "http://d-nb.info/gnd/100000010 http://www.wikidata.org/entity/Q99000010")
+    # "pmb:7050" through prefixDef; one GeoNames id, however written.
+    assert received.find("tei:placeName", NSMAP).get("ref") == "http://www.geonames.org/9000001"
 
 
 @pytest.mark.parametrize(
     ("key", "sender", "addressee", "place"),
     [
-        ("K_0100", "Jakob Dubs", "Alfred Escher", "Bern"),
-        ("K_0101", "Rudolf Berner", "Alfred Escher", "Zürich"),  # @type against the title
+        ("K_0100", "Kaspar Imhof", "Konrad Hofer", "Bern"),
+        ("K_0101", "Rudolf Berner", "Konrad Hofer", "Zürich"),  # @type against the title
     ],
 )
 def test_escher_style_roles_from_one_action(styles, key, sender, addressee, place) -> None:

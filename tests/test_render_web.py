@@ -631,66 +631,66 @@ def test_organisations_have_a_register_of_their_own(orgs_site: Path) -> None:
     items = register.xpath("//ul[@class='register']/li")
     # In register order; an orgName whose GND URI no list claims is an organisation too.
     assert [(a.text, a.get("href")) for li in items for a in li.xpath("a")] == [
-        ("Burgtheater", "pmb30.html"), ("Neue Freie Presse", "gnd-4075236-7.html"),
-        ("S. Fischer Verlag", "pmb29639.html"),
+        ("Abendpost", "gnd-4000002-X.html"), ("Stadttheater", "pmb7030.html"),
+        ("Th. Adler Verlag", "pmb7031.html"),
     ]
-    assert _text(items[0].xpath("span[@class='count']")[0]) == "(2 mentions, 1 letter)"
+    assert _text(items[1].xpath("span[@class='count']")[0]) == "(2 mentions, 1 letter)"
     # Persons and places keep their registers, without the organisations.
     persons = _doc(orgs_site, "persons/index.html")
-    assert [_text(a) for a in persons.xpath("//ul[@class='register']/li/a")] == ["Schnitzler, Arthur"]
-    assert not list((orgs_site / "persons").glob("pmb30*"))
+    assert [_text(a) for a in persons.xpath("//ul[@class='register']/li/a")] == ["Halder, Anton"]
+    assert not list((orgs_site / "persons").glob("pmb7030*"))
     lead = _text(_doc(orgs_site, "index.html").xpath("//p[@class='lead']")[0])
     assert "1 person in the register, 1 place, 3 organisations." in lead
 
 
 def test_organisation_page(orgs_site: Path) -> None:
-    tree = _doc(orgs_site, "organisations/pmb30.html")
-    assert _text(tree.xpath("//h1")[0]) == "Burgtheater"
+    tree = _doc(orgs_site, "organisations/pmb7030.html")
+    assert _text(tree.xpath("//h1")[0]) == "Stadttheater"
     assert tree.xpath("//article[@class='org']")
     meta = tree.xpath("//dl[@class='meta']")[0]
     terms = [_text(dt) for dt in meta.xpath("dt")]
     values = [_text(dd) for dd in meta.xpath("dd")]
-    assert dict(zip(terms, values, strict=True))["Also written"] == "k. k. Hofburgtheater"
+    assert dict(zip(terms, values, strict=True))["Also written"] == "k. k. Hofbühne"
     link = meta.xpath(".//a[@rel='external']")[0]
-    assert (link.get("href"), link.text) == ("https://d-nb.info/gnd/4068448-9", "GND 4068448-9")
+    assert (link.get("href"), link.text) == ("https://d-nb.info/gnd/4000001-1", "GND 4000001-1")
     # The letter it sent; it received none.
     assert [_text(h) for h in tree.xpath("//section/h2")] == ["Letters sent (1)", "Mentions (2)"]
     assert tree.xpath("//section[@aria-labelledby='sent-heading']//a/@href") == [
         "../letters/L00101.html"]
-    assert tree.xpath("//a[@href='../by/pmb30.html']")
+    assert tree.xpath("//a[@href='../by/pmb7030.html']")
     # Every mention, in either spelling, links to the name in its letter.
     mentions = tree.xpath("//a[@class='mention']")
     assert [(m.get("href"), m.get("title")) for m in mentions] == [
-        ("../letters/L00101.html#m1", "k. k. Hofburgtheaters"),
-        ("../letters/L00102.html#m1", "Burgtheater"),
+        ("../letters/L00101.html#m1", "k. k. Hofbühne"),
+        ("../letters/L00102.html#m1", "Stadttheater"),
     ]
     letter = _doc(orgs_site, "letters/L00102.html")
     name = letter.get_element_by_id("m1")
     assert (name.get("class"), name.get("href"), _text(name)) == (
-        "orgName name", "../organisations/pmb30.html", "Burgtheater")
+        "orgName name", "../organisations/pmb7030.html", "Stadttheater")
     # An organisation that received a letter: the page says so, with its variant spelling
     # and its Wikidata link.
-    fischer = _doc(orgs_site, "organisations/pmb29639.html")
+    fischer = _doc(orgs_site, "organisations/pmb7031.html")
     assert "Letters received (1)" in _text(fischer) and "Letters sent" not in _text(fischer)
-    assert "Verlag S. Fischer" in _text(fischer.xpath("//dl[@class='meta']")[0])
-    assert fischer.xpath("//a[@href='https://www.wikidata.org/wiki/Q1350185']")
+    assert "Verlag Th. Adler" in _text(fischer.xpath("//dl[@class='meta']")[0])
+    assert fischer.xpath("//a[@href='https://www.wikidata.org/wiki/Q99000031']")
 
 
 def test_organisations_as_correspondents_link_to_their_pages(orgs_site: Path) -> None:
     index = _doc(orgs_site, "index.html")
     assert index.xpath("//td[@data-label='From']/a/@href") == [
-        "organisations/pmb30.html", "persons/pmb2121.html"]
+        "organisations/pmb7030.html", "persons/pmb7001.html"]
     assert index.xpath("//td[@data-label='To']/a/@href") == [
-        "persons/pmb2121.html", "organisations/pmb29639.html"]
+        "persons/pmb7001.html", "organisations/pmb7031.html"]
     letter = _doc(orgs_site, "letters/L00101.html")
-    assert letter.xpath("//dl[@class='meta']//a[@href='../organisations/pmb30.html']")
-    by = _doc(orgs_site, "by/pmb30.html")
-    assert by.xpath("//p[@class='lead']/a/@href") == ["../organisations/pmb30.html"]
+    assert letter.xpath("//dl[@class='meta']//a[@href='../organisations/pmb7030.html']")
+    by = _doc(orgs_site, "by/pmb7030.html")
+    assert by.xpath("//p[@class='lead']/a/@href") == ["../organisations/pmb7030.html"]
     # The search finds an organisation by its names, on its page.
     docs, passages = _index(orgs_site)
     found = [str(d[0]) for d, blocks in zip(docs, passages, strict=True)
-             if any("Hofburgtheater" in text for _, text in blocks)]
-    assert "organisations/pmb30.html" in found
+             if any("Hofbühne" in text for _, text in blocks)]
+    assert "organisations/pmb7030.html" in found
 
 
 def test_menu_links_the_organisations_only_when_there_are_some(
