@@ -20,8 +20,8 @@ teitool runs with its bytecode compiled (as installed from a wheel: see PYTHONPY
 main), whatever PYTHONDONTWRITEBYTECODE says; then one letter: `teitool validate` (no cache)
 against `jing tei_all.rng` on that letter, and with `--schema tei_all.rng --no-builtin`
 (teitool's driver of jing: one JVM, the schema compiled once, a thread per core, a tuned JVM
-and a class-data archive) against plain jing; with --lxml-tei-all, lxml's compile time of tei_all.rng, the thing
-that route avoids.
+and a class-data archive) against plain jing; with --lxml-tei-all, lxml's compile time of
+tei_all.rng, the thing that route avoids.
 """
 
 from __future__ import annotations

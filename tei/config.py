@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
-from tei.readings import READINGS as READINGS  # where the command line finds it cheaply
+from tei.readings import READINGS
 from tei.tomlfile import read_toml
 
 PAPER_SIZES = ("a4", "letter", "a5")

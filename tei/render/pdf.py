@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Final
 
 from lxml import etree
 
-from tei.config import READINGS
 from tei.edition import ISO_DATE, Document, Edition, day_bound, read_edition
 from tei.errors import EXIT_CANNOT_RUN, EXIT_PROBLEMS, TeitoolError
 from tei.progress import Progress
+from tei.readings import READINGS
 from tei.render.xslt import ParamValue, compile_stylesheet
 from tei.resources import XSLT_DIR
 from tei.xmlio import check_output, write_atomic
@@ -290,7 +290,7 @@ def render_print(
     otherwise ``edition``'s (the ``[edition]`` metadata, which also gives the title page and
     the PDF's metadata) or the title of the correspondence's introduction. ``pdfa`` writes
     PDF/A-2b; ``line_numbers`` numbers every fifth line in the margin; ``reading`` is the
-    transcription's reading printed (:data:`tei.config.READINGS`). ``when`` dates the PDF
+    transcription's reading printed (:data:`tei.readings.READINGS`). ``when`` dates the PDF
     (default: :func:`edition_time`). ``progress`` (see :mod:`tei.progress`) hears of the pages:
     the number expected from the text at the start, the number typeset at the end.
     Files that are not TEI are skipped with a warning each. Raises :class:`TeitoolError`:
