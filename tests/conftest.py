@@ -71,3 +71,18 @@ def user_repository(root: Path) -> Path:
     shutil.copy(valid / "persons.xml", root / "bad")
     (root / ".git").mkdir()
     return root
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the runner reads from now on."""
+    from tei.validate import runner
+
+    reads: list[str] = []
+    read = runner._read
+
+    def counted(path: str) -> bytes:
+        reads.append(Path(path).name)
+        return read(path)
+
+    monkeypatch.setattr(runner, "_read", counted)
+    return reads

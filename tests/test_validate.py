@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, TEI_ALL_RNG
+from conftest import FIXTURES, TEI_ALL_RNG, count_reads
 from lxml import etree
 
 from tei.cli import main
@@ -174,6 +176,41 @@ def test_cache_skips_unchanged_files_only(edition: Path, tmp_path: Path) -> None
     fourth = run(edition, tmp_path)
     assert fourth.cached == 0 and fourth.errors == 2  # bad.xml now fine; letter, chapter not
     assert run(edition, tmp_path, use_cache=False).cached == 0
+
+
+def test_a_re_run_reads_no_unchanged_file_and_a_touched_one_once(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = count_reads(monkeypatch)
+    first = run(edition, tmp_path)
+    assert len(reads) == len(first.files) == 6
+    reads.clear()
+    assert run(edition, tmp_path).cached == 6 and reads == []
+    # Touched, not changed: read once to learn that, its result still from the cache ...
+    touched = edition / "letters" / "warn.xml"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    third = run(edition, tmp_path)
+    assert reads == ["warn.xml"] and third.cached == 6
+    assert third.render("json") == first.render("json")
+    # ... and not read again
+    reads.clear()
+    assert run(edition, tmp_path).cached == 6 and reads == []
+
+
+def test_a_cache_of_an_older_layout_is_emptied_not_read(edition: Path, tmp_path: Path) -> None:
+    """The first cache had no layout number and no column for the schemas a file names."""
+    first = run(edition, tmp_path, use_cache=False)
+    (tmp_path / "cache").mkdir()
+    old = sqlite3.connect(tmp_path / "cache" / "validate.sqlite")
+    with old:
+        old.execute("CREATE TABLE results (key TEXT PRIMARY KEY, issues TEXT NOT NULL)")
+        old.execute("CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
+                    " ctime INTEGER, inode INTEGER, digest TEXT NOT NULL)")
+        old.execute("INSERT INTO files VALUES (?, 1, 2, 3, 4, 'x')",
+                    (os.fsencode(edition / "letters" / "bad.xml"),))
+    old.close()
+    again = run(edition, tmp_path)
+    assert again.cached == 0 and again.render("json") == first.render("json")
+    assert run(edition, tmp_path).cached == 6
 
 
 def test_parallel_equals_serial(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import fuzzing
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, SHARED, count_reads
 
 from tei.cli import main
 from tei.validate import discover, validate_paths
@@ -146,8 +146,10 @@ def test_requests_are_cached_with_the_results(tmp_path: Path,
     (folder / "by-url.tei").unlink()  # it needs the catalog
     options = dict(cache_directory=tmp_path / "cache", jobs=1)
     first = validate_paths([folder], **options)  # type: ignore[arg-type]
+    reads = count_reads(monkeypatch)
     again = validate_paths([folder], **options)  # type: ignore[arg-type]
     assert first.cached == 0 and again.cached == len(again.files) == 5
+    assert reads == []  # the schemas each file names come from the cache too
     assert [r.schemas for r in again.files] == [r.schemas for r in first.files]
     # An edited schema is a new cache key: the files naming it (and, as an XSD's neighbours
     # count for it, those naming note.xsd) are checked again.

@@ -47,13 +47,14 @@ class FileResult:
     #: the schemas that checked it (paths), in the order they ran
     schemas: tuple[str, ...] = ()
 
+    # Most files have no issue: a report over thousands of cached results asks each often.
     @property
     def errors(self) -> int:
-        return sum(1 for issue in self.issues if issue.severity == ERROR)
+        return sum(1 for issue in self.issues if issue.severity == ERROR) if self.issues else 0
 
     @property
     def warnings(self) -> int:
-        return sum(1 for issue in self.issues if issue.severity == WARNING)
+        return sum(1 for issue in self.issues if issue.severity == WARNING) if self.issues else 0
 
 
 #: Schematron roles that make a finding a warning; any other role is an error.

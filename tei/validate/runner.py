@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import functools
 import glob
 import hashlib
 import os
@@ -20,7 +19,7 @@ import lxml  # the package only (its version); lxml.etree is imported when a fil
 from tei import __version__
 from tei.errors import EXIT_CANNOT_RUN, TeitoolError
 from tei.progress import Progress
-from tei.validate.cache import ResultCache, cache_dir
+from tei.validate.cache import KnownFile, ResultCache, cache_dir
 from tei.validate.docschemas import (
     SchemaRequest,
     UnusableSchema,
@@ -82,7 +81,9 @@ def discover(paths: Iterable[str | os.PathLike[str]], names: Sequence[str] = ())
                 for folder, subfolders, entries in os.walk(path):
                     subfolders[:] = [d for d in subfolders if not d.startswith(".")]
                     # normpath: "./x.xml" from "." is a name GitHub annotations do not match.
-                    found.update(os.path.normpath(os.path.join(folder, name)) for name in entries
+                    folder = os.path.normpath(folder)
+                    prefix = "" if folder == os.curdir else os.path.join(folder, "")
+                    found.update(prefix + name for name in entries
                                  if wanted(name) and not name.startswith("."))
             elif os.path.exists(path):
                 found.add(path)
@@ -260,135 +261,28 @@ def validate_paths(
     catalog_files = named_catalogs(catalogs)
     explicit = [SchemaSpec.from_path(s, catalogs=catalog_files, phase=phase) for s in schemas]
     choice = _SchemaChoice(
-        builtin_specs() if builtin else [], explicit, catalog_files,
+        builtin_specs() if builtin else [], explicit, catalog_files, files,
         from_documents=not explicit if schemas_from_documents is None else schemas_from_documents,
         embedded_schematron=embedded_schematron)
-
-    # Registers: hashed for the cache keys now, their ids read only if a file is checked.
-    register_paths: dict[str, Path] = {}
-    register_digests: dict[str, str] = {}
-    if register is not None and not Path(register).is_file():
-        raise TeitoolError(f"{register}: no such register file", EXIT_CANNOT_RUN)
-    folder_register: dict[str, str] = {}
-
-    def register_for(display: str) -> str:
-        folder = os.path.dirname(display)
-        if folder in folder_register:
-            return folder_register[folder]
-        if register is not None:
-            found: Path | None = Path(register)
-        else:
-            found = find_register(Path(folder or "."))
-        if found is None:
-            folder_register[folder] = ""
-            return ""
-        key = str(found)
-        folder_register[folder] = key
-        if key not in register_digests:
-            try:
-                register_digests[key] = hashlib.sha256(found.read_bytes()).hexdigest()
-            except OSError as exc:
-                raise TeitoolError(f"{found}: cannot read the register: {exc.strerror}",
-                                   EXIT_CANNOT_RUN) from None
-            register_paths[key] = found
-        return key
+    registers = _Registers(register)
 
     cache = ResultCache(cache_dir(cache_directory)) if use_cache else None
-    results: dict[str, FileResult] = {}
-    pending: list[_Pending] = []
     try:
-        # os.path.abspath, with the working folder asked once (not once per file)
-        here = os.getcwd()
-        absolute = {display: os.path.normpath(os.path.join(here, display))
-                    for display in files}
-        memo = cache.get_stats(absolute.values()) if cache is not None else {}
-        for display in files:
-            try:
-                stat = os.stat(display)
-                if not S_ISREG(stat.st_mode):
-                    results[display] = FileResult(display, [Issue(
-                        display, 0, 0, ERROR, "not a regular file (a device or pipe has no end "
-                        "to read to): give XML files", "io", "well-formed")])
-                    continue
-                if stat.st_size > max_bytes:
-                    results[display] = FileResult(display, [Issue(
-                        display, 0, 0, ERROR,
-                        f"the file is {stat.st_size / 2**20:.0f} MiB, over the limit of "
-                        f"{max_bytes / 2**20:.0f} MiB for one TEI document: split it "
-                        "(one document per letter or chapter)", "too-large", "well-formed")])
-                    continue
-                signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-                known = memo.get(absolute[display])
-                # Like git's index: an unchanged size, mtime, ctime and inode means unchanged
-                # content, so a re-run reads no file it has seen before.
-                if known and known[0] == signature:
-                    data, digest = None, known[1]
-                else:
-                    data = _read(display)
-                    digest = hashlib.sha256(data).hexdigest()
-            except OSError as exc:
-                results[display] = FileResult(display, [Issue(
-                    display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io",
-                    "well-formed")])
-                continue
-            pending.append(_Pending(display, data, register_for(display), signature, digest))
-
-        requests = _document_requests(pending, cache) if choice.from_documents else {}
-        # Only a document that names a schema needs them (a realpath per file).
-        roots = allowed_roots(files) if any(requests.values()) else ()
-        for item in pending:
-            item.specs = choice.for_file(item.display, requests.get(item.digest, ()), roots)
-            item.key = hashlib.sha256(
-                f"{choice.config(item.specs)}\0{register_digests.get(item.register, '')}\0"
-                f"{item.digest}".encode()).hexdigest()
-
-        if cache is not None:
-            hits = cache.get_many(item.key for item in pending)
-            remaining = []
-            for item in pending:
-                if item.key in hits:
-                    issues = [Issue.from_dict({**d, "path": item.display}) for d in hits[item.key]]
-                    results[item.display] = FileResult(
-                        item.display, _sorted(choice.problems.get(item.display, []) + issues),
-                        cached=True, schemas=_names_from(item.specs, here))
-                else:
-                    remaining.append(item)
-            pending = remaining
-
-        for item in pending:
-            if item.data is None:
-                item.data = _read(item.display)
-                item.digest = hashlib.sha256(item.data).hexdigest()
+        absolute = _absolute_paths(files)
+        known = cache.known_files(absolute.values()) if cache is not None else {}
+        surveyed, results = _survey(files, absolute, known, choice, registers, max_bytes)
+        pending = (_cached_by_content(surveyed, cache, choice, results) if cache is not None
+                   else surveyed)
         if pending:
-            from tei.validate.checks import load_register
-
-            registers = {key: load_register(path, register_digests[key])
-                         for key, path in register_paths.items()}
             # The JVM class-data archive is not a result: keep using it under --no-cache too.
             jing_dir = cache.directory if cache is not None else cache_dir(cache_directory)
-            readable = _readable_folders(files, register_paths.values())
-            fresh = []
-            done = 0
-            for specs, group in _groups(pending).items():
-                def heard(checked: int, _total: int | None, before: int = done) -> None:
-                    if progress is not None:
-                        progress(before + checked, len(pending))
-
-                checked = _check_group(group, specs, rng_engine, registers, jobs,
-                                       heard, readable, jing_dir)
-                done += len(group)
-                for item, issues in zip(group, checked, strict=True):
-                    results[item.display] = FileResult(
-                        item.display, _sorted(choice.problems.get(item.display, []) + issues),
-                        schemas=_names_from(specs, here))
-                    fresh.append((item.key, [{k: v for k, v in i.to_dict().items()
-                                              if k != "path"} for i in issues]))
+            checked = _check_pending(pending, choice, registers, files, rng_engine, jobs,
+                                     progress, jing_dir, results)
             if cache is not None:
-                cache.put_many(fresh)
+                cache.put_many(checked)
         if cache is not None:
-            cache.put_stats([(absolute[item.display], item.signature, item.digest)
-                             for item in pending
-                             if item.signature != memo.get(absolute[item.display], (None,))[0]])
+            # Every file whose state or result changed, checked or found by its content.
+            cache.remember_files([(absolute[item.display], item.known()) for item in surveyed])
     finally:
         if cache is not None:
             cache.close()
@@ -405,6 +299,178 @@ def validate_paths(
     )
 
 
+class _Registers:
+    """Each file's register of persons: the one the user named, else the nearest persons.xml
+    above the file (:func:`find_register`). Hashed for the cache keys when first met; their
+    ids are read only if a file is checked (:meth:`loaded`)."""
+
+    def __init__(self, named: str | os.PathLike[str] | None) -> None:
+        if named is not None and not Path(named).is_file():
+            raise TeitoolError(f"{named}: no such register file", EXIT_CANNOT_RUN)
+        self._named = None if named is None else Path(named)
+        self.paths: dict[str, Path] = {}
+        self._digests: dict[str, str] = {}
+        self._by_folder: dict[str, str] = {}
+
+    def for_file(self, display: str) -> str:
+        """The key of the file's register ("" for none)."""
+        # The folder as written with its separator ("/" and "" differ): cheaper than
+        # os.path.dirname for thousands of files.
+        head, separator, _name = display.rpartition(os.sep)
+        folder = head + separator
+        if folder not in self._by_folder:
+            self._by_folder[folder] = self._find(os.path.dirname(display))
+        return self._by_folder[folder]
+
+    def digest(self, key: str) -> str:
+        return self._digests.get(key, "")
+
+    def loaded(self) -> dict[str, Register]:
+        """Every register met, its ids read."""
+        from tei.validate.checks import load_register
+
+        return {key: load_register(path, self._digests[key]) for key, path in self.paths.items()}
+
+    def _find(self, folder: str) -> str:
+        found = self._named if self._named is not None else find_register(Path(folder or "."))
+        if found is None:
+            return ""
+        key = str(found)
+        if key not in self._digests:
+            try:
+                self._digests[key] = hashlib.sha256(found.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise TeitoolError(f"{found}: cannot read the register: {exc.strerror}",
+                                   EXIT_CANNOT_RUN) from None
+            self.paths[key] = found
+        return key
+
+
+def _absolute_paths(files: list[str]) -> dict[str, str]:
+    """os.path.abspath of each file, with the working folder asked once (not once per file)."""
+    here = os.getcwd()
+    return {display: os.path.normpath(os.path.join(here, display)) for display in files}
+
+
+def _survey(
+    files: list[str], absolute: dict[str, str], known_files: dict[str, KnownFile],
+    choice: _SchemaChoice, registers: _Registers, max_bytes: int,
+) -> tuple[list[_Pending], dict[str, FileResult]]:
+    """Each file's state: its content's digest, the schemas it names and gets, its result's
+    cache key; its content read only if it changed since the cache saw it.
+
+    Returns the files whose result is not known yet, and the results known: of the files
+    unchanged since their last check with the same schemas and register (from the cache), and
+    of the files that cannot be checked at all (unreadable, not a file, too large).
+    """
+    pending: list[_Pending] = []
+    results: dict[str, FileResult] = {}
+    for display in files:
+        try:
+            stat = os.stat(display)
+            refused = _refused(display, stat, max_bytes)
+            if refused is not None:
+                results[display] = FileResult(display, [refused])
+                continue
+            signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            known = known_files.get(absolute[display])
+            # Like git's index: an unchanged size, mtime, ctime and inode means unchanged
+            # content, so a re-run reads no file it has seen before.
+            if known is not None and known.signature == signature:
+                data, digest = None, known.digest
+                requests = (tuple(SchemaRequest(**named) for named in known.requests)
+                            if known.requests else ())
+            else:
+                data = _read(display)
+                digest = hashlib.sha256(data).hexdigest()
+                requests = requested_schemas(data)
+        except OSError as exc:
+            results[display] = FileResult(display, [Issue(
+                display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io",
+                "well-formed")])
+            continue
+        register = registers.for_file(display)
+        specs = choice.for_file(display, requests)
+        key = hashlib.sha256(f"{choice.config(specs)}\0{registers.digest(register)}\0"
+                             f"{digest}".encode()).hexdigest()
+        if data is None and known is not None and known.key == key and known.issues is not None:
+            results[display] = _cached_result(display, specs, known.issues, choice)
+        else:
+            pending.append(_Pending(display, data, register, signature, digest, requests, specs,
+                                    key))
+    return pending, results
+
+
+def _refused(display: str, stat: os.stat_result, max_bytes: int) -> Issue | None:
+    """Why a file is not read at all, if it is not."""
+    if not S_ISREG(stat.st_mode):
+        return Issue(display, 0, 0, ERROR, "not a regular file (a device or pipe has no end to "
+                     "read to): give XML files", "io", "well-formed")
+    if stat.st_size > max_bytes:
+        return Issue(display, 0, 0, ERROR,
+                     f"the file is {stat.st_size / 2**20:.0f} MiB, over the limit of "
+                     f"{max_bytes / 2**20:.0f} MiB for one TEI document: split it "
+                     "(one document per letter or chapter)", "too-large", "well-formed")
+    return None
+
+
+def _cached_by_content(pending: list[_Pending], cache: ResultCache, choice: _SchemaChoice,
+                       results: dict[str, FileResult]) -> list[_Pending]:
+    """The results the cache has for the pending files' keys (a file renamed, copied, touched
+    or checked with other schemas since) into ``results``; the files it has none for."""
+    hits = cache.get_many(item.key for item in pending)
+    remaining = []
+    for item in pending:
+        if item.key in hits:
+            results[item.display] = _cached_result(item.display, item.specs, hits[item.key],
+                                                   choice)
+        else:
+            remaining.append(item)
+    return remaining
+
+
+def _cached_result(display: str, specs: tuple[SchemaSpec, ...], issues: list[dict[str, Any]],
+                   choice: _SchemaChoice) -> FileResult:
+    found = [Issue.from_dict({**issue, "path": display}) for issue in issues]
+    problems = choice.problems.get(display)
+    return FileResult(display, _sorted(problems + found) if problems else found, cached=True,
+                      schemas=choice.names(specs))
+
+
+def _check_pending(
+    pending: list[_Pending], choice: _SchemaChoice, registers: _Registers, files: list[str],
+    rng_engine: str, jobs: int | None, progress: Progress | None, jing_dir: Path,
+    results: dict[str, FileResult],
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Check the pending files, group by group of the same schemas, into ``results``; return
+    what the cache is to keep: the issues (without the path) per key."""
+    for item in pending:
+        if item.data is None:
+            item.data = _read(item.display)
+            item.digest = hashlib.sha256(item.data).hexdigest()
+    loaded = registers.loaded()
+    readable = _readable_folders(files, registers.paths.values())
+    fresh = []
+    done = 0
+    for specs, group in _groups(pending).items():
+        def heard(checked: int, _total: int | None, before: int = done) -> None:
+            if progress is not None:
+                progress(before + checked, len(pending))
+
+        checked = _check_group(group, specs, rng_engine, loaded, jobs, heard, readable,
+                               jing_dir)
+        done += len(group)
+        for item, issues in zip(group, checked, strict=True):
+            ordered = _sorted(issues)  # and so in the cache, which gives them back as they are
+            problems = choice.problems.get(item.display)
+            results[item.display] = FileResult(
+                item.display, _sorted(problems + ordered) if problems else ordered,
+                schemas=choice.names(specs))
+            fresh.append((item.key, [{k: v for k, v in i.to_dict().items() if k != "path"}
+                                     for i in ordered]))
+    return fresh
+
+
 #: The files searched for in a folder: TEI is saved as .xml or .tei, in any case.
 DEFAULT_NAMES = ("*.xml", "*.tei")
 
@@ -414,33 +480,41 @@ class _SchemaChoice:
     document names (``from_documents``), which take the built-in's place for it."""
 
     def __init__(self, builtin: list[SchemaSpec], explicit: list[SchemaSpec],
-                 catalogs: tuple[str, ...], *, from_documents: bool,
+                 catalogs: tuple[str, ...], files: list[str], *, from_documents: bool,
                  embedded_schematron: bool = True) -> None:
         self.builtin = tuple(builtin)
+        self._files = files  # the run's: where the schemas documents name may be
+        self._allowed_roots: tuple[str, ...] | None = None
         self.explicit = tuple(explicit)
         self.catalogs = catalogs
         self.from_documents = from_documents
         self.embedded_schematron = embedded_schematron
         self._named: dict[tuple[Path, str, str], SchemaSpec] = {}
-        self._configs: dict[tuple[SchemaSpec, ...], str] = {}
+        self._working_folder = os.getcwd()
+        #: per choice of schemas: its part of the cache key and how the report names it
+        self._described: dict[tuple[SchemaSpec, ...], tuple[str, tuple[str, ...]]] = {}
         self.used: dict[SchemaSpec, None] = {}
         self.named_any = False
         #: per file, the errors of the schemas it names that cannot be used
         self.problems: dict[str, list[Issue]] = {}
         self._plain: tuple[SchemaSpec, ...] | None = None  # for a file that names none
-        self._last: tuple[tuple[SchemaSpec, ...] | None, str] = (None, "")
+        self._last: tuple[tuple[SchemaSpec, ...] | None, tuple[str, tuple[str, ...]]] = (
+            None, ("", ()))
 
-    def for_file(self, display: str, requests: Sequence[SchemaRequest],
-                 roots: tuple[str, ...]) -> tuple[SchemaSpec, ...]:
-        """The schemas for the file; a schema it names that cannot be used is an error of
-        the file (:attr:`problems`), and the built-in schemas stay off for it all the same:
-        they are not what it asked for."""
+    def for_file(self, display: str, requests: Sequence[SchemaRequest]
+                 ) -> tuple[SchemaSpec, ...]:
+        """The schemas for the file, which names ``requests`` (heeded when the run takes
+        schemas from documents); a schema it names that cannot be used is an error of the
+        file (:attr:`problems`), and the built-in schemas stay off for it all the same: they
+        are not what it asked for."""
+        if not self.from_documents:
+            requests = ()
         if not requests and self._plain is not None:
             return self._plain  # most files name no schema: the same choice for all of them
         named = []
         for request in requests:
             try:
-                named.append(self._spec(request, display, roots))
+                named.append(self._spec(request, display))
             except UnusableSchema as refused:
                 self.problems.setdefault(display, []).append(Issue(
                     display, request.line, 1, ERROR, str(refused), "schema-reference",
@@ -455,24 +529,39 @@ class _SchemaChoice:
             self._plain = specs
         return specs
 
-    def _spec(self, request: SchemaRequest, display: str, roots: tuple[str, ...]) -> SchemaSpec:
-        path = resolve_request(request, display, roots, self._catalog_lookup)
+    def _spec(self, request: SchemaRequest, display: str) -> SchemaSpec:
+        path = resolve_request(request, display, self._roots(), self._catalog_lookup)
         key = (path, request.kind, request.phase)
         if key not in self._named:
             self._named[key] = SchemaSpec.from_path(path, catalogs=self.catalogs,
                                                     kind=request.kind, phase=request.phase)
         return self._named[key]
 
+    def _roots(self) -> tuple[str, ...]:
+        """Worked out when a document first names a schema (a realpath per file)."""
+        if self._allowed_roots is None:
+            self._allowed_roots = allowed_roots(self._files)
+        return self._allowed_roots
+
     def _catalog_lookup(self) -> Callable[[str], str | None]:
         return read_catalogs(self.catalogs).resolve
 
     def config(self, specs: tuple[SchemaSpec, ...]) -> str:
+        """What the choice adds to a file's cache key."""
+        return self._described_as(specs)[0]
+
+    def names(self, specs: tuple[SchemaSpec, ...]) -> tuple[str, ...]:
+        """How the report names the schemas of the choice."""
+        return self._described_as(specs)[1]
+
+    def _described_as(self, specs: tuple[SchemaSpec, ...]) -> tuple[str, tuple[str, ...]]:
         if specs is self._last[0]:  # most files share one choice: no hashing of the specs
             return self._last[1]
-        if specs not in self._configs:
-            self._configs[specs] = _config_digest(specs, _checks_register(specs))
-        self._last = (specs, self._configs[specs])
-        return self._configs[specs]
+        if specs not in self._described:
+            self._described[specs] = (_config_digest(specs, _checks_register(specs)),
+                                      _names_from(specs, self._working_folder))
+        self._last = (specs, self._described[specs])
+        return self._last[1]
 
 
 def _checks_register(specs: Sequence[SchemaSpec]) -> bool:
@@ -480,7 +569,6 @@ def _checks_register(specs: Sequence[SchemaSpec]) -> bool:
     return any(spec.builtin for spec in specs)
 
 
-@functools.cache  # the same few sets of schemas for thousands of files
 def _names_from(specs: tuple[SchemaSpec, ...], working_folder: str) -> tuple[str, ...]:
     """How the report names the schemas that checked a file: their paths (relative to the
     working folder when below it) and the Schematron phase, if one was asked for. Once each:
@@ -493,29 +581,6 @@ def _names_from(specs: tuple[SchemaSpec, ...], working_folder: str) -> tuple[str
             path = os.path.relpath(path, here)
         names.append(f"{path} (phase {spec.phase})" if spec.phase else path)
     return tuple(dict.fromkeys(names))
-
-
-def _document_requests(pending: list[_Pending],
-                       cache: ResultCache | None) -> dict[str, tuple[SchemaRequest, ...]]:
-    """The schemas each pending file names, by content digest; remembered in the cache, so
-    that a re-run reads no unchanged file to find them."""
-    keys = {item.digest: hashlib.sha256(f"schema-requests\0{item.digest}".encode()).hexdigest()
-            for item in pending}
-    known = cache.get_many(keys.values()) if cache is not None else {}
-    found: dict[str, tuple[SchemaRequest, ...]] = {}
-    for item in pending:
-        if item.digest in found:
-            continue
-        if keys[item.digest] in known:
-            found[item.digest] = tuple(SchemaRequest(**r) for r in known[keys[item.digest]])
-            continue
-        if item.data is None:
-            item.data = _read(item.display)
-        found[item.digest] = requested_schemas(item.data)
-    if cache is not None:
-        cache.put_many((keys[digest], [asdict(r) for r in requests])
-                       for digest, requests in found.items() if keys[digest] not in known)
-    return found
 
 
 def _groups(pending: list[_Pending]) -> dict[tuple[SchemaSpec, ...], list[_Pending]]:
@@ -665,7 +730,8 @@ FOREIGN_SHARE = 0.5
 def _foreign_tei_note(results: list[FileResult]) -> list[str]:
     """A note, once, when most files checked by the built-in schema are not in its
     customization: the other edition's TEI wants its own schema, not teitool's."""
-    builtin = [r for r in results if any(name.endswith(BUILTIN_XSD.name) for name in r.schemas)]
+    builtin_name = BUILTIN_XSD.name
+    builtin = [r for r in results if any(name.endswith(builtin_name) for name in r.schemas)]
     foreign = [r for r in builtin
                if any(i.rule == BUILTIN_XSD.name and i.severity == ERROR for i in r.issues)]
     if len(builtin) < 2 or len(foreign) <= FOREIGN_SHARE * len(builtin):
@@ -685,8 +751,15 @@ class _Pending:
     register: str
     signature: tuple[int, ...]
     digest: str
+    #: the schemas the document names (used when the run takes schemas from documents)
+    requests: tuple[SchemaRequest, ...]
     specs: tuple[SchemaSpec, ...] = ()
     key: str = ""
+
+    def known(self) -> KnownFile:
+        """What the cache is to know of the file."""
+        return KnownFile(self.signature, self.digest, tuple(map(asdict, self.requests)),
+                         self.key)
 
 
 def _read(path: str) -> bytes:
