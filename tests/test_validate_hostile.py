@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, TEI_ALL_RNG
 
 from tei.validate import jing, validate_paths
-from tei.xmlio import engine_copy
+from tei.xmlio import XmlProblem, engine_copy, parse_bytes
 
 REGISTER = FIXTURES / "validate" / "valid" / "persons.xml"
 
@@ -198,3 +200,26 @@ def test_a_broken_file_does_not_hide_the_files_after_it_from_jing(tmp_path: Path
                             use_cache=False, rng_engine="jing")
     assert [f.errors > 0 for f in report.files] == [True, True]
     assert "teiHeader" in report.files[1].issues[0].message
+
+
+def test_the_parser_of_a_thread_forgets_the_last_document() -> None:
+    """The secure parser is made once per thread and used for document after document: a
+    refused or faulty document leaves nothing behind for the next, and threads parse at once
+    without mixing their documents."""
+    good = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text xml:id="a"/></TEI>'
+    faults = [b"<TEI><unclosed></TEI>", b'<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>',
+              b"<TEI>&undeclared;</TEI>", b'<TEI xml:id="[uuid]"/>']
+    for fault in faults:
+        with contextlib.suppress(XmlProblem):
+            parse_bytes(fault, "fault.xml", namespace_errors=[])
+        problems: list[XmlProblem] = []
+        tree = parse_bytes(good, "good.xml", namespace_errors=problems)
+        assert problems == [] and tree.getroot().tag.endswith("TEI")
+
+    def ids(n: int) -> list[str]:
+        return [parse_bytes(f'<d xml:id="t{n}-{i}"/>'.encode(), f"{n}.xml").getroot().get(
+            "{http://www.w3.org/XML/1998/namespace}id") for i in range(300)]
+
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(ids, range(4)))
+    assert found == [[f"t{n}-{i}" for i in range(300)] for n in range(4)]

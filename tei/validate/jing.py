@@ -7,7 +7,7 @@ on several threads, its file names given on standard input as their copies are w
 there is no Java compiler (a JRE only), it runs jing's own command line instead, in as few
 processes as it can (one, or one per core for a corpus big enough to pay for more start-ups).
 Either way, with JVM options that suit a short run (the C1 compiler only, the serial
-collector) and an application class-data archive kept in the cache folder, which roughly
+collector, no stack traces in exceptions) and an application class-data archive kept in the cache folder, which roughly
 halves the JVM's start-up from the second run. The runner starts jing first and runs its own
 checks while jing works.
 jing never reads a user's file. Documents reach it only after the secure parser accepted
@@ -46,7 +46,13 @@ from tei.validate.schemarefs import sandbox_copy, schema_files
 from tei.validate.specs import SchemaSpec
 from tei.xmlio import XmlProblem, engine_copy
 
-JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
+#: For a short run: the C1 compiler only, the serial collector, the class-data archive; and no
+#: stack traces in exceptions, which jing throws by the thousand as it tries a value against
+#: each datatype a schema allows there (TEI's dates: a DatatypeException per datatype that
+#: fails), and whose traces nobody reads (a stack deep as the document's nesting, filled in
+#: each time: a tenth of the JVM's time on tei_all.rng).
+JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+               "-XX:-StackTraceInThrowable"]
 #: At most this many files per jing command line: keeps command lines short (the copies'
 #: names are short: ``/dev/shm/teitool-jing-…/documents/123.xml``).
 BATCH = 4000
