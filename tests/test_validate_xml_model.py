@@ -60,6 +60,7 @@ SCH = "http://purl.oclc.org/dsdl/schematron"
      [SchemaRequest("n.xsd", "xsd", "", 1, "xsi:noNamespaceSchemaLocation")]),
     ('<r xsi:schemaLocation="urn:a a.xsd"/>', []),  # an undeclared prefix is not xsi
     ('<r><?xml-model href="late.rng"?></r>', []),  # only the prolog counts
+    ('<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"/>', []),
 ])
 def test_requests_are_read_from_the_prolog_and_the_root(head: str,
                                                         expected: list[SchemaRequest]) -> None:

@@ -69,9 +69,12 @@ class SchemaRequest:
     source: str  # "xml-model" or "xsi:schemaLocation"
 
 
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode_head(data: bytes) -> str:
     head = data[:HEAD_BYTES]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(_UTF16_MARKS):
         return head.decode("utf-16", "replace")
     return head.decode("utf-8", "replace")
 
@@ -83,8 +86,17 @@ def _attributes(text: str) -> dict[str, str]:
             for m in re.finditer(_PSEUDO_ATTRIBUTE, text)}
 
 
+#: Words without which a head in UTF-8 (or ASCII, or Latin-1) names no schema: a processing
+#: instruction's target and an attribute's name are never escaped. Most files have neither,
+#: and are neither decoded nor scanned.
+_REQUEST_WORDS = (b"xml-model", b"chemaLocation")
+
+
 def requested_schemas(data: bytes) -> tuple[SchemaRequest, ...]:
     """The schemas ``data`` (a document's bytes) names, in document order."""
+    head = data[:HEAD_BYTES]
+    if not head.startswith(_UTF16_MARKS) and not any(word in head for word in _REQUEST_WORDS):
+        return ()
     text = _decode_head(data).removeprefix("\ufeff")
     found: list[SchemaRequest] = []
     position = 0

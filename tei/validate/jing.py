@@ -50,9 +50,10 @@ from tei.xmlio import XmlProblem, engine_copy
 #: stack traces in exceptions, which jing throws by the thousand as it tries a value against
 #: each datatype a schema allows there (TEI's dates: a DatatypeException per datatype that
 #: fails), and whose traces nobody reads (a stack deep as the document's nesting, filled in
-#: each time: a tenth of the JVM's time on tei_all.rng).
+#: each time: a tenth of the JVM's time on tei_all.rng); no shared performance-data file
+#: (for monitoring tools, not wanted here: its set-up is a tenth of the JVM's start).
 JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-               "-XX:-StackTraceInThrowable"]
+               "-XX:-StackTraceInThrowable", "-XX:-UsePerfData"]
 #: At most this many files per jing command line: keeps command lines short (the copies'
 #: names are short: ``/dev/shm/teitool-jing-…/documents/123.xml``).
 BATCH = 4000
