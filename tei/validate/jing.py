@@ -6,10 +6,10 @@ first use into the cache folder): one JVM that compiles the schema once and chec
 on several threads, its file names given on standard input as their copies are written. Where
 there is no Java compiler (a JRE only), it runs jing's own command line instead, in as few
 processes as it can (one, or one per core for a corpus big enough to pay for more start-ups).
-Either way, with JVM options that suit a short run (the C1 compiler only, the serial
-collector, no stack traces in exceptions) and an application class-data archive kept in the cache folder, which roughly
-halves the JVM's start-up from the second run. The runner starts jing first and runs its own
-checks while jing works.
+Either way, with JVM options that suit a short run (:data:`JVM_OPTIONS`) and an application
+class-data archive kept in the cache folder, which roughly halves the JVM's start-up from the
+second run. The runner starts jing first and runs its own checks while jing works.
+
 jing never reads a user's file. Documents reach it only after the secure parser accepted
 them, as :func:`tei.xmlio.engine_copy` writes them (UTF-8, no DOCTYPE, the same lines); the
 schema as :mod:`tei.validate.schemarefs` copies it (every include checked and pointed at its
@@ -46,14 +46,15 @@ from tei.validate.schemarefs import sandbox_copy, schema_files
 from tei.validate.specs import SchemaSpec
 from tei.xmlio import XmlProblem, engine_copy
 
-#: For a short run: the C1 compiler only, the serial collector, the class-data archive; and no
-#: stack traces in exceptions, which jing throws by the thousand as it tries a value against
-#: each datatype a schema allows there (TEI's dates: a DatatypeException per datatype that
-#: fails), and whose traces nobody reads (a stack deep as the document's nesting, filled in
-#: each time: a tenth of the JVM's time on tei_all.rng); no shared performance-data file
-#: (for monitoring tools, not wanted here: its set-up is a tenth of the JVM's start); and
-#: jing's code compiled sooner than a long-running server would want (at half the default
-#: counts of calls and a sixth of the loops): on 2,000 letters, 6% less time.
+#: For a short run:
+#: - the C1 compiler only, the serial collector, the class-data archive;
+#: - no stack traces in exceptions: jing throws a DatatypeException for each datatype a value
+#:   fails among those a schema allows there (TEI's dates try several), and nobody reads
+#:   their traces, each as deep as the document nests (a tenth of the JVM's time on
+#:   tei_all.rng);
+#: - no performance-data file, which only monitoring tools read (10 ms of the start-up);
+#: - jing's code compiled sooner than for a long-running server, at half the default counts
+#:   of calls and a sixth of the loops (6% less time on 2,000 letters, the same start-up).
 JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                "-XX:-StackTraceInThrowable", "-XX:-UsePerfData",
                "-XX:Tier3InvocationThreshold=100", "-XX:Tier3MinInvocationThreshold=50",
