@@ -189,8 +189,9 @@ class JingRun:
 
     def add(self, index: int, data: bytes | None) -> None:
         """The copy of file ``index``: ``data`` passed the secure parser (None: it did not,
-        and jing gets a placeholder). Written beside and renamed into place, so jing reads
-        a whole copy or none."""
+        and jing gets a placeholder). jing reads a whole copy or none: the driver is named it
+        once it is written; for jing's command line, which may reach it sooner, it is written
+        beside and renamed into place."""
         display = self.displays[index]
         copy = None
         if data is not None:
@@ -202,10 +203,17 @@ class JingRun:
         if copy is None:
             copy = PLACEHOLDER
             self.placeholders.add(index)
-        partial = self.documents.parent / "partial.xml"
-        with open(partial, "wb") as stream:
-            stream.write(copy)
-        os.replace(partial, self.documents / f"{index}.xml")
+        # Strings, not Paths: a Path per file costs the gate as much as writing the copy.
+        written = f"{self.documents}{os.sep}{index}.xml"
+        if self.threaded:
+            # The driver is named the copy once it is closed: it never sees part of it.
+            with open(written, "wb") as stream:
+                stream.write(copy)
+        else:
+            partial = f"{self.documents.parent}{os.sep}partial.xml"
+            with open(partial, "wb") as stream:
+                stream.write(copy)
+            os.replace(partial, written)
         if self.threaded and index not in self.placeholders:
             self.unnamed.append(index)
             if self.processes and len(self.unnamed) >= NAMES_AT_ONCE:
