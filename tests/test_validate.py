@@ -16,6 +16,7 @@ from lxml import etree
 
 from tei.cli import main
 from tei.validate import discover, find_register, jing, validate_paths
+from tei.validate.specs import SchemaSpec
 
 FIX = FIXTURES / "validate"
 LETTER = FIX / "valid" / "letters" / "L1932-06-05-stalin-kaganovich.xml"
@@ -397,3 +398,29 @@ def test_cache_notices_a_same_size_edit_with_the_old_mtime(edition: Path, tmp_pa
     os.utime(warn, ns=(before.st_atime_ns, before.st_mtime_ns))
     again = run(edition, tmp_path)
     assert again.warnings == 0 and again.cached == 5
+
+
+@pytest.mark.parametrize(("name", "text", "included"), [
+    ("s.rng", '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><include href="part.rng"/>'
+              "</grammar>", True),
+    ("s.rng", '<grammar xmlns:a="http://relaxng.org/ns/compatibility/annotations/1.0">'
+              '<a:documentation>include "part.rng" as you like</a:documentation></grammar>', False),
+    ("s.xsd", '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:import namespace="x"'
+              ' schemaLocation="part.rng"/></xs:schema>', True),
+    ("s.sch", "<schema><rule><assert test=\"@a = document('part.rng')//b\"/></rule></schema>",
+     True),
+    ("s.sch", "<schema><rule><assert test=\"doc(&quot;part.rng&quot;)\"/></rule></schema>", True),
+    ("s.sch", "<schema><rule><assert test=\"my.doc('part.rng')\"/></rule></schema>", False),
+    ("s.rnc", 'include "part.rng"\nstart = element a { empty }', True),
+])
+def test_a_schema_s_cache_key_covers_the_files_it_includes(tmp_path: Path, name: str, text: str,
+                                                           included: bool) -> None:
+    """An edit to a file the schema includes or reads checks the files again; words of its
+    documentation that look like an include are not an include."""
+    schema = tmp_path / name
+    schema.write_text(text)
+    part = tmp_path / "part.rng"
+    part.write_text("<element/>")
+    before = SchemaSpec.from_path(schema).digest
+    part.write_text("<element name='changed'/>")
+    assert (SchemaSpec.from_path(schema).digest != before) is included
