@@ -175,3 +175,18 @@ def test_no_driver_is_left_running_for_files_that_cannot_be_read(
                             cache_directory=tmp_path / "cache")
     assert "not a regular file" in report.files[0].issues[0].message
     assert list(memory.iterdir()) == []  # its sandbox removed, the JVM ended
+
+
+def test_a_big_document_reaches_the_driver_whole(tmp_path: Path, fresh_driver: None) -> None:
+    """A copy bigger than any buffer on the way arrives whole: its last line's finding has the
+    line jing's command line gives it."""
+    schema = tmp_path / "items.rng"
+    schema.write_text(RNG, encoding="utf-8")
+    items = "".join(f'<item id="i{n}">é{n}</item>\n' for n in range(60_000))
+    files = [("big.xml", f"<list>\n{items}<c/></list>".encode()), ("small.xml", b"<list/>")]
+    spec = SchemaSpec.from_path(schema)
+    expected = jing.start(spec, files, None).results()
+    driven = jing.start(spec, files, tmp_path / "cache", parallel=2)
+    assert driven.threaded
+    assert driven.results() == expected
+    assert [i.line for i in expected["big.xml"]] == [60_002] and expected["small.xml"]
