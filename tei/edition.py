@@ -41,23 +41,23 @@ The manifest (:meth:`Edition.manifest`), the one input of the stylesheets, names
     <t:edition>
       <t:doc kind="letter" id="L1" n="1" href="letters/L1.html" src="letters/L1.xml" order="0">
         <t:meta>
-          <t:title>Fedor Mamroth an Arthur Schnitzler, 2. 8. 1889</t:title>
-          <t:sender key="pmb4986" kind="person">Fedor Mamroth</t:sender>      (0..n)
-          <t:addressee key="pmb2121" kind="person">Arthur Schnitzler</t:addressee> (0..n)
-          <t:place role="sent" key="pmb146">Frankfurt am Main</t:place>     (0..n)
-          <t:date when="1889-08-02" earliest="1889-08-02" latest="1889-08-02"
-                  sort="1889-08-02">2. 8. 1889</t:date>                      (0..1)
-          <t:archive>University Library Schnitzler, B 68</t:archive>         (0..1)
+          <t:title>Emil Roth an Anton Halder, 4. 3. 1890</t:title>
+          <t:sender key="pmb7002" kind="person">Emil Roth</t:sender>             (0..n)
+          <t:addressee key="pmb7001" kind="person">Anton Halder</t:addressee>   (0..n)
+          <t:place role="sent" key="pmb7040">Linz</t:place>                  (0..n)
+          <t:date when="1890-03-04" earliest="1890-03-04" latest="1890-03-04"
+                  sort="1890-03-04">4. 3. 1890</t:date>                      (0..1)
+          <t:archive>Nachlass Halder, B 5</t:archive>                        (0..1)
         </t:meta>
-        <TEI xmlns="http://www.tei-c.org/ns/1.0">… <persName ref="#pmb2121" t:key="pmb2121">…
+        <TEI xmlns="http://www.tei-c.org/ns/1.0">… <persName ref="#pmb7001" t:key="pmb7001">…
       </t:doc>
       …
       <t:registers>
-        <t:entity kind="person" key="pmb2121" name="Schnitzler, Arthur"
-                  display="Arthur Schnitzler" sort="schnitzler, arthur"
-                  born="1862-05-15" died="1931-10-21" mentions="12" letters="3">
-          <t:variant>A. S.</t:variant>                                       (0..n)
-          <t:authority>https://d-nb.info/gnd/118609807</t:authority>       (0..n)
+        <t:entity kind="person" key="pmb7001" name="Halder, Anton"
+                  display="Anton Halder" sort="halder, anton"
+                  born="1851-02-11" died="1924-07-30" mentions="12" letters="3">
+          <t:variant>A. H.</t:variant>                                       (0..n)
+          <t:authority>https://d-nb.info/gnd/100000010</t:authority>       (0..n)
           <t:note>…</t:note>                                               (0..n)
         </t:entity>
       </t:registers>
@@ -572,8 +572,8 @@ def _describe(doc: Document, registers: Registers) -> None:
                 parties.append(Party(role, registers.display(key, name), key, kind))
     typed = any(name.get("type") in ROLES for name in desc.iter())
     if typed and _title_reverses(parties, doc.title):
-        # Seen in the Escher edition: persName/@type says the opposite of the title ("Blumer
-        # an Escher", signed by Blumer, with Escher type="sender"). The title wins; said once.
+        # Seen in the Escher edition: persName/@type says the opposite of the title ("Roth an
+        # Halder", signed by Roth, with Halder type="sender"). The title wins; said once.
         parties = [Party(SWAPPED_ROLE[p.role], p.name, p.key, p.kind) for p in parties]
         registers.swapped.append(doc.id)
     doc.parties, doc.places = tuple(parties), tuple(places)
@@ -798,7 +798,7 @@ class Registers:
         ``text``); a pointer to an id no entry has (``#x``) resolves to nothing.
         """
         if not pointers:
-            # A key names itself ("Escher (vom Glas) Alfred"): a better name than a mention.
+            # A key names itself ("Halder (vom Berg) Anton"): a better name than a mention.
             value = " ".join(value.split())
             return value and (self._by_id.get(value) or self._identity(
                 value, page_id(value), kind, value, []))
@@ -869,7 +869,7 @@ class Registers:
         self, key: str, element: etree._Element, desc: etree._Element | None
     ) -> None:
         """An entity no register entry names takes its display name from a letter's header,
-        where editors write names in full ("Alfred Escher"), not inflected as in the text."""
+        where editors write names in full ("Anton Halder"), not inflected as in the text."""
         entity = self.entities[key]
         text = plain_text(element)
         if (entity.entry is None and entity.display == entity.name and text

@@ -610,7 +610,7 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 #: The form of each authority's URI that correspSearch indexes, matching ids as strings (its
-#: documentation and the CMIF examples: "http://d-nb.info/gnd/118629662"); the edition model
+#: documentation and the CMIF examples: "http://d-nb.info/gnd/100000045"); the edition model
 #: keeps the https forms a reader's browser is sent to.
 CMIF_URI_FORMS = {
     "gnd": "http://d-nb.info/gnd/{}",

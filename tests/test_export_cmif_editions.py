@@ -87,20 +87,20 @@ def test_a_letter_is_a_document_with_a_correspdesc_in_date_order(cmif) -> None:
     ("key", "kind", "tag", "name", "refs"),
     [
         # a corpus-wide register's idno (Wikidata, a bare id)
-        ("A1", "sent", "persName", "Gänsbacher, Johann", "http://www.wikidata.org/entity/Q84501"),
+        ("A1", "sent", "persName", "Brandl, Georg", "http://www.wikidata.org/entity/Q99000046"),
         # two authority URIs in @ref and no entry: both kept, normalised
-        ("A1", "received", "persName", "Dietrichstein, Moritz von",
-         "http://d-nb.info/gnd/116113669 http://www.wikidata.org/entity/Q87147"),
+        ("A1", "received", "persName", "Rainer, Moritz von",
+         "http://d-nb.info/gnd/100000053 http://www.wikidata.org/entity/Q99000053"),
         # a place: GeoNames first, then its GND id; a project URL is no authority id
-        ("A1", "received", "placeName", "Mannheim",
-         "http://www.geonames.org/2873891 http://d-nb.info/gnd/4037124-7"),
+        ("A1", "received", "placeName", "Auheim",
+         "http://www.geonames.org/9000021 http://d-nb.info/gnd/9000021-6"),
         # the register's GND and VIAF and the letter's own list's Wikidata: one person
-        ("A2", "received", "persName", "Weber, Carl Maria von",
-         "http://d-nb.info/gnd/118629662 http://viaf.org/viaf/27858162 "
-         "http://www.wikidata.org/entity/Q154812"),
-        ("A2", "sent", "orgName", "Königliches Hoftheater Dresden",
-         "http://d-nb.info/gnd/2024447-3"),
-        ("A2", "sent", "persName", "Pastenaci, E.", None),  # no id anywhere: the name kept
+        ("A2", "received", "persName", "Keller, Johann Adam",
+         "http://d-nb.info/gnd/100000045 http://viaf.org/viaf/90000045 "
+         "http://www.wikidata.org/entity/Q99000045"),
+        ("A2", "sent", "orgName", "Königliches Hoftheater Lindenau",
+         "http://d-nb.info/gnd/9000045-1"),
+        ("A2", "sent", "persName", "Wendt, E.", None),  # no id anywhere: the name kept
     ],
 )
 def test_authority_ids_come_from_ref_idno_and_registers(cmif, key, kind, tag, name, refs) -> None:
@@ -114,11 +114,11 @@ def test_doubt_in_cmif_terms(cmif) -> None:
     sent, received = action(tree, "A1", "sent"), action(tree, "A1", "received")
     assert sent.find("tei:persName", NSMAP).get("cert") == "low"  # TEI's "medium"
     # @when wins over @notBefore (the CMIF Schematron forbids the pair); "high" is no doubt.
-    assert dict(sent.find("tei:date", NSMAP).attrib) == {"when": "1810-07-11"}
+    assert dict(sent.find("tei:date", NSMAP).attrib) == {"when": "1811-07-11"}
     assert received.find("tei:placeName", NSMAP).get("evidence") == "conjecture"
     # "unknown" is doubt; evidence="internal" says nothing CMIF asks.
     assert dict(received.find("tei:date", NSMAP).attrib) == {
-        "notBefore": "1810-07-12", "notAfter": "1810-07-18", "cert": "low"}
+        "notBefore": "1811-07-12", "notAfter": "1811-07-18", "cert": "low"}
 
 
 def _date(**attributes: str) -> etree._Element:
@@ -128,17 +128,17 @@ def _date(**attributes: str) -> etree._Element:
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ({"when": "1810-07-11", "cert": "high"}, {"when": "1810-07-11"}),
-        ({"when": "1810-07", "cert": "medium"}, {"when": "1810-07", "cert": "low"}),
-        ({"when": "1810", "cert": "LOW"}, {"when": "1810", "cert": "low"}),
-        ({"when": "1810-07-11", "cert": "0.6"}, {"when": "1810-07-11", "cert": "low"}),
-        ({"when": "1810-07-11", "evidence": "conjecture"},
-         {"when": "1810-07-11", "evidence": "conjecture"}),
-        ({"when": "1810-07-11T09:30:00+01:00"}, {"when": "1810-07-11"}),
-        ({"from": "1810-07-01", "notBefore": "1810-06-01", "to": "1810-07-03",
-          "notAfter": "1810-08-01"}, {"from": "1810-07-01", "to": "1810-07-03"}),
-        ({"notBefore": "1810-07-01", "notAfter": "1810-07-31"},
-         {"notBefore": "1810-07-01", "notAfter": "1810-07-31"}),
+        ({"when": "1811-07-11", "cert": "high"}, {"when": "1811-07-11"}),
+        ({"when": "1811-07", "cert": "medium"}, {"when": "1811-07", "cert": "low"}),
+        ({"when": "1811", "cert": "LOW"}, {"when": "1811", "cert": "low"}),
+        ({"when": "1811-07-11", "cert": "0.6"}, {"when": "1811-07-11", "cert": "low"}),
+        ({"when": "1811-07-11", "evidence": "conjecture"},
+         {"when": "1811-07-11", "evidence": "conjecture"}),
+        ({"when": "1811-07-11T09:30:00+01:00"}, {"when": "1811-07-11"}),
+        ({"from": "1811-07-01", "notBefore": "1811-06-01", "to": "1811-07-03",
+          "notAfter": "1811-08-01"}, {"from": "1811-07-01", "to": "1811-07-03"}),
+        ({"notBefore": "1811-07-01", "notAfter": "1811-07-31"},
+         {"notBefore": "1811-07-01", "notAfter": "1811-07-31"}),
         ({"when": "--07-11"}, None),  # a gMonthDay: no form CMIF takes
         ({"cert": "low"}, None),
     ],
@@ -158,11 +158,11 @@ def test_every_tei_cert_value_has_a_cmif_value() -> None:
 def test_dates_from_the_actions_else_the_dateline(cmif) -> None:
     tree, _ = cmif
     assert dict(action(tree, "A2", "sent").find("tei:date", NSMAP).attrib) == {
-        "when": "1825-05-07"}
+        "when": "1826-05-07"}
     assert dict(action(tree, "A2", "received").find("tei:date", NSMAP).attrib) == {
-        "from": "1825-05-08", "to": "1825-05-09"}
+        "from": "1826-05-08", "to": "1826-05-09"}
     assert dict(action(tree, "A3", "sent").find("tei:date", NSMAP).attrib) == {
-        "when": "1819-08-05"}
+        "when": "1821-08-09"}
     assert action(tree, "A3", "received").find("tei:date", NSMAP) is None
 
 
@@ -198,22 +198,22 @@ def test_persons_without_an_authority_id_are_reported_once(cmif) -> None:
     unlinked = [w for w in warnings if "no authority id" in w]
     assert unlinked == [
         "1 correspondent(s) have no authority id (GND, VIAF, Wikidata) in the TEI, so "
-        "correspSearch cannot link them (their names are kept): Pastenaci, E."]
+        "correspSearch cannot link them (their names are kept): Wendt, E."]
 
 
 def test_authority_ids_are_read_from_every_form_and_written_as_correspsearch_indexes() -> None:
     for value, scheme, written in [
-        ("118629662", "gnd", "http://d-nb.info/gnd/118629662"),
-        ("Q84501", "wikidata", "http://www.wikidata.org/entity/Q84501"),
-        ("http://viaf.org/viaf/27858162/", "viaf", "http://viaf.org/viaf/27858162"),
-        ("http://sws.geonames.org/2873891/", "geonames", "http://www.geonames.org/2873891"),
+        ("100000045", "gnd", "http://d-nb.info/gnd/100000045"),
+        ("Q99000046", "wikidata", "http://www.wikidata.org/entity/Q99000046"),
+        ("http://viaf.org/viaf/90000045/", "viaf", "http://viaf.org/viaf/90000045"),
+        ("http://sws.geonames.org/9000021/", "geonames", "http://www.geonames.org/9000021"),
     ]:
         uri = authority_uri(value, scheme)
         found = authority_id(uri or "")
         assert found is not None and found[0] == scheme
         assert CMIF_URI_FORMS[scheme].format(found[1]) == written
         assert authority_id(written) == found  # the CMIF form reads back as the same id
-    assert authority_id("https://pmb.acdh.oeaw.ac.at/entity/2121/") is None
+    assert authority_id("https://pmb.acdh.oeaw.ac.at/entity/7001/") is None
 
 
 # --- the Schnitzler and Escher styles ----------------------------------------------------------
