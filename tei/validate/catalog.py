@@ -4,9 +4,9 @@ A catalog maps URLs and identifiers to files (``uri``, ``system``, ``public``), 
 folders (``rewriteURI``, ``rewriteSystem``) and endings to files (``uriSuffix``,
 ``systemSuffix``); ``group`` and ``xml:base`` scope entries, ``nextCatalog`` chains another
 catalog, ``delegateURI`` and ``delegateSystem`` hand the references that start with a prefix
-to catalogs of their own. Catalogs come from ``--catalog`` (first), ``$XML_CATALOG_FILES`` (space-separated,
-as libxml2 reads it; :func:`tei.validate.specs.named_catalogs`), and last teitool's own (``tei/schema/w3c/catalog.xml``: the W3C
-``xml.xsd`` and ``xlink.xsd``).
+to catalogs of their own. Catalogs come from ``--catalog`` (first), ``$XML_CATALOG_FILES``
+(space-separated, as libxml2 reads it; :func:`tei.validate.specs.named_catalogs`), and last
+teitool's own (``tei/schema/w3c/catalog.xml``: the W3C ``xml.xsd`` and ``xlink.xsd``).
 
 A catalog is read through the secure gate and is untrusted like a schema: every file it
 names (a target, a rewrite prefix, a next catalog) must lie below the catalog's own folder.

@@ -339,10 +339,8 @@ def compile_schematron(spec: SchemaSpec, readable: tuple[str, ...] = (),
     positions = positions or SiblingPositions()
     # Includes expanded here, each found through the catalogs as the XSLT 2/3 bindings find
     # theirs: the skeleton's own include step reads them with no resolver, and fails on a URL.
-    files = schema_files(spec.path, readable=readable, catalog=spec.catalog())
-    expanded_includes(files)
-    tree = files[0].tree
-    assert tree is not None  # an XML schema's files are parsed
+    tree = expanded_includes(schema_files(spec.path, readable=readable,
+                                          catalog=spec.catalog())).getroottree()
     try:
         schematron = isoschematron.Schematron(tree, include=False, store_xslt=True,
                                               phase=spec.phase or None)

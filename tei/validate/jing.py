@@ -188,10 +188,10 @@ class JingRun:
     sent: int = 0
 
     def add(self, index: int, data: bytes | None) -> None:
-        """The copy of file ``index``: ``data`` passed the secure parser (None: it did not,
-        and jing gets a placeholder, or nothing). The driver gets it on its standard input;
-        jing's command line, which reads files and may reach this one before it is there, a
-        file written beside and renamed into place, whole or not at all."""
+        """The copy of file ``index``: ``data`` passed the secure parser (None: it did not).
+        The driver gets it on its standard input (a refused file: nothing); jing's command
+        line, which reads files and may reach this one before it is there, a file written
+        beside and renamed into place, whole or not at all (a refused file: a placeholder)."""
         display = self.displays[index]
         copy = None
         if data is not None:
@@ -200,17 +200,17 @@ class JingRun:
             except XmlProblem as problem:
                 self.early[display] = [Issue(display, problem.line, problem.column, ERROR,
                                              problem.message, problem.rule, "well-formed")]
-        if copy is None:
-            copy = PLACEHOLDER
-            self.placeholders.add(index)
         # Strings, not Paths: a Path per file costs the gate as much as the copy.
         name = f"{self.documents}{os.sep}{index}.xml"
         if self.threaded:
-            if index not in self.placeholders:
+            if copy is not None:
                 self.unsent.append(b"%d %s\n%s" % (len(copy), name.encode("utf-8"), copy))
                 if self.processes and len(self.unsent) >= COPIES_AT_ONCE:
                     self._send()
             return
+        if copy is None:
+            copy = PLACEHOLDER
+            self.placeholders.add(index)
         partial = f"{self.documents.parent}{os.sep}partial.xml"
         with open(partial, "wb") as stream:
             stream.write(copy)

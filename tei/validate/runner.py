@@ -276,7 +276,7 @@ def validate_paths(
         if pending:
             # The JVM class-data archive is not a result: keep using it under --no-cache too.
             jing_dir = cache.directory if cache is not None else cache_dir(cache_directory)
-            checked = _check_pending(pending, choice, registers, files, rng_engine, jobs,
+            checked = _check_pending(pending, choice, registers, absolute.values(), rng_engine, jobs,
                                      progress, jing_dir, results)
             if cache is not None:
                 cache.put_many(checked)
@@ -438,7 +438,8 @@ def _cached_result(display: str, specs: tuple[SchemaSpec, ...], issues: list[dic
 
 
 def _check_pending(
-    pending: list[_Pending], choice: _SchemaChoice, registers: _Registers, files: list[str],
+    pending: list[_Pending], choice: _SchemaChoice, registers: _Registers,
+    absolute: Iterable[str],
     rng_engine: str, jobs: int | None, progress: Progress | None, jing_dir: Path,
     results: dict[str, FileResult],
 ) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -449,7 +450,7 @@ def _check_pending(
             item.data = _read(item.display)
             item.digest = hashlib.sha256(item.data).hexdigest()
     loaded = registers.loaded()
-    readable = _readable_folders(files, registers.paths.values())
+    readable = _readable_folders(absolute, registers.paths.values())
     fresh = []
     done = 0
     for specs, group in _groups(pending).items():
@@ -773,9 +774,10 @@ def _unparsed(issues: list[Issue]) -> bool:
     return any(i.layer == "well-formed" and i.severity == ERROR for i in issues)
 
 
-def _readable_folders(files: Iterable[str], registers: Iterable[Path]) -> tuple[str, ...]:
-    """What the user named: the folders of the checked files and of the registers."""
-    folders = {os.path.dirname(os.path.abspath(path)) for path in files}
+def _readable_folders(absolute: Iterable[str], registers: Iterable[Path]) -> tuple[str, ...]:
+    """What the user named: the folders of the checked files (``absolute``: their absolute
+    paths) and of the registers."""
+    folders = {os.path.dirname(path) for path in absolute}
     folders.update(str(register.resolve().parent) for register in registers)
     return tuple(sorted(folders))
 
