@@ -355,6 +355,11 @@ def _doctype_end(text: str, start: int) -> int:
     return len(text)
 
 
+#: A document that is its own engine copy: declared as UTF-8 the way the copy declares it, or
+#: not declared and not UTF-16 or UTF-32 (which begin "<\0" or "\0"), without a byte order mark.
+_ENGINE_READY = re.compile(rb'<\?xml version="1\.[0-9]" encoding="UTF-8"\?>|<(?![?\0])')
+
+
 def engine_copy(data: bytes, path: str = "<bytes>") -> bytes:
     """The document for an engine that reads files itself (jing): harmless, same lines.
 
@@ -363,6 +368,8 @@ def engine_copy(data: bytes, path: str = "<bytes>") -> bytes:
     mention ``<!DOCTYPE``), is blanked to spaces with its line breaks kept, so the engine has
     no DTD to load and reports the lines and columns of the original.
     """
+    if b"<!DOCTYPE" not in data and _ENGINE_READY.match(data):
+        return data  # most documents: no decoding and encoding again (thousands of them)
     text = decode_document(data, path)
     position = 0
     declaration = _XML_DECLARATION.match(text)

@@ -197,6 +197,22 @@ def test_a_re_run_reads_no_unchanged_file_and_a_touched_one_once(
     assert run(edition, tmp_path).cached == 6 and reads == []
 
 
+def test_without_the_cache_a_file_is_read_once_and_not_scanned_for_schemas(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run without the cache that takes no schema from documents (a --schema given) has
+    no use for the schemas a file names: each file is read once, by the checks."""
+    from tei.validate import runner
+
+    def unwanted(_data: bytes) -> None:
+        raise AssertionError("a file was scanned for the schemas it names")
+
+    reads = count_reads(monkeypatch)
+    monkeypatch.setattr(runner, "requested_schemas", unwanted)
+    report = run(edition, tmp_path, use_cache=False, schemas=[runner.BUILTIN_XSD])
+    assert sorted(reads) == sorted(Path(f.path).name for f in report.files)
+    assert len(reads) == 6 and report.cached == 0
+
+
 def test_a_cache_of_an_older_layout_is_emptied_not_read(edition: Path, tmp_path: Path) -> None:
     """The first cache had no layout number and no column for the schemas a file names."""
     first = run(edition, tmp_path, use_cache=False)

@@ -89,6 +89,18 @@ def test_the_engine_copy_is_utf_8_with_the_same_lines(data: bytes) -> None:
         assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
 
 
+@pytest.mark.parametrize("data", [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<a>é</a>\n'.encode(),
+    '<?xml version="1.1" encoding="UTF-8"?>\r\n<a>é</a>'.encode(),
+    "<a>é</a>".encode(),
+    '<!-- a comment first --><a>é</a>'.encode(),
+])
+def test_a_utf_8_document_without_doctype_is_its_own_engine_copy(data: bytes) -> None:
+    """The copy keeps every byte, columns of the first line too (decoded and encoded again
+    only when something is to change)."""
+    assert engine_copy(data) == data
+
+
 @pytest.mark.parametrize(
     ("name", "data", "rule", "words"),
     [

@@ -270,7 +270,8 @@ def validate_paths(
     try:
         absolute = _absolute_paths(files)
         known = cache.known_files(absolute.values()) if cache is not None else {}
-        surveyed, results = _survey(files, absolute, known, choice, registers, max_bytes)
+        surveyed, results = _survey(files, absolute, known, choice, registers, max_bytes,
+                                    keyed=cache is not None)
         pending = (_cached_by_content(surveyed, cache, choice, results) if cache is not None
                    else surveyed)
         if pending:
@@ -311,6 +312,7 @@ class _Registers:
         self.paths: dict[str, Path] = {}
         self._digests: dict[str, str] = {}
         self._by_folder: dict[str, str] = {}
+        self._loaded: dict[str, Register] | None = None
 
     def for_file(self, display: str) -> str:
         """The key of the file's register ("" for none)."""
@@ -326,10 +328,13 @@ class _Registers:
         return self._digests.get(key, "")
 
     def loaded(self) -> dict[str, Register]:
-        """Every register met, its ids read."""
-        from tei.validate.checks import load_register
+        """Every register met, its ids read (once)."""
+        if self._loaded is None:
+            from tei.validate.checks import load_register
 
-        return {key: load_register(path, self._digests[key]) for key, path in self.paths.items()}
+            self._loaded = {key: load_register(path, self._digests[key])
+                            for key, path in self.paths.items()}
+        return self._loaded
 
     def _find(self, folder: str) -> str:
         found = self._named if self._named is not None else find_register(Path(folder or "."))
@@ -354,10 +359,13 @@ def _absolute_paths(files: list[str]) -> dict[str, str]:
 
 def _survey(
     files: list[str], absolute: dict[str, str], known_files: dict[str, KnownFile],
-    choice: _SchemaChoice, registers: _Registers, max_bytes: int,
+    choice: _SchemaChoice, registers: _Registers, max_bytes: int, *, keyed: bool = True,
 ) -> tuple[list[_Pending], dict[str, FileResult]]:
     """Each file's state: its content's digest, the schemas it names and gets, its result's
-    cache key; its content read only if it changed since the cache saw it.
+    cache key; its content read only if it changed since the cache saw it. Without a cache
+    (``keyed`` false) no digest and no key, and the schemas a file names are looked for only
+    if the run takes schemas from documents: nothing would use them, and the file is read
+    when it is checked (after jing started).
 
     Returns the files whose result is not known yet, and the results known: of the files
     unchanged since their last check with the same schemas and register (from the cache), and
@@ -365,6 +373,9 @@ def _survey(
     """
     pending: list[_Pending] = []
     results: dict[str, FileResult] = {}
+    # Scanned for the cache even when this run ignores them: a later run that heeds them
+    # takes them from there.
+    scanned = keyed or choice.from_documents
     for display in files:
         try:
             stat = os.stat(display)
@@ -380,10 +391,12 @@ def _survey(
                 data, digest = None, known.digest
                 requests = (tuple(SchemaRequest(**named) for named in known.requests)
                             if known.requests else ())
-            else:
+            elif scanned:
                 data = _read(display)
-                digest = hashlib.sha256(data).hexdigest()
+                digest = hashlib.sha256(data).hexdigest() if keyed else ""
                 requests = requested_schemas(data)
+            else:
+                data, digest, requests = None, "", ()
         except OSError as exc:
             results[display] = FileResult(display, [Issue(
                 display, 0, 0, ERROR, f"cannot read: {exc.strerror or exc}", "io",
@@ -391,8 +404,8 @@ def _survey(
             continue
         register = registers.for_file(display)
         specs = choice.for_file(display, requests)
-        key = hashlib.sha256(f"{choice.config(specs)}\0{registers.digest(register)}\0"
-                             f"{digest}".encode()).hexdigest()
+        key = (hashlib.sha256(f"{choice.config(specs)}\0{registers.digest(register)}\0"
+                              f"{digest}".encode()).hexdigest() if keyed else "")
         if data is None and known is not None and known.key == key and known.issues is not None:
             results[display] = _cached_result(display, specs, known.issues, choice)
         else:
@@ -445,11 +458,6 @@ def _check_pending(
 ) -> list[tuple[str, list[dict[str, Any]]]]:
     """Check the pending files, group by group of the same schemas, into ``results``; return
     what the cache is to keep: the issues (without the path) per key."""
-    for item in pending:
-        if item.data is None:
-            item.data = _read(item.display)
-            item.digest = hashlib.sha256(item.data).hexdigest()
-    loaded = registers.loaded()
     readable = _readable_folders(absolute, registers.paths.values())
     fresh = []
     done = 0
@@ -458,7 +466,7 @@ def _check_pending(
             if progress is not None:
                 progress(before + checked, len(pending))
 
-        checked = _check_group(group, specs, rng_engine, loaded, jobs, heard, readable,
+        checked = _check_group(group, specs, rng_engine, registers, jobs, heard, readable,
                                jing_dir)
         done += len(group)
         for item, issues in zip(group, checked, strict=True):
@@ -593,7 +601,7 @@ def _groups(pending: list[_Pending]) -> dict[tuple[SchemaSpec, ...], list[_Pendi
 
 def _check_group(
     group: list[_Pending], specs: tuple[SchemaSpec, ...], rng_engine: str,
-    registers: dict[str, Register], jobs: int | None, progress: Progress,
+    known_registers: _Registers, jobs: int | None, progress: Progress,
     readable: tuple[str, ...], jing_dir: Path,
 ) -> list[list[Issue]]:
     """Issues per file of ``group``, all checked against ``specs``: in Python, and with jing
@@ -614,20 +622,19 @@ def _check_group(
         jing_specs = [s for s in specs if s.kind == "rnc" or (s.kind == "rng" and use_jing)]
     python_specs = tuple(s for s in specs if s not in jing_specs)
     check_register = _checks_register(specs)
-    items = [(item.display, item.data or b"", item.register) for item in group]
     if not jing_specs:
-        return _run_python_checks(items, python_specs, check_register, registers, jobs,
-                                  progress, readable)
+        return _run_python_checks(_contents(group), python_specs, check_register,
+                                  known_registers.loaded(), jobs, progress, readable)
     from tei.validate import jing
-    from tei.validate.checks import parse_document
 
     workers = _workers(jobs)
     parallel = jing.parallelism(
-        len(items), _jing_cores(len(jing_specs), workers, bool(python_specs)), jing_dir)
+        len(group), _jing_cores(len(jing_specs), workers, bool(python_specs)), jing_dir)
     python_jobs = max(1, workers - parallel * len(jing_specs))
-    here = python_jobs == 1 or len(items) < PARALLEL_THRESHOLD
+    here = python_jobs == 1 or len(group) < PARALLEL_THRESHOLD
+    size = sum(item.signature[0] for item in group)
     # The gate's trees are kept for the layers when they run here, and not for a huge group.
-    keep = bool(python_specs) and here and sum(len(data) for _, data, _ in items) <= TREE_BUDGET
+    keep = bool(python_specs) and here and size <= TREE_BUDGET
     parsed: list[tuple[Any, list[Issue]]] = []
     gated: list[bool] = []
     runs: list[jing.JingRun] = []
@@ -636,13 +643,18 @@ def _check_group(
         # file's copy is made as soon as the gate accepted it. A few files, and jing's
         # command line (it takes its files when it starts): the gate first, and no JVM at all
         # if it refuses them all.
-        early = len(items) >= PARALLEL_THRESHOLD or jing.driver_jar(jing_dir) is not None
+        early = len(group) >= PARALLEL_THRESHOLD or jing.driver_jar(jing_dir) is not None
         if early:
-            displays = [display for display, _, _ in items]
-            size = sum(len(data) for _, data, _ in items)
+            displays = [item.display for item in group]
             for spec in jing_specs:
                 runs.append(jing.begin(spec, displays, jing_dir, parallel, size))
-        for index, (display, data, _register) in enumerate(items):
+        # Imported once jing has started (lxml and the checks' modules take a while).
+        from tei.validate.checks import parse_document
+
+        items: list[tuple[str, bytes, str]] = []
+        for index, item in enumerate(group):
+            display, data = item.display, item.content()  # read here if not yet
+            items.append((display, data, item.register))
             tree, issues = parse_document(display, data)
             parsed.append((tree if keep else None, issues))
             refused = _unparsed(issues)
@@ -651,6 +663,7 @@ def _check_group(
                 run.add(index, None if refused else data)
         for run in runs:
             run.added()
+        registers = known_registers.loaded()
         if not early:
             well_formed = [(display, data) for (display, data, _), refused
                            in zip(items, gated, strict=True) if not refused]
@@ -757,10 +770,24 @@ class _Pending:
     specs: tuple[SchemaSpec, ...] = ()
     key: str = ""
 
+    def content(self) -> bytes:
+        """The file's bytes, read now if the survey did not need them (its digest, if the
+        run keeps one, then of what is checked)."""
+        if self.data is None:
+            self.data = _read(self.display)
+            if self.digest:
+                self.digest = hashlib.sha256(self.data).hexdigest()
+        return self.data
+
     def known(self) -> KnownFile:
         """What the cache is to know of the file."""
         return KnownFile(self.signature, self.digest, tuple(map(asdict, self.requests)),
                          self.key)
+
+
+def _contents(group: list[_Pending]) -> list[tuple[str, bytes, str]]:
+    """Each file's name, bytes (read now if the survey did not need them) and register."""
+    return [(item.display, item.content(), item.register) for item in group]
 
 
 def _read(path: str) -> bytes:
