@@ -529,8 +529,11 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, paralle
     try:
         folder = Path(sandbox.name)
         (folder / "schema").mkdir()
+        # The copies' folder: their names in jing's findings start with it; only jing's
+        # command line reads files there.
         documents = folder / "documents"
-        documents.mkdir()
+        if driver is None:
+            documents.mkdir()
         top = sandbox_copy(schema, folder / "schema", ".rnc" if compact else ".rng")
         if driver is not None:
             classpath = f"{jar}{os.pathsep}{driver}"
