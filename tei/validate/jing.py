@@ -553,7 +553,7 @@ def begin(spec: SchemaSpec, displays: list[str], cache_dir: Path | None, paralle
         command.append(str(top))
         run = JingRun(spec, command, documents, list(displays), [], sandbox,
                       threaded=driver is not None)
-        # The driver takes every file, however many (their names go to its standard input).
+        # The driver takes every file, however many (their copies go to its standard input).
         parts = slices(len(displays), parallel) if driver is None else [range(0, len(displays))]
         run.waiting = parts[max(1, parallel):]
         first = 1 if at_once else 0

@@ -444,10 +444,17 @@ def _cached_by_content(pending: list[_Pending], cache: ResultCache, choice: _Sch
 
 def _cached_result(display: str, specs: tuple[SchemaSpec, ...], issues: list[dict[str, Any]],
                    choice: _SchemaChoice) -> FileResult:
-    found = [Issue.from_dict({**issue, "path": display}) for issue in issues]
+    return _file_result(display, specs, [Issue.from_dict({**issue, "path": display})
+                                         for issue in issues], choice, cached=True)
+
+
+def _file_result(display: str, specs: tuple[SchemaSpec, ...], issues: list[Issue],
+                 choice: _SchemaChoice, *, cached: bool = False) -> FileResult:
+    """A file's result: ``issues`` (sorted), and the errors of the schemas it names that
+    cannot be used."""
     problems = choice.problems.get(display)
-    return FileResult(display, _sorted(problems + found) if problems else found, cached=True,
-                      schemas=choice.names(specs))
+    return FileResult(display, _sorted(problems + issues) if problems else issues,
+                      cached=cached, schemas=choice.names(specs))
 
 
 def _check_pending(
@@ -471,10 +478,7 @@ def _check_pending(
         done += len(group)
         for item, issues in zip(group, checked, strict=True):
             ordered = _sorted(issues)  # and so in the cache, which gives them back as they are
-            problems = choice.problems.get(item.display)
-            results[item.display] = FileResult(
-                item.display, _sorted(problems + ordered) if problems else ordered,
-                schemas=choice.names(specs))
+            results[item.display] = _file_result(item.display, specs, ordered, choice)
             fresh.append((item.key, [{k: v for k, v in i.to_dict().items() if k != "path"}
                                      for i in ordered]))
     return fresh
@@ -611,8 +615,9 @@ def _check_group(
     accepted: well-formed, no entity, any encoding; the rest already has its verdict). With
     jing's driver, or for many files, jing starts before the gate (its JVM and schema take as
     long as the gate), each copy made as the gate accepts its file; the Python layers run
-    while it works, on the trees parsed for the gate. jing gets the cores the Python layers leave (one core: one
-    thread of the driver, or one JVM); see :func:`_jing_cores` and :func:`jing.parallelism`.
+    while it works, on the trees parsed for the gate. jing gets the cores the Python layers
+    leave (one core: one thread of the driver, or one JVM); see :func:`_jing_cores` and
+    :func:`jing.parallelism`.
     """
     jing_specs: list[SchemaSpec] = []
     if any(spec.kind in ("rng", "rnc") for spec in specs):
